@@ -1,0 +1,312 @@
+"""Command line: arguments -> Options -> library call -> exit status. Nothing else lives here.
+
+Exit status: 0 converted; 1 a document could not be converted (or, in a batch, any failed);
+2 usage error (bad option, missing input file, unknown format or rule, output equals input);
+3 the page has no main content (login wall, empty shell).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import click
+
+from pagewash import __version__
+from pagewash.errors import PagewashError, UsageError
+from pagewash.output import atomic_write, same_file
+from pagewash.pipeline import Options
+
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_NO_CONTENT = 3
+
+CONVERT_EXAMPLES = """
+\b
+Examples:
+  pagewash convert page.html                     # Markdown to stdout
+  pagewash convert page.html -o page.epub        # format from the suffix
+  pagewash convert page.html.gz --to docx -o out.docx
+  curl -s URL | pagewash convert - --url URL     # read stdin
+  pagewash convert page.html --explain > page.md # what was dropped or fixed, on stderr
+  pagewash convert pages/ crawl.warc.gz --out-dir out/ --to md   # a batch
+
+\b
+Exit status: 0 done, 1 a document failed, 2 usage error, 3 no main content.
+"""
+
+
+def _split(value: str | None) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+def _fail(message: str, status: int) -> None:
+    click.echo(f"pagewash: error: {message}", err=True)
+    sys.exit(status)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="pagewash")
+def main() -> None:
+    """Turn scraped HTML into clean, repaired Markdown, DOCX, EPUB, JSON or text."""
+
+
+@main.command(epilog=CONVERT_EXAMPLES)
+@click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Output file (one input).")
+@click.option("--out-dir", type=click.Path(path_type=Path), help="Output folder: batch mode.")
+@click.option("-t", "--to", "to", help="md, txt, json, docx, epub, jsonl (batch) or any pandoc writer.")
+@click.option("--url", help="The page's URL (metadata, relative links).")
+@click.option("--content-type", help="The HTTP Content-Type header, for its charset.")
+@click.option("--front-matter/--no-front-matter", default=True, show_default=True,
+              help="YAML metadata block at the top of Markdown.")
+@click.option("--rules", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              help="Extra boilerplate rules (TOML).")
+@click.option("--keep-comments", is_flag=True, help="Keep the page's comment section.")
+@click.option("--no-repair", is_flag=True, help="Skip the text repair stage.")
+@click.option("--repair", "repair_rules", metavar="RULES", help="Only these repair rules (comma list).")
+@click.option("--skip-repair", metavar="RULES", help="Repair rules to skip (comma list).")
+@click.option("--protected", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              help="Words never changed, one per line.")
+@click.option("--corrections", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              help="Forced corrections, TSV: wrong<TAB>right.")
+@click.option("--lang", "languages", metavar="LANGS", help="Repair only these languages (ru,en).")
+@click.option("--toc", is_flag=True, help="Table of contents (DOCX, EPUB, HTML).")
+@click.option("--reference-doc", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              help="DOCX styles template.")
+@click.option("--css", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              help="EPUB stylesheet.")
+@click.option("--cover", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              help="EPUB cover image.")
+@click.option("--split-level", type=click.IntRange(1, 6), help="EPUB chapter split level.")
+@click.option("--keep-remote-images", is_flag=True, help="Keep remote images as links.")
+@click.option("--explain", is_flag=True, help="List every removal and repair on stderr.")
+@click.option("--report", type=click.Path(path_type=Path), help="Write the changes as JSON.")
+@click.option("--workers", type=click.IntRange(1, 512), help="Batch: worker processes (default: cores).")
+@click.option("--glob", "glob_pattern", help="Batch: file pattern inside folders, e.g. '*.html'.")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
+              help="Batch: seconds allowed per document.")
+@click.option("--resume", is_flag=True, help="Batch: skip inputs whose output is complete.")
+@click.option("-q", "--quiet", is_flag=True, help="Batch: no progress output.")
+@click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
+              help="Batch: where to run.")
+@click.option("--address", help="Batch with --engine ray: the cluster address.")
+@click.option("--html-field", default="html", show_default=True, help="JSONL input: HTML field.")
+@click.option("--url-field", default="url", show_default=True, help="JSONL input: URL field.")
+@click.option("--id-field", default="id", show_default=True, help="JSONL input: id field.")
+def convert(inputs: tuple[str, ...], output: Path | None, out_dir: Path | None, to: str | None,
+            **raw: Any) -> None:
+    """Convert INPUT (an HTML file, .html.gz, or - for stdin) to a clean document."""
+    from pagewash.render import SUFFIX_FORMATS, normalise_format
+
+    options = _options(raw)
+    if out_dir is not None or len(inputs) > 1:
+        _convert_batch(inputs, out_dir, output, to, options, raw)
+        return
+    fmt = normalise_format(to) if to else None
+    if fmt is None and output is not None:
+        fmt = SUFFIX_FORMATS.get(output.suffix.lower())
+        if fmt is None:
+            _fail(f"cannot tell the format from '{output.name}'; add --to FORMAT", EXIT_USAGE)
+    options = replace(options, to=fmt or "md")
+    _convert_one(inputs[0], output, options, explain=raw["explain"], report=raw["report"])
+
+
+def _options(raw: dict[str, Any]) -> Options:
+    def path(name: str) -> Path | None:
+        return raw.get(name)
+
+    return Options(
+        url=raw["url"],
+        content_type=raw["content_type"],
+        front_matter=raw["front_matter"],
+        rules=path("rules"),
+        keep_comments=raw["keep_comments"],
+        repair=not raw["no_repair"],
+        repair_rules=_split(raw["repair_rules"]),
+        skip_repair=_split(raw["skip_repair"]) or (),
+        protected_words=path("protected"),
+        corrections=path("corrections"),
+        languages=_split(raw["languages"]),
+        toc=raw["toc"],
+        reference_doc=path("reference_doc"),
+        css=path("css"),
+        cover=path("cover"),
+        split_level=raw["split_level"],
+        keep_remote_images=raw["keep_remote_images"],
+    )
+
+
+def _read(source: str) -> tuple[bytes, Path | None]:
+    from pagewash.load import read_input
+
+    if source == "-":
+        return sys.stdin.buffer.read(), None
+    path = Path(source)
+    if not path.exists():
+        _fail(f"{source}: no such file; check the path", EXIT_USAGE)
+    return read_input(path), path
+
+
+def _convert_one(source: str, output: Path | None, options: Options, *, explain: bool,
+                 report: Path | None) -> None:
+    from pagewash.pipeline import clean, render
+    from pagewash.render import TEXT_FORMATS
+
+    if output is None and options.to not in TEXT_FORMATS:
+        _fail(f"{options.to} is a binary format; give an output file with -o", EXIT_USAGE)
+    try:
+        data, in_path = _read(source)
+        if output is not None and in_path is not None and same_file(in_path, output):
+            _fail(f"the output {output} is the input; choose another -o path", EXIT_USAGE)
+        doc = clean(data, options)
+        if explain:
+            _explain(doc.changes)
+        if report is not None:
+            atomic_write(report, _changes_json(doc.changes))
+        if doc.is_empty:
+            _fail(f"{source}: no main content ({doc.reason}); nothing written", EXIT_NO_CONTENT)
+        rendered = render(doc, options)
+    except UsageError as exc:
+        _fail(str(exc), EXIT_USAGE)
+    except PagewashError as exc:
+        _fail(f"{source}: {exc}", EXIT_FAILED)
+    if output is None:
+        text = rendered if isinstance(rendered, str) else rendered.decode("utf-8")
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    atomic_write(output, rendered)
+
+
+def _explain(changes: Any) -> None:
+    for change in changes:
+        where = f" [{change.block}]" if change.block is not None else ""
+        if change.stage == "extract":
+            line = f"dropped{where} by {change.rule}: {change.before!r}"
+        else:
+            line = f"{change.stage}{where} {change.rule}: {change.before!r} -> {change.after!r}"
+        if change.reason:
+            line += f" ({change.reason})"
+        click.echo(line, err=True)
+
+
+def _changes_json(changes: Any) -> str:
+    return json.dumps([c.to_dict() for c in changes], ensure_ascii=False, indent=2) + "\n"
+
+
+def _convert_batch(inputs: tuple[str, ...], out_dir: Path | None, output: Path | None,
+                   to: str | None, options: Options, raw: dict[str, Any]) -> None:
+    from pagewash.batch import BatchSettings, run_batch
+    from pagewash.render import normalise_format
+
+    if out_dir is None:
+        _fail("several inputs need --out-dir DIR", EXIT_USAGE)
+    if output is not None:
+        _fail("-o names one output file; with --out-dir leave it out", EXIT_USAGE)
+    if "-" in inputs:
+        _fail("stdin (-) cannot be part of a batch; give files or folders", EXIT_USAGE)
+    options = replace(options, to=normalise_format(to or "md"))
+    settings = BatchSettings(
+        out_dir=out_dir,
+        workers=raw["workers"],
+        glob=raw["glob_pattern"],
+        timeout=raw["timeout"],
+        resume=raw["resume"],
+        quiet=raw["quiet"],
+        engine=raw["engine"],
+        address=raw["address"],
+        jsonl_fields=(raw["url_field"], raw["html_field"], raw["id_field"]),
+    )
+    try:
+        summary = run_batch([Path(p) for p in inputs], options, settings)
+    except UsageError as exc:
+        _fail(str(exc), EXIT_USAGE)
+    except PagewashError as exc:
+        _fail(str(exc), EXIT_FAILED)
+    sys.exit(summary.exit_status)
+
+
+@main.command(epilog="""
+\b
+Examples:
+  pagewash repair notes.txt > fixed.txt
+  pagewash repair --jsonl corpus.jsonl -o fixed.jsonl   # {"id","lang"?,"text"} per line
+  pagewash repair --explain - < text.txt
+""")
+@click.argument("source", default="-", metavar="[FILE|-]")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Output file (default stdout).")
+@click.option("--jsonl", is_flag=True, help='Input is JSONL records {"id", "lang", "text"}.')
+@click.option("--lang", "language", help="Language of plain-text input (ru, en); default: guess.")
+@click.option("--repair", "repair_rules", metavar="RULES", help="Only these repair rules.")
+@click.option("--skip-repair", metavar="RULES", help="Repair rules to skip.")
+@click.option("--protected", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--corrections", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--explain", is_flag=True, help="List every change on stderr (plain text input).")
+def repair(source: str, output: Path | None, jsonl: bool, language: str | None,
+           repair_rules: str | None, skip_repair: str | None, protected: Path | None,
+           corrections: Path | None, explain: bool) -> None:
+    """Repair plain text or JSONL text records (no HTML): typos, mojibake, lost hyphens."""
+    from pagewash import repair as repair_stage
+
+    options = Options(repair_rules=_split(repair_rules), skip_repair=_split(skip_repair) or (),
+                      protected_words=protected, corrections=corrections)
+    try:
+        config = repair_stage.config_from_options(options)
+        data, in_path = _read(source)
+        if output is not None and in_path is not None and same_file(in_path, output):
+            _fail(f"the output {output} is the input; choose another -o path", EXIT_USAGE)
+        text = _decode_text(data, source)
+        if jsonl:
+            result = _repair_jsonl(text, config, repair_stage)
+        else:
+            result, changes = repair_stage.repair_text(text, language, config)
+            if explain:
+                _explain(changes)
+    except UsageError as exc:
+        _fail(str(exc), EXIT_USAGE)
+    except PagewashError as exc:
+        _fail(f"{source}: {exc}", EXIT_FAILED)
+    if output is None:
+        sys.stdout.write(result)
+        sys.stdout.flush()
+    else:
+        atomic_write(output, result)
+
+
+def _decode_text(data: bytes, source: str) -> str:
+    from pagewash.errors import DecodeError
+
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DecodeError(
+            f"not UTF-8 text (byte {exc.start}); convert it to UTF-8 first"
+        ) from exc
+
+
+def _repair_jsonl(text: str, config: Any, repair_stage: Any) -> str:
+    from pagewash.errors import InputError
+
+    records = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"line {number} is not JSON ({exc.msg})") from exc
+        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+            raise InputError(f'line {number}: expected an object with a "text" string')
+        records.append(record)
+    out = repair_stage.repair_records(records, config)
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in out)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,55 @@
+"""Exceptions whose messages say what went wrong and what to do next."""
+
+from __future__ import annotations
+
+
+class PagewashError(Exception):
+    """Base class: a document could not be converted. The message is shown to users as is."""
+
+    stage = "pipeline"
+
+
+class InputError(PagewashError):
+    """The input could not be read (missing file, unreadable, empty)."""
+
+    stage = "load"
+
+
+class DecodeError(PagewashError):
+    """The bytes could not be decoded as text in any plausible encoding."""
+
+    stage = "load"
+
+
+class NotHTMLError(PagewashError):
+    """The input decoded, but it is not an HTML page (binary data, an image, a PDF)."""
+
+    stage = "load"
+
+
+class NoContentError(PagewashError):
+    """The page holds no main content (login wall, empty shell); raised only on request."""
+
+    stage = "extract"
+
+
+class RenderError(PagewashError):
+    """The output format could not be produced (pandoc failed or is missing)."""
+
+    stage = "render"
+
+
+class UsageError(PagewashError):
+    """Options that do not fit together, an unknown format or rule name."""
+
+    stage = "usage"
+
+
+class RulesError(UsageError):
+    """A user rules, protected-words or corrections file is malformed."""
+
+
+class OutputError(PagewashError):
+    """An output could not be written (folder not writable, disk full)."""
+
+    stage = "write"

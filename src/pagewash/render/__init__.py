@@ -1,0 +1,45 @@
+"""Render a Document: own writers for md/txt/json, pandoc for DOCX, EPUB and the rest."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pagewash.document import Document
+
+if TYPE_CHECKING:
+    from pagewash.pipeline import Options
+
+TEXT_FORMATS: tuple[str, ...] = ("md", "txt", "json")
+FORMAT_ALIASES: dict[str, str] = {
+    "markdown": "md", "gfm": "md", "text": "txt", "plain": "txt", "epub3": "epub",
+}
+SUFFIX_FORMATS: dict[str, str] = {
+    ".md": "md", ".markdown": "md", ".txt": "txt", ".json": "json", ".docx": "docx",
+    ".epub": "epub", ".odt": "odt", ".html": "html", ".htm": "html", ".tex": "latex",
+    ".rst": "rst", ".rtf": "rtf", ".org": "org", ".adoc": "asciidoc", ".jsonl": "jsonl",
+}
+
+
+def normalise_format(name: str) -> str:
+    name = name.strip().lower().lstrip(".")
+    return FORMAT_ALIASES.get(name, name)
+
+
+def render(doc: Document, options: Options) -> str | bytes:
+    """Text formats come back as ``str``; pandoc formats as ``bytes``."""
+    to = normalise_format(options.to)
+    if to == "md":
+        from pagewash.render.markdown import render_markdown
+
+        return render_markdown(doc, front_matter=options.front_matter)
+    if to == "txt":
+        from pagewash.render.text import render_text
+
+        return render_text(doc)
+    if to == "json":
+        from pagewash.render.record import render_json
+
+        return render_json(doc)
+    from pagewash.render.pandoc import render_pandoc
+
+    return render_pandoc(doc, to, options)

@@ -1,0 +1,305 @@
+"""pagewash's own GitHub-Flavoured Markdown writer: the hot path for ingestion.
+
+Written straight from the Document (no pandoc round trip), deterministic, and escaping only
+what CommonMark would otherwise read as markup, so the text stays readable. Tables that GFM
+pipes cannot hold (spans, multi-line cells) are written as HTML tables instead of losing cells.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+
+from pagewash.document import (
+    Block,
+    Code,
+    CodeBlock,
+    Document,
+    Emphasis,
+    FootnoteRef,
+    Heading,
+    HorizontalRule,
+    Image,
+    Inline,
+    LineBreak,
+    Link,
+    ListBlock,
+    Metadata,
+    Paragraph,
+    Quote,
+    Section,
+    Strong,
+    Subscript,
+    Superscript,
+    Table,
+    TableCell,
+    Text,
+    inline_text,
+)
+
+_SPACE = re.compile(r"\s+")
+_ALWAYS_ESCAPE = re.compile(r"([\\`*\[\]~|])")
+_HTML_START = re.compile(r"<(?=[A-Za-z/!?])")
+_ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
+_WORD_EDGE_UNDERSCORE = re.compile(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
+_LINE_START_MARKUP = re.compile(r"^(\s*)([#>+=-]|\d{1,9}[.)])(?=\s|$)")
+_BACKTICKS = re.compile(r"`+")
+
+
+def render_markdown(doc: Document, *, front_matter: bool = True) -> str:
+    """The whole document as GFM, ending with exactly one newline."""
+    parts: list[str] = []
+    if front_matter:
+        parts.append(render_front_matter(doc.metadata))
+    if doc.metadata.title:
+        parts.append("# " + _escape(_SPACE.sub(" ", doc.metadata.title).strip()))
+    parts.extend(_blocks(doc.blocks))
+    for note in doc.notes:
+        parts.append(_footnote(note.label, note.blocks))
+    text = "\n\n".join(p for p in parts if p)
+    return text + "\n" if text else ""
+
+
+def render_front_matter(meta: Metadata) -> str:
+    """YAML front matter; every string is JSON-quoted, which is valid YAML and never ambiguous."""
+    fields: list[tuple[str, object]] = [
+        ("title", meta.title),
+        ("subtitle", meta.subtitle),
+        ("authors", list(meta.authors)),
+        ("date", meta.date),
+        ("journal", meta.journal),
+        ("publisher", meta.publisher),
+        ("doi", meta.doi),
+        ("url", meta.url),
+        ("site", meta.site),
+        ("language", meta.language),
+        ("languages", list(meta.languages) if len(meta.languages) > 1 else []),
+        ("keywords", list(meta.keywords)),
+    ]
+    lines = ["---"]
+    for key, value in fields:
+        if not value:
+            continue
+        if isinstance(value, list):
+            lines.append(f"{key}:")
+            lines.extend(f"  - {json.dumps(item, ensure_ascii=False)}" for item in value)
+        else:
+            lines.append(f"{key}: {json.dumps(value, ensure_ascii=False)}")
+    lines.append("---")
+    return "\n".join(lines) if len(lines) > 2 else ""
+
+
+# ---------------------------------------------------------------- blocks
+
+
+def _blocks(blocks: Iterable[Block]) -> list[str]:
+    return [text for text in (_block(b) for b in blocks) if text]
+
+
+def _block(block: Block) -> str:
+    if isinstance(block, Heading):
+        text = _inlines(block.inlines, in_heading=True).strip()
+        return f"{'#' * block.level} {text}" if text else ""
+    if isinstance(block, Paragraph):
+        return _paragraph(block.inlines)
+    if isinstance(block, CodeBlock):
+        return _code_block(block)
+    if isinstance(block, HorizontalRule):
+        return "---"
+    if isinstance(block, ListBlock):
+        return _list(block)
+    if isinstance(block, Quote):
+        inner = "\n\n".join(_blocks(block.blocks))
+        return "\n".join(("> " + line).rstrip() for line in inner.split("\n")) if inner else ""
+    if isinstance(block, Table):
+        return _table(block)
+    if isinstance(block, Section):
+        return "\n\n".join(_blocks(block.blocks))
+    raise TypeError(f"cannot render {type(block).__name__}")
+
+
+def _paragraph(inlines: tuple[Inline, ...]) -> str:
+    text = _inlines(inlines).strip()
+    lines = [line.strip() for line in text.split("\n")]
+    return "\n".join(_guard_line_start(line) for line in lines).strip()
+
+
+def _guard_line_start(line: str) -> str:
+    """Escape a line start that CommonMark would read as a heading, list, quote or rule."""
+    match = _LINE_START_MARKUP.match(line)
+    if not match:
+        return line
+    marker = match.group(2)
+    escaped = marker[:-1] + "\\" + marker[-1] if marker[-1] in ".)" else "\\" + marker
+    return match.group(1) + escaped + line[match.end(2):]
+
+
+def _code_block(block: CodeBlock) -> str:
+    longest = max((len(m) for m in _BACKTICKS.findall(block.text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    info = (block.language or "").strip().split()[0] if block.language else ""
+    body = block.text.rstrip("\n")
+    return f"{fence}{info}\n{body}\n{fence}"
+
+
+def _list(block: ListBlock) -> str:
+    tight = all(
+        len(item.blocks) <= 1 or (len(item.blocks) == 2 and isinstance(item.blocks[1], ListBlock))
+        for item in block.items
+    )
+    rendered: list[str] = []
+    for index, item in enumerate(block.items):
+        marker = f"{block.start + index}." if block.ordered else "-"
+        inner = _blocks(item.blocks)
+        body = ("\n" if tight else "\n\n").join(inner) if inner else ""
+        pad = " " * (len(marker) + 1)
+        lines = body.split("\n") if body else [""]
+        first = f"{marker} {lines[0]}".rstrip()
+        rest = [(pad + line) if line else "" for line in lines[1:]]
+        rendered.append("\n".join([first, *rest]))
+    return ("\n" if tight else "\n\n").join(rendered)
+
+
+def _table(table: Table) -> str:
+    rows = table.head + table.body
+    if not rows:
+        return ""
+    width = max(sum(c.colspan for c in row.cells) for row in rows)
+    simple = all(
+        c.colspan == 1 and c.rowspan == 1 and not _has_break(c) for row in rows for c in row.cells
+    )
+    if not simple:
+        return _html_table(table)
+    head = table.head[-1] if table.head else rows[0]
+    body = table.body if table.head else rows[1:]
+    lines = [_pipe_row(head.cells, width), "|" + " --- |" * width]
+    lines.extend(_pipe_row(row.cells, width) for row in body)
+    caption = _inlines(table.caption).strip()
+    return "\n".join(lines) + (f"\n\n{caption}" if caption else "")
+
+
+def _has_break(cell: TableCell) -> bool:
+    return any(isinstance(run, LineBreak) for run in cell.inlines)
+
+
+def _pipe_row(cells: tuple[TableCell, ...], width: int) -> str:
+    texts = [_inlines(c.inlines).strip().replace("\n", " ") for c in cells]
+    texts += [""] * (width - len(texts))
+    return "| " + " | ".join(texts) + " |"
+
+
+def _html_table(table: Table) -> str:
+    out = ["<table>"]
+    caption = inline_text(table.caption).strip()
+    if caption:
+        out.append(f"<caption>{_html_escape(caption)}</caption>")
+    for group, rows in (("thead", table.head), ("tbody", table.body)):
+        if not rows:
+            continue
+        out.append(f"<{group}>")
+        for row in rows:
+            cells = []
+            for cell in row.cells:
+                tag = "th" if cell.header or group == "thead" else "td"
+                attrs = (f' colspan="{cell.colspan}"' if cell.colspan > 1 else "") + (
+                    f' rowspan="{cell.rowspan}"' if cell.rowspan > 1 else ""
+                )
+                text = "<br>".join(
+                    _html_escape(part.strip()) for part in inline_text(cell.inlines).split("\n")
+                )
+                cells.append(f"<{tag}{attrs}>{text}</{tag}>")
+            out.append("<tr>" + "".join(cells) + "</tr>")
+        out.append(f"</{group}>")
+    out.append("</table>")
+    return "\n".join(out)
+
+
+def _html_escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _footnote(label: str, blocks: tuple[Block, ...]) -> str:
+    body = "\n\n".join(_blocks(blocks))
+    lines = body.split("\n") if body else [""]
+    rest = [("    " + line) if line else "" for line in lines[1:]]
+    return "\n".join([f"[^{_note_label(label)}]: {lines[0]}".rstrip(), *rest])
+
+
+def _note_label(label: str) -> str:
+    return re.sub(r"[\s\[\]^]+", "-", label.strip()) or "note"
+
+
+# ---------------------------------------------------------------- inlines
+
+
+def _inlines(inlines: tuple[Inline, ...], *, in_heading: bool = False) -> str:
+    out: list[str] = []
+    for run in inlines:
+        out.append(_inline(run, in_heading))
+    return _SPACE_RUNS.sub(" ", "".join(out))
+
+
+_SPACE_RUNS = re.compile(r"[ \t]{2,}")
+
+
+def _inline(run: Inline, in_heading: bool) -> str:
+    if isinstance(run, Text):
+        return _escape(_SPACE.sub(" ", run.text))
+    if isinstance(run, Code):
+        return _code_span(run.text)
+    if isinstance(run, LineBreak):
+        return " " if in_heading else "\\\n"
+    if isinstance(run, FootnoteRef):
+        return f"[^{_note_label(run.label)}]"
+    if isinstance(run, Image):
+        alt = _escape(_SPACE.sub(" ", run.alt).strip())
+        return f"![{alt}]({_destination(run.src)})" if run.src else alt
+    if isinstance(run, Link):
+        text = _inlines(run.children, in_heading=in_heading).strip()
+        if not run.href:
+            return text
+        title = f' "{run.title}"' if run.title and '"' not in run.title else ""
+        return f"[{text or _escape(run.href)}]({_destination(run.href)}{title})"
+    if isinstance(run, (Emphasis, Strong)):
+        mark = "*" if isinstance(run, Emphasis) else "**"
+        return _wrap(_inlines(run.children, in_heading=in_heading), mark, mark)
+    if isinstance(run, Superscript):
+        return _wrap(_inlines(run.children, in_heading=in_heading), "<sup>", "</sup>")
+    if isinstance(run, Subscript):
+        return _wrap(_inlines(run.children, in_heading=in_heading), "<sub>", "</sub>")
+    raise TypeError(f"cannot render {type(run).__name__}")
+
+
+def _wrap(inner: str, opener: str, closer: str) -> str:
+    """Wrap ``inner`` with delimiters, moving edge spaces outside so the markup stays valid."""
+    stripped = inner.strip()
+    if not stripped:
+        return inner
+    lead = " " if inner[:1].isspace() else ""
+    trail = " " if inner[-1:].isspace() else ""
+    return f"{lead}{opener}{stripped}{closer}{trail}"
+
+
+def _code_span(text: str) -> str:
+    text = text.replace("\n", " ")
+    longest = max((len(m) for m in _BACKTICKS.findall(text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") or (
+        text.startswith(" ") and text.endswith(" ") and text.strip()
+    ) else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def _destination(url: str) -> str:
+    url = url.strip()
+    if re.search(r"[\s()<>]", url):
+        return "<" + url.replace("<", "%3C").replace(">", "%3E").replace(" ", "%20") + ">"
+    return url
+
+
+def _escape(text: str) -> str:
+    text = _ALWAYS_ESCAPE.sub(r"\\\1", text)
+    text = _WORD_EDGE_UNDERSCORE.sub(r"\\_", text)
+    text = _HTML_START.sub(r"\\<", text)
+    return _ENTITY.sub(r"\\&", text)
