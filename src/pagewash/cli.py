@@ -50,8 +50,29 @@ def _fail(message: str, status: int) -> None:
     sys.exit(status)
 
 
+def _load_config(ctx: click.Context, _param: click.Parameter, value: Path | None) -> None:
+    """Eager callback: a config file's tables become each command's option defaults."""
+    if value is None:
+        return
+    from pagewash.config import load_defaults
+    from pagewash.errors import RulesError
+
+    group = ctx.command
+    commands = {
+        name: {p.name for p in cmd.params if p.name}
+        for name, cmd in getattr(group, "commands", {}).items()
+    }
+    try:
+        ctx.default_map = load_defaults(value, commands)
+    except RulesError as exc:
+        _fail(str(exc), EXIT_USAGE)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="pagewash")
+@click.option("--config", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              envvar="PAGEWASH_CONFIG", is_eager=True, expose_value=False, callback=_load_config,
+              help="TOML file with option defaults per command ([convert], [repair]).")
 def main() -> None:
     """Turn scraped HTML into clean, repaired Markdown, DOCX, EPUB, JSON or text."""
 
@@ -262,8 +283,9 @@ def repair(source: str, output: Path | None, jsonl: bool, language: str | None,
         if output is not None and in_path is not None and same_file(in_path, output):
             _fail(f"the output {output} is the input; choose another -o path", EXIT_USAGE)
         text = _decode_text(data, source)
+        failed = 0
         if jsonl:
-            result = _repair_jsonl(text, config, repair_stage)
+            result, failed = _repair_jsonl(text, config, repair_stage)
         else:
             result, changes = repair_stage.repair_text(text, language, config)
             if explain:
@@ -277,6 +299,8 @@ def repair(source: str, output: Path | None, jsonl: bool, language: str | None,
         sys.stdout.flush()
     else:
         atomic_write(output, result)
+    if failed:
+        sys.exit(EXIT_FAILED)
 
 
 def _decode_text(data: bytes, source: str) -> str:
@@ -290,22 +314,30 @@ def _decode_text(data: bytes, source: str) -> str:
         ) from exc
 
 
-def _repair_jsonl(text: str, config: Any, repair_stage: Any) -> str:
-    from pagewash.errors import InputError
-
-    records = []
+def _repair_jsonl(text: str, config: Any, repair_stage: Any) -> tuple[str, int]:
+    """Repair every good line; a bad line becomes an error record and the rest goes on."""
+    records: list[dict[str, Any]] = []
+    bad: dict[int, dict[str, Any]] = {}
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise InputError(f"line {number} is not JSON ({exc.msg})") from exc
+            bad[len(records) + len(bad)] = _bad_line(number, f"not JSON ({exc.msg})")
+            continue
         if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-            raise InputError(f'line {number}: expected an object with a "text" string')
+            bad[len(records) + len(bad)] = _bad_line(number, 'expected an object with a "text" string')
+            continue
         records.append(record)
-    out = repair_stage.repair_records(records, config)
-    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in out)
+    repaired = iter(repair_stage.repair_records(records, config))
+    out = [bad[i] if i in bad else next(repaired) for i in range(len(records) + len(bad))]
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in out), len(bad)
+
+
+def _bad_line(number: int, message: str) -> dict[str, Any]:
+    click.echo(f"pagewash: error: line {number}: {message}", err=True)
+    return {"id": None, "line": number, "status": "error", "errors": [message]}
 
 
 if __name__ == "__main__":

@@ -1,0 +1,107 @@
+"""The command line through a real subprocess: outputs, every error path, no stray files."""
+
+from __future__ import annotations
+
+import codecs
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES
+
+SEED = FIXTURES / "seed" / "input.html"
+
+
+def run(*args: str | Path, stdin: bytes | None = None, cwd: Path | None = None
+        ) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-m", "pagewash", *map(str, args)],
+        input=stdin, capture_output=True, cwd=cwd, timeout=120, check=False,
+    )
+
+
+def test_version_and_help() -> None:
+    assert run("--version").stdout.decode().startswith("pagewash, version ")
+    helped = run("convert", "--help")
+    assert helped.returncode == 0 and b"Examples:" in helped.stdout
+
+
+def test_markdown_to_stdout() -> None:
+    result = run("convert", SEED)
+    assert result.returncode == 0, result.stderr
+    text = result.stdout.decode()
+    assert text.startswith("---\n")
+    assert "\n# Отношения России с КНДР в XXI веке: итоги двадцатилетия\n" in text
+
+
+def test_stdin_and_format_from_suffix(tmp_path: Path) -> None:
+    out = tmp_path / "seed.epub"
+    result = run("convert", "-", "-o", out, stdin=SEED.read_bytes())
+    assert result.returncode == 0, result.stderr
+    with zipfile.ZipFile(out) as book:
+        assert book.read("mimetype") == b"application/epub+zip"
+    assert [p.name for p in tmp_path.iterdir()] == ["seed.epub"]
+
+
+def test_explain_lists_removals_and_repairs(tmp_path: Path) -> None:
+    report = tmp_path / "changes.json"
+    result = run("convert", SEED, "--explain", "--report", report, "-o", tmp_path / "a.md")
+    assert result.returncode == 0, result.stderr
+    explained = result.stderr.decode()
+    assert "dropped" in explained and "repair" in explained
+    assert report.read_text(encoding="utf-8").lstrip().startswith("[")
+
+
+@pytest.mark.parametrize(
+    ("args", "data", "status", "message"),
+    [
+        (("convert", "missing.html"), None, 2, "no such file"),
+        (("convert", "page.html", "--to", "nosuchformat", "-o", "x.out"), b"<p>Hello there.</p>", 2,
+         "nosuchformat"),
+        (("convert", "page.html", "-o", "out.weird"), b"<p>Hello there.</p>", 2,
+         "cannot tell the format"),
+        (("convert", "page.html", "-o", "page.html"), b"<p>Hello there.</p>", 2, "is the input"),
+        (("convert", "page.html", "--to", "docx"), b"<p>Hello there.</p>", 2, "-o"),
+        (("convert", "page.html"), b"%PDF-1.4 binary", 1, "not an HTML page"),
+        (("convert", "page.html"), bytes(range(256)) * 8, 1, "binary data"),
+        (("convert", "page.html"), codecs.BOM_UTF16_LE + b"<\x00p\x00\x00\xd8", 1, "not valid"),
+        (("convert", "page.html"), b"", 1, "empty"),
+        (("convert", "page.html", "--repair", "no_such_rule"), b"<p>Hello there.</p>", 2,
+         "no_such_rule"),
+    ],
+)
+def test_error_paths(tmp_path: Path, args: tuple[str, ...], data: bytes | None, status: int,
+                     message: str) -> None:
+    if data is not None:
+        (tmp_path / "page.html").write_bytes(data)
+    before = sorted(p.name for p in tmp_path.iterdir())
+    result = run(*args, cwd=tmp_path)
+    assert result.returncode == status, result.stderr
+    err = result.stderr.decode()
+    assert message in err
+    assert err.startswith("pagewash: error:") and err.count("\n") == 1, err
+    assert sorted(p.name for p in tmp_path.iterdir()) == before  # nothing written, input intact
+    if data is not None:
+        assert (tmp_path / "page.html").read_bytes() == data
+
+
+def test_failed_render_leaves_previous_output_untouched(tmp_path: Path) -> None:
+    out = tmp_path / "seed.md"
+    out.write_text("previous", encoding="utf-8")
+    (tmp_path / "bad.html").write_bytes(b"%PDF-1.4")
+    assert run("convert", tmp_path / "bad.html", "-o", out).returncode == 1
+    assert out.read_text(encoding="utf-8") == "previous"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.html", "seed.md"]
+    assert not list(tmp_path.glob("*.part"))
+
+
+def test_demo_conversion_is_byte_identical_twice(tmp_path: Path) -> None:
+    for name in ("a", "b"):
+        for suffix in ("md", "docx", "epub"):
+            result = run("convert", SEED, "-o", tmp_path / f"{name}.{suffix}")
+            assert result.returncode == 0, result.stderr
+    for suffix in ("md", "docx", "epub"):
+        assert (tmp_path / f"a.{suffix}").read_bytes() == (tmp_path / f"b.{suffix}").read_bytes()
