@@ -13,6 +13,11 @@ import pytest
 from conftest import FIXTURES
 
 SEED = FIXTURES / "seed" / "input.html"
+PAGE = (
+    "<html><head><title>A note</title></head><body><article><h1>A note</h1>"
+    + "<p>This is a short article with a few plain sentences of real content in it.</p>" * 3
+    + "</article></body></html>"
+).encode()
 
 
 def run(*args: str | Path, stdin: bytes | None = None, cwd: Path | None = None
@@ -59,17 +64,17 @@ def test_explain_lists_removals_and_repairs(tmp_path: Path) -> None:
     ("args", "data", "status", "message"),
     [
         (("convert", "missing.html"), None, 2, "no such file"),
-        (("convert", "page.html", "--to", "nosuchformat", "-o", "x.out"), b"<p>Hello there.</p>", 2,
+        (("convert", "page.html", "--to", "nosuchformat", "-o", "x.out"), PAGE, 2,
          "nosuchformat"),
-        (("convert", "page.html", "-o", "out.weird"), b"<p>Hello there.</p>", 2,
+        (("convert", "page.html", "-o", "out.weird"), PAGE, 2,
          "cannot tell the format"),
-        (("convert", "page.html", "-o", "page.html"), b"<p>Hello there.</p>", 2, "is the input"),
-        (("convert", "page.html", "--to", "docx"), b"<p>Hello there.</p>", 2, "-o"),
+        (("convert", "page.html", "-o", "page.html"), PAGE, 2, "is the input"),
+        (("convert", "page.html", "--to", "docx"), PAGE, 2, "-o"),
         (("convert", "page.html"), b"%PDF-1.4 binary", 1, "not an HTML page"),
         (("convert", "page.html"), bytes(range(256)) * 8, 1, "binary data"),
         (("convert", "page.html"), codecs.BOM_UTF16_LE + b"<\x00p\x00\x00\xd8", 1, "not valid"),
         (("convert", "page.html"), b"", 1, "empty"),
-        (("convert", "page.html", "--repair", "no_such_rule"), b"<p>Hello there.</p>", 2,
+        (("convert", "page.html", "--repair", "no_such_rule"), PAGE, 2,
          "no_such_rule"),
     ],
 )

@@ -22,7 +22,7 @@ def test_golden_markdown(case: Path, update_golden: bool) -> None:
     if doc.is_empty:
         assert not expected_file.exists(), f"{case.name}: no main content but expected.md exists"
         return
-    markdown = pagewash.render(doc)
+    markdown = pagewash.render_document(doc)
     if update_golden or not expected_file.exists():
         expected_file.write_text(markdown, encoding="utf-8")
         if not update_golden:

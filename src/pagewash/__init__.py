@@ -4,6 +4,7 @@
 >>> md = pagewash.convert(html_bytes)             # Markdown with YAML front matter
 >>> doc = pagewash.clean(html_bytes)              # the Document: metadata, blocks, changes
 >>> epub = pagewash.convert(html_bytes, to="epub")
+>>> text = pagewash.render_document(doc, pagewash.Options(to="txt"))
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 
 from pagewash.document import Change, Document, Metadata
 from pagewash.errors import PagewashError
-from pagewash.pipeline import Options, clean, convert, render
+from pagewash.pipeline import Options, clean, convert, render_document
 
 try:
     __version__ = version("pagewash")
@@ -46,5 +47,5 @@ __all__ = [
     "clean_batch",
     "clean_record",
     "convert",
-    "render",
+    "render_document",
 ]

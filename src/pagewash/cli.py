@@ -8,6 +8,7 @@ Exit status: 0 converted; 1 a document could not be converted (or, in a batch, a
 from __future__ import annotations
 
 import json
+import os
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -123,7 +124,7 @@ def main() -> None:
 def convert(inputs: tuple[str, ...], output: Path | None, out_dir: Path | None, to: str | None,
             **raw: Any) -> None:
     """Convert INPUT (an HTML file, .html.gz, or - for stdin) to a clean document."""
-    from pagewash.render import SUFFIX_FORMATS, normalise_format
+    from pagewash.render import SUFFIX_FORMATS, check_format, normalise_format
 
     options = _options(raw)
     if out_dir is not None or len(inputs) > 1:
@@ -134,7 +135,10 @@ def convert(inputs: tuple[str, ...], output: Path | None, out_dir: Path | None, 
         fmt = SUFFIX_FORMATS.get(output.suffix.lower())
         if fmt is None:
             _fail(f"cannot tell the format from '{output.name}'; add --to FORMAT", EXIT_USAGE)
-    options = replace(options, to=fmt or "md")
+    try:
+        options = replace(options, to=check_format(fmt or "md"))
+    except UsageError as exc:
+        _fail(str(exc), EXIT_USAGE)
     _convert_one(inputs[0], output, options, explain=raw["explain"], report=raw["report"])
 
 
@@ -176,7 +180,7 @@ def _read(source: str) -> tuple[bytes, Path | None]:
 
 def _convert_one(source: str, output: Path | None, options: Options, *, explain: bool,
                  report: Path | None) -> None:
-    from pagewash.pipeline import clean, render
+    from pagewash.pipeline import clean, render_document
     from pagewash.render import TEXT_FORMATS
 
     if output is None and options.to not in TEXT_FORMATS:
@@ -192,11 +196,16 @@ def _convert_one(source: str, output: Path | None, options: Options, *, explain:
             atomic_write(report, _changes_json(doc.changes))
         if doc.is_empty:
             _fail(f"{source}: no main content ({doc.reason}); nothing written", EXIT_NO_CONTENT)
-        rendered = render(doc, options)
+        rendered = render_document(doc, options)
     except UsageError as exc:
         _fail(str(exc), EXIT_USAGE)
     except PagewashError as exc:
         _fail(f"{source}: {exc}", EXIT_FAILED)
+    except Exception as exc:  # a bug, not bad input: say so and how to see the traceback
+        if os.environ.get("PAGEWASH_DEBUG"):
+            raise
+        _fail(f"{source}: internal error {type(exc).__name__}: {exc} "
+              "(rerun with PAGEWASH_DEBUG=1 for the traceback and report it)", EXIT_FAILED)
     if output is None:
         text = rendered if isinstance(rendered, str) else rendered.decode("utf-8")
         sys.stdout.write(text)

@@ -70,10 +70,10 @@ def convert(data: bytes | str, to: str = "md", options: Options | None = None,
             **kwargs: Any) -> str | bytes:
     """Convert one page; text formats come back as ``str``, DOCX/EPUB/others as ``bytes``."""
     opts = _options(options, {**kwargs, "to": to})
-    return render(clean(data, opts), opts)
+    return render_document(clean(data, opts), opts)
 
 
-def render(doc: Document, options: Options | None = None) -> str | bytes:
+def render_document(doc: Document, options: Options | None = None) -> str | bytes:
     """Render a cleaned document in ``options.to``."""
     from pagewash.render import render as render_any
 
@@ -84,3 +84,8 @@ def _options(options: Options | None, kwargs: dict[str, Any]) -> Options:
     if options is None:
         return Options.from_kwargs(**kwargs)
     return replace(options, **kwargs) if kwargs else options
+
+
+# The stage-level name used inside the package; the top-level package exports
+# ``render_document`` because ``pagewash.render`` is the renderers' subpackage.
+render = render_document

@@ -25,6 +25,17 @@ def normalise_format(name: str) -> str:
     return FORMAT_ALIASES.get(name, name)
 
 
+def check_format(name: str) -> str:
+    """The normalised format name; an unknown one is a ``UsageError`` raised before any work."""
+    to = normalise_format(name)
+    if to in TEXT_FORMATS:
+        return to
+    from pagewash.render.pandoc import pandoc_format
+
+    pandoc_format(to)
+    return to
+
+
 def render(doc: Document, options: Options) -> str | bytes:
     """Text formats come back as ``str``; pandoc formats as ``bytes``."""
     to = normalise_format(options.to)

@@ -1,0 +1,227 @@
+"""DOM -> Document: keep the main content, its structure and metadata; log every removal.
+
+The steps read as a few calls: cut the page into units, classify each alone, revise with
+neighbours, keep the main container, recognise the scholarly parts, nest the kept units
+back into blocks. Every unit dropped becomes a ``Change`` naming its rule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+from pagewash.document import (
+    Abstract,
+    Block,
+    Change,
+    Document,
+    Metadata,
+    Section,
+    block_text,
+)
+from pagewash.extract import metadata as meta_mod
+from pagewash.extract import scholarly, score
+from pagewash.extract.blocks import assemble
+from pagewash.extract.head import ATTRIBUTE, PageHead, Removal, quote
+from pagewash.extract.lang import language_of, normalise, script_of
+from pagewash.extract.readmore import merge_continuations
+from pagewash.extract.rules import Rules, SelectorRule, fold, load_rules
+from pagewash.extract.segment import segment
+from pagewash.extract.units import Unit
+
+__all__ = ["extract"]
+
+LANGUAGE_SHARE = 0.1  # a language joins metadata.languages with this share of the text
+
+
+def extract(tree: BeautifulSoup, *, url: str | None = None, rules: Path | None = None,
+            keep_comments: bool = False) -> Document:
+    """The main content of a parsed page as a ``Document`` (status "empty" when there is none).
+
+    ``rules`` is a user TOML file extending the built-in boilerplate rules; ``keep_comments``
+    keeps reader comment sections.
+    """
+    compiled = load_rules(rules)
+    tree, head = _with_head(tree)
+    changes = [_removal_change(r) for r in head.removals]
+    metadata = meta_mod.from_head(head, url)
+    page_lang = meta_mod.declared_language(head)
+
+    units, removals = segment(tree, url, _tree_selectors(compiled, keep_comments),
+                              compiled.threshold("wrapper_share"))
+    changes.extend(_removal_change(r) for r in removals)
+    units = merge_continuations(units, changes)
+    _set_languages(units, page_lang)
+    scholarly.strip_clutter(units, compiled, changes)
+    units = scholarly.split_keywords(units, metadata.title, changes)
+
+    score.classify(units, compiled, score.stopword_sets(compiled, units))
+    score.revise(units, compiled)
+    scholarly.mark_parts(units)
+    scholarly.force_parts(units)
+    metadata = _take_title(units, metadata)
+    container = score.restrict_to_container(units, compiled.threshold("container_share"))
+    strong = score.strong_elements(units, container, compiled.threshold("cluster_ratio"))
+    score.drop_weak(units, strong)
+    score.rescue_in_container(units, container, strong)
+    score.keep_headings_in_container(units, container)
+    if _kept_chars(units) < compiled.threshold("min_content_chars"):
+        _fallback(units, compiled)
+
+    kept = [u for u in units if u.kept]
+    changes.extend(_unit_change(u) for u in units if not u.kept and u.text.strip())
+    metadata = _finish_metadata(metadata, units, kept, page_lang)
+    if _kept_chars(units) < compiled.threshold("min_content_chars") and not _has_structure(kept):
+        return Document(metadata=metadata, changes=tuple(changes), status="empty",
+                        reason=_empty_reason(units))
+    blocks = assemble(kept)
+    metadata = replace(metadata, abstracts=_abstracts(blocks))
+    return Document(metadata=metadata, blocks=blocks, changes=tuple(changes))
+
+
+# ------------------------------------------------------------------ steps
+
+
+def _with_head(tree: BeautifulSoup) -> tuple[BeautifulSoup, PageHead]:
+    """The tree and its PageHead; a tree not made by ``parse`` is parsed again to get one."""
+    head = tree.__dict__.get(ATTRIBUTE)
+    if isinstance(head, PageHead):
+        return tree, head
+    from pagewash.parse import parse
+
+    reparsed = parse(str(tree))
+    return reparsed, reparsed.__dict__[ATTRIBUTE]
+
+
+def _tree_selectors(compiled: Rules, keep_comments: bool) -> tuple[SelectorRule, ...]:
+    """Rules the parser did not apply: optional ones (unless kept) and a user file's rules."""
+    optional = tuple(r for r in compiled.selectors if r.optional and not keep_comments)
+    return optional + tuple(r for r in compiled.user_selectors if not r.optional)
+
+
+def _set_languages(units: list[Unit], page_lang: str | None) -> None:
+    for unit in units:
+        unit.lang = language_of(unit.script, unit.lang_attr, page_lang)
+
+
+def _take_title(units: list[Unit], metadata: Metadata) -> Metadata:
+    """The page title goes to the metadata, not the body: drop its heading (and subtitle)."""
+    title = metadata.title
+    if not title:
+        first_h1 = next((u for u in units if u.kind == "h" and u.level == 1 and u.kept), None)
+        if first_h1 is None:
+            return metadata
+        title = first_h1.text.strip()
+        metadata = replace(metadata, title=title)
+    targets = {fold(t) for t in (title, metadata.subtitle) if t}
+    folded_title = fold(title)
+    for unit in units:
+        if unit.kind not in ("h", "p") or unit.length > 400:
+            continue
+        text = fold(unit.text)
+        if not text:
+            continue
+        same = text in targets
+        near = unit.kind == "h" and unit.level == 1 and len(text) >= 10 and (
+            text in folded_title or folded_title in text)
+        if same or near:
+            unit.final = "bad"
+            unit.forced = False
+            unit.rule = "title"
+            unit.reason = "the title, moved to the document metadata"
+    return metadata
+
+
+def _kept_chars(units: list[Unit]) -> int:
+    return sum(u.length for u in units if u.kept)
+
+
+def _has_structure(kept: list[Unit]) -> bool:
+    return any(u.kind in ("pre", "table") for u in kept)
+
+
+def _fallback(units: list[Unit], compiled: Rules) -> None:
+    """Too little good text: keep the non-chrome prose of the densest container instead.
+
+    Short articles (a few short paragraphs) never reach jusText's "good"; units dropped only
+    by the statistics get a second chance when they are not link text.
+    """
+    max_links = compiled.threshold("max_link_density")
+    for unit in units:
+        statistical = unit.rule in score.STATISTICAL and unit.rule != "link-density"
+        prose = unit.kind != "h" and unit.link_density <= max_links and unit.length >= 20
+        if statistical and prose:
+            unit.final = "good"
+            unit.rule = None
+            unit.reason = ""
+    score.restrict_to_container(units, compiled.threshold("container_share"))
+
+
+def _finish_metadata(metadata: Metadata, units: list[Unit], kept: list[Unit],
+                     page_lang: str | None) -> Metadata:
+    keywords = metadata.keywords
+    visible = [u for u in kept if u.part == "keywords"]
+    if visible:
+        keywords = tuple(dict.fromkeys(k for u in visible for k in scholarly.keyword_list(u.text)))
+    doi = metadata.doi
+    if doi is None:
+        doi = next((d for u in units if "doi" in u.text.casefold()
+                    for d in [meta_mod.find_doi(u.text)] if d), None)
+    return replace(metadata, keywords=keywords, doi=doi,
+                   languages=_languages(kept, metadata.languages, page_lang))
+
+
+def _languages(kept: list[Unit], declared: tuple[str, ...], page_lang: str | None) -> tuple:
+    volume: dict[str, int] = {}
+    for unit in kept:
+        if unit.lang:
+            volume[unit.lang] = volume.get(unit.lang, 0) + unit.length
+    total = sum(volume.values())
+    ordered = list(declared)
+    if not ordered:
+        ranked = sorted(volume, key=lambda lang: -volume[lang])
+        if ranked:
+            ordered.append(ranked[0])
+        elif normalise(page_lang):
+            ordered.append(normalise(page_lang))
+    for lang in sorted(volume, key=lambda lang: -volume[lang]):
+        if lang not in ordered and total and volume[lang] >= LANGUAGE_SHARE * total:
+            ordered.append(lang)
+    return tuple(ordered)
+
+
+def _abstracts(blocks: tuple[Block, ...]) -> tuple[Abstract, ...]:
+    out = []
+    for block in blocks:
+        if isinstance(block, Section) and block.role == "abstract":
+            paragraphs = [b for b in block.blocks if not hasattr(b, "level")]
+            text = "\n\n".join(block_text(b) for b in paragraphs if block_text(b))
+            lang = block.lang or (script_of(text) == "cyrl" and "ru") or None
+            if text:
+                out.append(Abstract(lang=lang, text=text))
+    return tuple(out)
+
+
+def _empty_reason(units: list[Unit]) -> str:
+    wall = next((u for u in units if u.rule == "login-wall"), None)
+    if wall is not None:
+        return f"no main content: the page is a login or subscription wall ({quote(wall.text, 60)})"
+    if not any(u.text.strip() for u in units):
+        return "no main content: the page has no readable text"
+    return "no main content: the page holds only navigation and page chrome"
+
+
+# ------------------------------------------------------------------ change records
+
+
+def _removal_change(removal: Removal) -> Change:
+    return Change(stage="extract", rule=removal.rule, before=removal.quote, after="",
+                  reason=f"{removal.reason} [{removal.origin}]" if removal.origin else removal.reason)
+
+
+def _unit_change(unit: Unit) -> Change:
+    reason = unit.reason or "boilerplate"
+    return Change(stage="extract", rule=unit.rule or "boilerplate", before=quote(unit.text),
+                  after="", reason=f"{reason} [{unit.origin}]" if unit.origin else reason)

@@ -1,0 +1,302 @@
+"""Boilerplate classification in jusText's two steps, then the choice of the main container.
+
+1. ``classify``: each unit alone, by phrase rules, link density, length and stop-word density
+   (labels good / near-good / short / bad; ``Unit.initial``).
+2. ``revise``: short and near-good units take the label of their neighbours, headings followed
+   closely by good text are kept (``Unit.final``).
+3. ``restrict_to_container``: the deepest element holding ``container_share`` of the kept text
+   is the main content; kept units outside it are dropped (a stray "About us" blurb in the
+   footer reads like prose but sits outside the article).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from pagewash.extract.rules import Rules, fold
+from pagewash.extract.units import Label, Unit
+
+_WORD = re.compile(r"\w+")
+PHRASE_LIMIT = 500  # longer blocks are never a single chrome phrase; skip folding them
+STATISTICAL = frozenset({"link-density", "stop-words", "too-short", "neighbours"})
+SAMPLE_MIN_CHARS = 100  # units long enough to tell the page's language
+SAMPLE_WORDS = 600      # words per script looked at to pick a stop-word list
+MIN_LIST_FIT = 0.1      # a list matching fewer of the sample's words does not fit the language
+CLUSTER_LEVELS = 3  # parent, grandparent, great-grandparent share a unit's length (1, 1/2, 1/3)
+RESCUABLE = frozenset({"stop-words", "neighbours", "link-density"})
+DOUBTED_WEIGHT = 0.5  # container evidence of a sentence the statistics doubted
+RESCUE_MAX_LINK_DENSITY = 0.5  # a sentence inside the article may link half its words
+SENTENCE_MIN_WORDS = 5
+SENTENCE_MIN_CHARS = 80
+_SENTENCE_END = re.compile(r"[.!?…:;\"”’»)]\s*$")
+
+
+StopWords = dict[str, tuple[frozenset[str], float] | None]
+
+
+def stopword_sets(rules: Rules, units: list[Unit]) -> StopWords:
+    """Per script, the stop-word list the page's prose matches best and its threshold scale
+    (None: no list fits).
+
+    Looking at the page's own text instead of its ``lang`` attribute copes with pages that
+    declare nothing or declare the site's language rather than the article's.
+    """
+    samples: dict[str, list[str]] = {"latn": [], "cyrl": [], "other": []}
+    for unit in units:
+        if unit.length < SAMPLE_MIN_CHARS or unit.link_density > 0.3:
+            continue
+        script = unit.script or "latn"
+        if len(samples[script]) < SAMPLE_WORDS:
+            samples[script].extend(_WORD.findall(unit.text.casefold()))
+    chosen: StopWords = {}
+    for script, words in samples.items():
+        words = words[:SAMPLE_WORDS]
+        best, hits = None, 0
+        for lang, stopwords in rules.stopwords.items():
+            count = sum(1 for w in words if w in stopwords)
+            if count > hits:
+                best, hits = lang, count
+        fits = best is not None and words and hits >= MIN_LIST_FIT * len(words)
+        chosen[script] = (rules.stopwords[best], rules.stopword_scale[best]) if fits else None
+    return chosen
+
+
+def classify(units: list[Unit], rules: Rules, stopwords: StopWords) -> None:
+    """Context-free labels: each unit judged by itself."""
+    low = rules.threshold("length_low")
+    high = rules.threshold("length_high")
+    sw_low = rules.threshold("stopwords_low")
+    sw_high = rules.threshold("stopwords_high")
+    max_links = rules.threshold("max_link_density")
+    for unit in units:
+        unit.initial = _context_free(unit, rules, stopwords, low, high, sw_low, sw_high, max_links)
+        unit.final = unit.initial
+
+
+def _context_free(unit: Unit, rules: Rules, stopwords: StopWords, low: float,
+                  high: float, sw_low: float, sw_high: float, max_links: float) -> Label:
+    if unit.rule is not None:
+        return "bad"
+    text = unit.text
+    if len(text) <= PHRASE_LIMIT:
+        hit = rules.phrase_match(fold(text))
+        if hit is not None:
+            unit.drop(hit.rule, hit.reason)
+            return "bad"
+    if unit.link_density > max_links:
+        unit.drop("link-density", "mostly link text: a menu, a list of other pages")
+        return "bad"
+    if unit.kind in ("pre", "table"):
+        return "short"
+    length = len(text)
+    if length < low:
+        if unit.link_chars:
+            unit.drop("too-short", "a short piece of link text")
+            return "bad"
+        return "short"
+    found = _stopword_density(text, unit.script, stopwords)
+    if found is None:
+        return "good" if length > high else "near-good"
+    density, scale = found
+    if density >= sw_high * scale:
+        return "good" if length > high else "near-good"
+    if density >= sw_low * scale:
+        return "near-good"
+    unit.drop("stop-words", "reads like a list of names or labels, not sentences")
+    return "bad"
+
+
+def _stopword_density(text: str, script: str | None,
+                      stopwords: StopWords) -> tuple[float, float] | None:
+    """Share of stop words in ``text`` and the threshold scale of the list used; None when no
+    list fits its script."""
+    found = stopwords.get(script or "latn")
+    if found is None:
+        return None
+    pool, scale = found
+    words = _WORD.findall(text.casefold())
+    if not words:
+        return 0.0, scale
+    return sum(1 for w in words if w in pool) / len(words), scale
+
+
+def revise(units: list[Unit], rules: Rules) -> None:
+    """jusText's context-sensitive pass: neighbours decide short and near-good units."""
+    distance = rules.threshold("max_heading_distance")
+    for index, unit in enumerate(units):
+        heading = unit.kind == "h" and unit.initial in ("short", "near-good")
+        if heading and _good_follows(units, index, distance):
+            unit.final = "near-good"
+    for index, unit in enumerate(units):
+        if unit.final != "short":
+            continue
+        before = _neighbour(units, index, -1, skip_near_good=True)
+        after = _neighbour(units, index, 1, skip_near_good=True)
+        if before == after == "good":
+            unit.final = "good"
+        elif before == after == "bad":
+            unit.final = "bad"
+        elif (before == "bad" and _neighbour(units, index, -1, False) == "near-good") or (
+            after == "bad" and _neighbour(units, index, 1, False) == "near-good"
+        ):
+            unit.final = "good"
+        else:
+            unit.final = "bad"
+    for index, unit in enumerate(units):
+        if unit.final != "near-good":
+            continue
+        before = _neighbour(units, index, -1, skip_near_good=True)
+        after = _neighbour(units, index, 1, skip_near_good=True)
+        unit.final = "bad" if before == after == "bad" else "good"
+    for index, unit in enumerate(units):
+        heading = unit.kind == "h" and unit.final == "bad" and unit.initial != "bad"
+        if heading and _good_follows(units, index, distance):
+            unit.final = "good"
+    for unit in units:
+        if unit.final == "bad" and unit.rule is None:
+            unit.drop("neighbours", "short or borderline text among boilerplate")
+
+
+def _good_follows(units: list[Unit], index: int, distance: float) -> bool:
+    travelled = 0
+    for unit in units[index + 1:]:
+        if travelled > distance:
+            return False
+        if unit.initial == "good":
+            return True
+        travelled += unit.length
+    return False
+
+
+def _neighbour(units: list[Unit], index: int, step: int, skip_near_good: bool) -> Label:
+    skip = ("short", "near-good") if skip_near_good else ("short",)
+    position = index + step
+    while 0 <= position < len(units):
+        label = units[position].final
+        if label not in skip:
+            return label
+        position += step
+    return "bad"
+
+
+def evidence(unit: Unit) -> float:
+    """How much a unit says "the article is here": kept text fully, doubted sentences half."""
+    if unit.kept:
+        return unit.length
+    if unit.kind == "p" and rescuable(unit):
+        return DOUBTED_WEIGHT * unit.length
+    return 0.0
+
+
+def rescuable(unit: Unit) -> bool:
+    """Dropped only by the statistics, without much link text (a sentence may link more)."""
+    if unit.rule in ("stop-words", "neighbours"):
+        return unit.link_density <= RESCUE_MAX_LINK_DENSITY
+    return (unit.rule == "link-density" and unit.link_density <= RESCUE_MAX_LINK_DENSITY
+            and _sentence_like(unit.text))
+
+
+def restrict_to_container(units: list[Unit], share: float) -> int | None:
+    """Drop kept units outside the deepest element holding ``share`` of the kept text.
+
+    Returns the id of the chosen element (None when no element qualifies).
+    """
+    weight: dict[int, float] = defaultdict(float)
+    depth: dict[int, int] = {}
+    total = 0.0
+    for unit in units:
+        mass = unit.length if unit.kept else 0
+        if not mass:
+            continue
+        total += mass
+        for level, ancestor in enumerate(unit.ancestors):
+            weight[ancestor] += mass
+            depth[ancestor] = level
+    if not total:
+        return None
+    qualified = [a for a, w in weight.items() if w >= share * total]
+    if not qualified:
+        return None
+    best = max(qualified, key=lambda a: depth[a])
+    for unit in units:
+        if unit.kept and best not in unit.ancestors:
+            unit.drop("outside-main-content", "outside the element that holds the article")
+    return best
+
+
+def keep_headings_in_container(units: list[Unit], container: int | None) -> None:
+    """Section headings inside the main container stay when content follows them."""
+    if container is None:
+        return
+    later_kept = False
+    for unit in reversed(units):
+        inside = container in unit.ancestors
+        dropped_heading = unit.kind == "h" and inside and not unit.kept
+        if dropped_heading and unit.rule in STATISTICAL and later_kept and unit.link_density <= 0.5:
+            unit.final = "good"
+            unit.rule = None
+            unit.reason = ""
+        if unit.kept and inside:
+            later_kept = True
+
+
+def strong_elements(units: list[Unit], container: int | None, ratio: float) -> set[int]:
+    """Elements whose own paragraphs carry the article (readability's parent scoring).
+
+    Each good unit adds its length to its parent, half to its grandparent and a third to
+    the next ancestor up; an
+    element scoring at least ``ratio`` of the best is strong. Article paragraphs share a
+    parent and add up; a teaser, a caption or a promo sits alone in its own card.
+    """
+    scores: dict[int, float] = defaultdict(float)
+    for unit in units:
+        mass = evidence(unit)
+        if not mass or (container is not None and container not in unit.ancestors):
+            continue
+        for step, ancestor in enumerate(reversed(unit.ancestors[-CLUSTER_LEVELS:])):
+            scores[ancestor] += mass / (step + 1)
+    if not scores:
+        return set()
+    floor = ratio * max(scores.values())
+    return {element for element, value in scores.items() if value >= floor}
+
+
+def drop_weak(units: list[Unit], strong: set[int]) -> None:
+    """Drop kept text that is not near a strong element (headings are judged later)."""
+    if not strong:
+        return
+    for unit in units:
+        if unit.kept and not unit.forced and unit.kind != "h" and not _near(unit, strong):
+            unit.drop("weak-cluster",
+                      "a lone block away from the article's paragraphs: teaser, caption, promo")
+
+
+def _near(unit: Unit, strong: set[int]) -> bool:
+    return any(a in strong for a in unit.ancestors[-CLUSTER_LEVELS:])
+
+
+def rescue_in_container(units: list[Unit], container: int | None, strong: set[int]) -> None:
+    """Inside the article, sentences the statistics doubted are kept.
+
+    A news paragraph full of names has few stop words; inside the container that holds the
+    article that is no sign of boilerplate. Link text and rule matches stay dropped.
+    """
+    if container is None:
+        return
+    for unit in units:
+        if strong and not _near(unit, strong):
+            continue
+        if unit.kept or unit.kind != "p" or not rescuable(unit):
+            continue
+        if container in unit.ancestors:
+            unit.final = "good"
+            unit.rule = None
+            unit.reason = ""
+
+
+def _sentence_like(text: str) -> bool:
+    words = len(_WORD.findall(text))
+    if words < SENTENCE_MIN_WORDS:
+        return False
+    return len(text) >= SENTENCE_MIN_CHARS or _SENTENCE_END.search(text) is not None

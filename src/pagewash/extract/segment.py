@@ -1,0 +1,337 @@
+"""DOM -> units: cut the pruned page into paragraphs, headings, list items, code and tables.
+
+One walk over the BeautifulSoup tree. Block-level elements end the current paragraph, a run
+of two or more ``<br>`` ends it too, inline elements become formats around the text. Each
+unit records its ancestors (for choosing the main container), its structural frames (lists,
+quotes), the scholarly hints of the classes above it, its ``lang`` attribute and a short
+CSS-like origin.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin
+
+from bs4 import BeautifulSoup, NavigableString, Tag
+
+from pagewash.document import Code, CodeBlock, Image
+from pagewash.extract import tables
+from pagewash.extract.head import Removal, quote
+from pagewash.extract.inlines import BREAK, Format, Formats, Piece, nest, plain, tidy
+from pagewash.extract.prune import CONTENT_ROOTS, CONTINUATION_ATTR
+from pagewash.extract.rules import SelectorRule, name_token
+from pagewash.extract.scholarly import hints_of
+from pagewash.extract.units import Frame, Kind, Unit
+
+_SPACE = re.compile(r"\s+")
+_ELLIPSIS_END = re.compile(r"\s*(…|\.\.\.)\s*$")
+_FILENAME = re.compile(r"\.(jpe?g|png|gif|webp|svg|bmp|avif)$|^(img|dsc|image)[-_]?\d", re.I)
+_DULL_ALT = frozenset({"image", "photo", "picture", "logo", "icon", "img", "фото", "изображение"})
+
+HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+FORMATS = {
+    "em": "em", "i": "em", "cite": "em", "dfn": "em", "var": "em",
+    "strong": "strong", "b": "strong", "sup": "sup", "sub": "sub",
+}
+CODE = frozenset({"code", "kbd", "samp", "tt"})
+TRANSPARENT = frozenset({
+    "span", "font", "small", "big", "u", "mark", "abbr", "acronym", "time", "s", "strike",
+    "del", "ins", "bdi", "bdo", "data", "nobr", "q", "label", "output", "meter", "progress",
+    "ruby", "rb", "rt", "rp", "wbr", "blink", "o:p",
+})
+SKIP = frozenset({"head", "title", "meta", "script", "style", "noscript", "template", "svg",
+                  "iframe", "object", "embed", "canvas", "video", "audio", "map", "area"})
+MAX_DEPTH = 300
+
+
+class Segmenter:
+    """Walks a (pruned) tree once and collects units."""
+
+    def __init__(self, base_url: str | None = None,
+                 selectors: tuple[SelectorRule, ...] = (), wrapper_share: float = 0.4) -> None:
+        self.base_url = base_url
+        self.selectors = selectors
+        self.wrapper_share = wrapper_share
+        self.wrapper_chars: float | None = None
+        self.root: Tag | None = None
+        self.removals: list[Removal] = []
+        self.inside: frozenset[str] = frozenset()
+        self.units: list[Unit] = []
+        self.pieces: list[Piece] = []
+        self.formats: Formats = ()
+        self.frames: tuple[Frame, ...] = ()
+        self.ancestors: list[int] = []
+        self.steps: list[str] = []
+        self.hints: frozenset[str] = frozenset()
+        self.lang: str | None = None
+        self.heading = 0
+        self.continuation = False
+        self.depth = 0
+
+    # ------------------------------------------------------------ walking
+
+    def run(self, root: Tag) -> list[Unit]:
+        self.root = root
+        self.walk_children(root)
+        self.flush()
+        return self.units
+
+    def walk_children(self, tag: Tag) -> None:
+        self.depth += 1
+        for child in tag.contents:
+            if isinstance(child, Tag):
+                if self.depth > MAX_DEPTH:
+                    self.text(child.get_text(" "))
+                else:
+                    self.element(child)
+            elif type(child) is NavigableString:
+                self.text(child)
+        self.depth -= 1
+
+    def text(self, value: str) -> None:
+        self.pieces.append((_SPACE.sub(" ", value), self.formats))
+
+    def element(self, tag: Tag) -> None:
+        name = tag.name
+        if name in SKIP:
+            return
+        if tag.attrs.get(CONTINUATION_ATTR):
+            self.reveal(tag)
+            return
+        if name in FORMATS or name == "a":
+            self.inline(tag, name)
+        elif name in TRANSPARENT:
+            self.walk_children(tag)
+        elif name == "br":
+            self.line_break()
+        elif name == "img":
+            self.image(tag)
+        elif name in CODE:
+            self.pieces.append((Code(tag.get_text()), self.formats))
+        elif name == "hr":
+            self.flush()
+        else:
+            self.block(tag, name)
+
+    def inline(self, tag: Tag, name: str) -> None:
+        if name == "a":
+            href = _attr(tag, "href")
+            if not href or href.lower().startswith(("javascript:", "data:")):
+                self.walk_children(tag)
+                return
+            if self.base_url:
+                href = urljoin(self.base_url, href)
+            fmt = Format("a", href, _attr(tag, "title") or None)
+        else:
+            fmt = Format(FORMATS[name])
+        saved = self.formats
+        self.formats = (*saved, fmt)
+        self.walk_children(tag)
+        self.formats = saved
+
+    def line_break(self) -> None:
+        """One ``<br>`` is a line break; two in a row end the paragraph."""
+        for index in range(len(self.pieces) - 1, -1, -1):
+            item = self.pieces[index][0]
+            if isinstance(item, str) and not item.strip():
+                continue
+            if item is BREAK:
+                del self.pieces[index:]
+                self.flush()
+                return
+            break
+        self.pieces.append((BREAK, self.formats))
+
+    def image(self, tag: Tag) -> None:
+        alt = _SPACE.sub(" ", _attr(tag, "alt")).strip()
+        if len(alt) < 3 or alt.casefold() in _DULL_ALT or _FILENAME.search(alt):
+            return
+        src = _attr(tag, "src") or _attr(tag, "data-src")
+        if self.base_url and src:
+            src = urljoin(self.base_url, src)
+        self.pieces.append((Image(alt, src), self.formats))
+
+    def reveal(self, tag: Tag) -> None:
+        """Text behind a "Read more" toggle: drop the visible ellipsis and read on."""
+        self.strip_ellipsis()
+        if tag.name in TRANSPARENT or tag.name in FORMATS:
+            self.walk_children(tag)
+            return
+        self.flush()
+        saved = self.continuation
+        self.continuation = True
+        self.block(tag, tag.name)
+        self.continuation = saved
+
+    def strip_ellipsis(self) -> None:
+        for index in range(len(self.pieces) - 1, -1, -1):
+            item, fmts = self.pieces[index]
+            if not isinstance(item, str):
+                return
+            if not item.strip():
+                continue
+            trimmed = _ELLIPSIS_END.sub("", item)
+            if trimmed != item:
+                self.pieces[index] = (trimmed, fmts)
+            return
+
+    def block(self, tag: Tag, name: str) -> None:
+        self.flush()
+        if self.selectors and self.selected(tag, name):
+            return
+        if name == "pre":
+            self.code_block(tag)
+            return
+        if name == "table" and not tables.is_layout(tag):
+            self.table(tag)
+            return
+        saved = (self.frames, self.hints, self.lang, self.heading, self.inside)
+        if name in CONTENT_ROOTS:
+            self.inside = self.inside | {name}
+        self.ancestors.append(id(tag))
+        self.steps.append(_step(tag))
+        self.hints = self.hints | hints_of(tag)
+        lang = tag.attrs.get("lang")
+        if isinstance(lang, str) and lang.strip():
+            self.lang = lang.strip().lower()
+        if name in HEADINGS:
+            self.heading = HEADINGS[name]
+        elif name in ("ul", "ol", "menu"):
+            self.frames = (*self.frames, _list_frame(tag, name))
+        elif name == "li":
+            if not self.frames or self.frames[-1].kind != "list":
+                self.frames = (*self.frames, Frame("list"))
+            self.frames = (*self.frames, Frame("item"))
+        elif name == "blockquote":
+            self.frames = (*self.frames, Frame("quote"))
+        self.walk_children(tag)
+        self.flush()
+        self.ancestors.pop()
+        self.steps.pop()
+        self.frames, self.hints, self.lang, self.heading, self.inside = saved
+
+    def wrapper_limit(self) -> float:
+        """Text length at which a name match is a wrapper around the article (computed once)."""
+        if self.wrapper_chars is None:
+            total = len(self.root.get_text()) if self.root is not None else 0
+            self.wrapper_chars = self.wrapper_share * total if total else float("inf")
+        return self.wrapper_chars
+
+    def selected(self, tag: Tag, name: str) -> bool:
+        """True (and logged) when a tree-level selector rule drops this element."""
+        role = _attr(tag, "role").lower()
+        tokens = [name_token(t) for t in (*(tag.attrs.get("class") or ()), _attr(tag, "id")) if t]
+        for rule in self.selectors:
+            if rule.not_inside and rule.not_inside & self.inside:
+                continue
+            by_tag = name in rule.tags or (role and role in rule.roles)
+            by_name = rule.names is not None and any(rule.names.search(t) for t in tokens if t)
+            if not (by_tag or by_name):
+                continue
+            text = tag.get_text(" ")
+            if not by_tag and len(text) >= self.wrapper_limit():
+                continue
+            self.removals.append(Removal(rule.rule, quote(text), rule.reason, _step(tag)))
+            return True
+        return False
+
+    # ------------------------------------------------------------ units
+
+    def flush(self) -> None:
+        if not self.pieces:
+            return
+        pieces = tidy(self.pieces)
+        self.pieces = []
+        if not pieces:
+            return
+        text, link_chars = plain(pieces)
+        if not text.strip() and not any(isinstance(p[0], Image) for p in pieces):
+            return
+        kind: Kind = "h" if self.heading else "p"
+        self.add(kind, text=text, link_chars=link_chars, inlines=nest(pieces), level=self.heading)
+
+    def add(self, kind: Kind, **fields: object) -> None:
+        unit = Unit(
+            kind=kind,
+            frames=self.frames,
+            ancestors=tuple(self.ancestors),
+            hints=self.hints,
+            origin=" > ".join(self.steps[-3:]),
+            lang_attr=self.lang,
+            continuation=self.continuation,
+            **fields,  # type: ignore[arg-type]
+        )
+        self.units.append(unit)
+
+    def code_block(self, tag: Tag) -> None:
+        text = tag.get_text().strip("\n")
+        if not text.strip():
+            return
+        language = _code_language(tag)
+        self.add("pre", text=text, block=CodeBlock(text, language=language))
+
+    def table(self, tag: Tag) -> None:
+        block, text, link_chars = tables.convert(tag, self.inline_runs)
+        if block is not None:
+            self.add("table", text=text, link_chars=link_chars, block=block)
+
+    def inline_runs(self, tag: Tag) -> tuple[list[Piece], str, int]:
+        """Tidy pieces of one table cell, its blocks flattened into line breaks."""
+        sub = Segmenter(self.base_url)
+        sub.flush = sub.flatten  # type: ignore[method-assign]
+        sub.walk_children(tag)
+        pieces = tidy(sub.pieces)
+        text, link_chars = plain(pieces)
+        return pieces, text, link_chars
+
+    def flatten(self) -> None:
+        if self.pieces:
+            self.pieces.append((BREAK, ()))
+
+
+def segment(soup: BeautifulSoup, base_url: str | None = None,
+            selectors: tuple[SelectorRule, ...] = (), wrapper_share: float = 0.4,
+            ) -> tuple[list[Unit], list[Removal]]:
+    """Cut the body of ``soup`` into units, in document order.
+
+    ``selectors`` are applied while walking (rules the parser could not apply: optional ones
+    such as comment sections, and a user's rules); their removals are returned too.
+    """
+    root = soup.body or soup
+    segmenter = Segmenter(base_url, selectors, wrapper_share)
+    return segmenter.run(root), segmenter.removals
+
+
+def _attr(tag: Tag, name: str) -> str:
+    value = tag.attrs.get(name)
+    if isinstance(value, list):
+        return " ".join(value)
+    return value or ""
+
+
+def _step(tag: Tag) -> str:
+    ident = tag.attrs.get("id")
+    if isinstance(ident, str) and ident:
+        return f"{tag.name}#{ident}"
+    classes = tag.attrs.get("class")
+    if classes:
+        return f"{tag.name}.{classes[0]}"
+    return tag.name
+
+
+def _list_frame(tag: Tag, name: str) -> Frame:
+    start = 1
+    raw = tag.attrs.get("start")
+    if isinstance(raw, str) and raw.strip().isdigit():
+        start = int(raw.strip())
+    return Frame("list", ordered=name == "ol", start=start)
+
+
+def _code_language(tag: Tag) -> str | None:
+    for node in (tag, tag.find("code")):
+        if isinstance(node, Tag):
+            for cls in node.attrs.get("class") or ():
+                for prefix in ("language-", "lang-"):
+                    if cls.startswith(prefix) and len(cls) > len(prefix):
+                        return cls[len(prefix):]
+    return None

@@ -1,0 +1,160 @@
+"""Ray Data adapter (``pip install 'pagewash[ray]'``): clean pages on a cluster.
+
+``convert(dataset)`` maps ``records.clean_batch`` over a Ray Dataset of ``{"url", "html",
+"id"?}`` rows and returns a Dataset of records (schema in ``pagewash.records``, typed with
+``records.arrow_schema`` so Parquet and JSON writers agree across blocks). A page that fails
+becomes a row with ``status="error"``; it never fails the task. ``run_batch`` is what
+``pagewash convert --engine ray`` runs: it reads the same inputs as the local engine (files,
+folders, JSONL, WARC) inside Ray tasks and writes JSONL or Parquet shards to the output folder.
+
+Ray is imported only when one of these functions is called.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any
+
+from pagewash.errors import PagewashError, UsageError
+from pagewash.pipeline import Options
+from pagewash.records import (
+    DEFAULT_FIELDS,
+    PIPELINE,
+    Stages,
+    arrow_schema,
+    clean_batch,
+    error_entry,
+    error_record,
+)
+
+if TYPE_CHECKING:
+    from pagewash.batch import BatchSettings, BatchSummary
+
+INSTALL_HINT = "pip install 'pagewash[ray]'"
+RAY_FORMATS = ("jsonl", "parquet")
+DEFAULT_BATCH_SIZE = 16
+
+
+class MissingDependencyError(PagewashError):
+    """An optional feature was used without its extra installed."""
+
+    stage = "usage"
+
+
+def _require_ray() -> Any:
+    try:
+        import ray
+    except ImportError as exc:
+        raise MissingDependencyError(
+            f"the Ray engine needs Ray Data; install it with: {INSTALL_HINT}") from exc
+    return ray
+
+
+def convert(dataset: Any, options: Options | None = None, *,
+            batch_size: int = DEFAULT_BATCH_SIZE,
+            fields: tuple[str, str, str] = DEFAULT_FIELDS,
+            stages: Stages = PIPELINE) -> Any:
+    """A Dataset of cleaned records, one per input row, in the ``records`` schema.
+
+    ``fields`` names the input columns holding URL, HTML and id; ``batch_size`` rows go to
+    each ``clean_batch`` call (small batches spread uneven pages better).
+    """
+    _require_ray()
+    return dataset.map_batches(
+        _clean_arrow_batch, batch_size=batch_size, batch_format="pyarrow",
+        fn_kwargs={"options": options or Options(), "fields": fields, "stages": stages})
+
+
+def _clean_arrow_batch(batch: Any, options: Options, fields: tuple[str, str, str],
+                       stages: Stages) -> Any:
+    import pyarrow as pa
+
+    records = clean_batch(batch.to_pylist(), options, fields=fields, stages=stages)
+    return pa.Table.from_pylist(records, schema=arrow_schema())
+
+
+# ---------------------------------------------------------------- the --engine ray batch
+
+
+def run_batch(inputs: Sequence[Path], options: Options, settings: BatchSettings, *,
+              stages: Stages = PIPELINE) -> BatchSummary:
+    """Convert ``inputs`` on Ray into ``settings.out_dir`` as JSONL (default) or Parquet shards.
+
+    Connects to ``settings.address`` (or starts a local Ray with ``settings.workers`` CPUs).
+    Failed and empty documents are rows with status ``error``/``empty`` in the shards.
+    """
+    import time
+
+    from pagewash.batch import BatchSummary
+    from pagewash.sources import expand_inputs
+
+    ray = _require_ray()
+    to = options.to if options.to in RAY_FORMATS else None
+    if to is None:
+        raise UsageError(f"the Ray engine writes {' or '.join(RAY_FORMATS)}; got {options.to!r}")
+    started = time.monotonic()
+    files = expand_inputs(inputs, settings.glob, exclude=settings.out_dir)
+    if not ray.is_initialized():
+        ray.init(address=settings.address, num_cpus=None if settings.address else settings.workers,
+                 include_dashboard=False, ignore_reinit_error=True,
+                 log_to_driver=not settings.quiet)
+    units = [{"path": str(f.path), "rel": f.rel.as_posix(), "kind": f.kind} for f in files]
+    rows = ray.data.from_items(units).flat_map(
+        _read_unit, fn_kwargs={"fields": settings.jsonl_fields})
+    records = rows.map_batches(
+        _clean_source_batch, batch_size=DEFAULT_BATCH_SIZE, batch_format="pyarrow",
+        fn_kwargs={"options": replace(options, to="md"), "stages": stages}).materialize()
+    out = str(Path(settings.out_dir).resolve())
+    if to == "parquet":
+        records.write_parquet(out)
+    else:
+        records.write_json(out)
+    counts = {row["status"]: row["count()"] for row in records.groupby("status").count().take_all()}
+    summary = BatchSummary(counts.get("ok", 0), counts.get("empty", 0), counts.get("error", 0),
+                           0, time.monotonic() - started, Path(settings.out_dir))
+    if not settings.quiet:
+        print(summary.line(), flush=True)
+    return summary
+
+
+def _read_unit(unit: dict[str, Any], fields: tuple[str, str, str]) -> Iterator[dict[str, Any]]:
+    """The documents of one input file as rows; page files are read here, in the task."""
+    from pagewash.batch import plan_outputs, with_default_id
+    from pagewash.sources import InputFile, iter_documents
+
+    source = InputFile(Path(unit["path"]), PurePosixPath(unit["rel"]), unit["kind"])
+    plan = plan_outputs([source], "md")[0]
+    for doc in iter_documents(source, fields):
+        doc = with_default_id(plan, doc)
+        row = {"url": doc.url, "id": doc.id, "date": doc.date, "content_type": doc.content_type,
+               "text_html": None, "bytes_html": None, "problem_type": None, "problem": None}
+        if doc.problem is not None:
+            row["problem_type"], row["problem"] = doc.problem
+        elif isinstance(doc.data, str):
+            row["text_html"] = doc.data
+        else:
+            row["bytes_html"] = doc.data if doc.data is not None else _read_bytes(source.path)
+        yield row
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""  # the loader reports an empty input as the reason
+
+
+def _clean_source_batch(batch: Any, options: Options, stages: Stages) -> Any:
+    import pyarrow as pa
+
+    out = []
+    for row in batch.to_pylist():
+        if row["problem_type"] is not None:
+            problem = error_entry("load", row["problem_type"], row["problem"])
+            out.append(error_record(row["id"] or "", row["url"], problem))
+            continue
+        html = row["text_html"] if row["text_html"] is not None else row["bytes_html"]
+        out.extend(clean_batch([{**row, "html": html}], options, stages=stages))
+    return pa.Table.from_pylist(out, schema=arrow_schema())

@@ -1,0 +1,231 @@
+"""Ingestion records: one page in, one flat record out, and never an exception for a bad page.
+
+Ingestion code (Dolma, DataTrove, NeMo Curator, a Spark or Ray map step) wants a row per page
+with a fixed shape, not a ``Document`` and not a traceback. ``clean_record`` turns
+``{"url", "html", "id"?}`` into such a row; a page that cannot be converted becomes a row with
+``status="error"`` and the reason in ``errors``, so one bad page never fails a task.
+
+Record schema (every key always present, types fixed so Arrow/Parquet can store the rows):
+
+=========  ==================  =====================================================
+field      type                meaning
+=========  ==================  =====================================================
+id         str                 the input id; else the URL's SHA-1; else the page's
+url        str | None          the input URL (or the page's canonical URL)
+title      str | None          document title
+authors    list[str]           author names, page order
+language   str | None          main language (ISO 639-1 where known)
+keywords   list[str]           keywords as the page lists them
+date       str | None          publication date; the input's ``date`` when the page has none
+text       str                 Markdown body without front matter ("" unless status ok)
+format     str                 format of ``text``: "md" (or "txt" when asked)
+changes    list[dict]          every recorded change, keys ``CHANGE_KEYS``
+status     str                 "ok" | "empty" | "error"
+errors     list[dict]          reasons, keys ``ERROR_KEYS``; empty when status is ok
+=========  ==================  =====================================================
+
+An empty page (no main content) has status ``empty`` and one entry in ``errors`` with stage
+``extract`` and type ``NoContent``, the same entry batch runs write to ``errors.jsonl``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import traceback
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from pagewash.document import Document
+from pagewash.errors import PagewashError
+from pagewash.pipeline import Options
+
+RECORD_FIELDS: tuple[str, ...] = (
+    "id", "url", "title", "authors", "language", "keywords", "date", "text", "format",
+    "changes", "status", "errors",
+)
+CHANGE_KEYS: tuple[str, ...] = ("stage", "rule", "before", "after", "reason", "block", "offset")
+ERROR_KEYS: tuple[str, ...] = ("stage", "type", "message")
+DEFAULT_FIELDS: tuple[str, str, str] = ("url", "html", "id")
+TEXT_RECORD_FORMATS = frozenset({"md", "txt"})
+PIPELINE_STAGES = frozenset({"load", "parse", "extract", "repair", "render"})
+MESSAGE_LIMIT = 500
+
+
+def _default_clean(data: bytes | str, options: Options) -> Document:
+    from pagewash.pipeline import clean
+
+    return clean(data, options)
+
+
+def _default_render(doc: Document, options: Options) -> str | bytes:
+    from pagewash.pipeline import render
+
+    return render(doc, options)
+
+
+@dataclass(frozen=True)
+class Stages:
+    """The per-document functions a batch calls; tests swap in stand-ins.
+
+    Both must be module-level functions so worker processes can receive them by name.
+    """
+
+    clean: Callable[[bytes | str, Options], Document] = _default_clean
+    render: Callable[[Document, Options], str | bytes] = _default_render
+
+
+PIPELINE = Stages()
+
+
+def clean_record(
+    record: dict[str, Any],
+    options: Options | None = None,
+    *,
+    fields: tuple[str, str, str] = DEFAULT_FIELDS,
+    stages: Stages = PIPELINE,
+) -> dict[str, Any]:
+    """Clean one input record into an output record (schema in the module docstring).
+
+    ``fields`` names the input keys holding the URL, the HTML (str or bytes) and the id.
+    Optional input keys ``date`` (a crawl date, used when the page has none) and
+    ``content_type`` (the HTTP header, for its charset) are read when present.
+    Never raises for a bad document: the failure is described in ``errors``.
+    """
+    url_key, html_key, id_key = fields
+    url = _optional_str(record.get(url_key))
+    html = record.get(html_key)
+    record_id = _record_id(record.get(id_key), url, html)
+    if not isinstance(html, (str, bytes)):
+        problem = error_entry("input", "MissingField",
+                              f"the record has no str/bytes field {html_key!r}")
+        return error_record(record_id, url, problem)
+    try:
+        return _clean(html, record, record_id, url, options or Options(), stages)
+    except Exception as exc:  # any failure, RecursionError and MemoryError included, is reported
+        return error_record(record_id, url, describe_error(exc))
+
+
+def clean_batch(
+    records: Iterable[dict[str, Any]],
+    options: Options | None = None,
+    *,
+    fields: tuple[str, str, str] = DEFAULT_FIELDS,
+    stages: Stages = PIPELINE,
+) -> list[dict[str, Any]]:
+    """``clean_record`` over many records, in order; one output row per input row."""
+    return [clean_record(r, options, fields=fields, stages=stages) for r in records]
+
+
+def _clean(html: bytes | str, record: dict[str, Any], record_id: str, url: str | None,
+           options: Options, stages: Stages) -> dict[str, Any]:
+    text_format = options.to if options.to in TEXT_RECORD_FORMATS else "md"
+    opts = replace(options, to=text_format, front_matter=False, url=url or options.url,
+                   content_type=_optional_str(record.get("content_type")) or options.content_type)
+    doc = stages.clean(html, opts)
+    fallback_date = _optional_str(record.get("date"))
+    if doc.is_empty:
+        reason = doc.reason or "no main content"
+        return document_record(doc, record_id, url, "", text_format, fallback_date,
+                               [error_entry("extract", "NoContent", reason)])
+    rendered = stages.render(doc, opts)
+    text = rendered.decode("utf-8") if isinstance(rendered, bytes) else rendered
+    return document_record(doc, record_id, url, text, text_format, fallback_date, [])
+
+
+def document_record(doc: Document, record_id: str, url: str | None, text: str, text_format: str,
+                    fallback_date: str | None, errors: list[dict[str, str]]) -> dict[str, Any]:
+    """The output row for a cleaned document (``status`` follows ``doc.status``)."""
+    meta = doc.metadata
+    return {
+        "id": record_id,
+        "url": url or meta.url,
+        "title": meta.title,
+        "authors": list(meta.authors),
+        "language": meta.language,
+        "keywords": list(meta.keywords),
+        "date": meta.date or fallback_date,
+        "text": text,
+        "format": text_format,
+        "changes": [_change_dict(c.to_dict()) for c in doc.changes],
+        "status": "empty" if doc.is_empty else "ok",
+        "errors": errors,
+    }
+
+
+def error_record(record_id: str, url: str | None, problem: dict[str, str]) -> dict[str, Any]:
+    """The output row for a page that could not be converted."""
+    return {
+        "id": record_id, "url": url, "title": None, "authors": [], "language": None,
+        "keywords": [], "date": None, "text": "", "format": "md", "changes": [],
+        "status": "error", "errors": [problem],
+    }
+
+
+def error_entry(stage: str, error_type: str, message: str) -> dict[str, str]:
+    return {"stage": stage, "type": error_type, "message": message[:MESSAGE_LIMIT]}
+
+
+def describe_error(exc: BaseException) -> dict[str, str]:
+    """Stage, type and message of a failure.
+
+    ``PagewashError`` says its stage; for anything else (a bug, RecursionError, MemoryError)
+    the stage is the deepest pipeline module in the traceback, so reports still say where.
+    """
+    stage = exc.stage if isinstance(exc, PagewashError) else _stage_from_traceback(exc)
+    message = str(exc) or type(exc).__name__
+    return error_entry(stage, type(exc).__name__, message)
+
+
+def _stage_from_traceback(exc: BaseException) -> str:
+    stage = "pipeline"
+    for frame, _ in traceback.walk_tb(exc.__traceback__):
+        parts = str(frame.f_globals.get("__name__", "")).split(".")
+        if len(parts) > 1 and parts[0] == "pagewash" and parts[1] in PIPELINE_STAGES:
+            stage = parts[1]
+    return stage
+
+
+def _change_dict(change: dict[str, Any]) -> dict[str, Any]:
+    """A change with exactly ``CHANGE_KEYS``: strings, ``block`` str|None, ``offset`` int|None."""
+    out: dict[str, Any] = {key: change.get(key) for key in CHANGE_KEYS}
+    for key in ("stage", "rule", "before", "after", "reason"):
+        out[key] = "" if out[key] is None else str(out[key])
+    out["block"] = None if out["block"] is None else str(out["block"])
+    return out
+
+
+def _optional_str(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _record_id(value: Any, url: str | None, html: Any) -> str:
+    """The input id as text; otherwise a stable hash of the URL, or of the page itself."""
+    given = _optional_str(value)
+    if given is not None:
+        return given
+    if url is not None:
+        return hashlib.sha1(url.encode("utf-8")).hexdigest()
+    if isinstance(html, str):
+        html = html.encode("utf-8", "surrogatepass")
+    if isinstance(html, bytes):
+        return hashlib.sha1(html).hexdigest()
+    return hashlib.sha1(b"").hexdigest()
+
+
+def arrow_schema() -> Any:
+    """The record schema as a ``pyarrow.Schema`` (pyarrow imported only when asked)."""
+    import pyarrow as pa
+
+    change = pa.struct([(k, pa.int64() if k == "offset" else pa.string()) for k in CHANGE_KEYS])
+    error = pa.struct([(k, pa.string()) for k in ERROR_KEYS])
+    return pa.schema([
+        ("id", pa.string()), ("url", pa.string()), ("title", pa.string()),
+        ("authors", pa.list_(pa.string())), ("language", pa.string()),
+        ("keywords", pa.list_(pa.string())), ("date", pa.string()), ("text", pa.string()),
+        ("format", pa.string()), ("changes", pa.list_(change)), ("status", pa.string()),
+        ("errors", pa.list_(error)),
+    ])

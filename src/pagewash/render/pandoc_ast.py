@@ -1,0 +1,625 @@
+"""Translate a Document into pandoc's JSON AST (no HTML round trip).
+
+Pure data in, pure data out: no pandoc process runs here, so the translation is cheap to test
+and identical for the one-shot renderer and the persistent workers. Three decisions live here
+because every pandoc writer must see them:
+
+* language: every block whose language differs from its parent's is wrapped in a ``Div`` with
+  a ``lang`` attribute (and ``xml:lang`` for XHTML outputs); words written in another script
+  than their block's language (an English term in a Russian paragraph) get a ``Span`` of their
+  own, so Word proofs each run in the right language and readers pick the right voice;
+* resources: no image that would make pandoc read a file or the network ever reaches it:
+  local paths become their alt text, remote images are dropped (or kept as links);
+* links: only absolute http(s)/mailto targets survive (relative ones are resolved against the
+  page URL when known), so an EPUB never points at a file it does not contain.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import tomllib
+import uuid
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
+from importlib import resources
+from typing import Any
+from urllib.parse import quote, urljoin, urlsplit
+
+from pagewash.document import (
+    Block,
+    Code,
+    CodeBlock,
+    Document,
+    Emphasis,
+    FootnoteRef,
+    Heading,
+    HorizontalRule,
+    Image,
+    Inline,
+    LineBreak,
+    Link,
+    ListBlock,
+    Metadata,
+    Note,
+    Paragraph,
+    Quote,
+    Section,
+    Strong,
+    Subscript,
+    Superscript,
+    Table,
+    TableRow,
+    Text,
+    inline_text,
+)
+
+JSON = dict[str, Any]
+DEFAULT_LANGUAGE = "en"
+DEFAULT_TITLE = "Untitled document"
+EMBEDDABLE_IMAGE = re.compile(r"^data:image/(png|jpeg|gif);base64,[A-Za-z0-9+/=\s]+$")
+LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+NOT_LANGUAGES = frozenset({"c", "posix", "und", "mul", "zxx", "xx"})
+SAFE_LINK_SCHEMES = frozenset({"http", "https", "mailto"})
+# Characters XML 1.0 forbids; one stray control byte would make every XHTML page invalid.
+XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+WHITESPACE = re.compile(r"([ \t\n\r\f\v]+)")
+NO_ATTR: list[Any] = ["", [], []]
+
+
+@dataclass(frozen=True, slots=True)
+class AstConfig:
+    """How the AST is shaped for one target format."""
+
+    api_version: tuple[int, ...] = (1, 23, 1, 1)
+    keep_remote_images: bool = False
+    regional_tags: bool = False  # DOCX: "ru" -> "ru-RU" so Word picks a proofing dictionary
+    xml_lang: bool = False  # XHTML targets (EPUB): xml:lang beside lang
+    date: str | None = None  # replaces the document's date (EPUB wants an ISO date)
+
+
+# ---------------------------------------------------------------- languages
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageTables:
+    locale: dict[str, str]
+    script: dict[str, str]
+    script_language: dict[str, str]
+
+
+@cache
+def language_tables() -> LanguageTables:
+    """The language tables from ``data/render_languages.toml`` (read once)."""
+    text = resources.files("pagewash.data").joinpath("render_languages.toml").read_text("utf-8")
+    data = tomllib.loads(text)
+    return LanguageTables(data["locale"], data["script"], data["script_language"])
+
+
+def normalise_language(value: str | None) -> str | None:
+    """A BCP 47 tag from what pages and locales say ("ru_RU.UTF-8" -> "ru-RU"), or None.
+
+    The POSIX locale "C" and placeholders such as "und" are not languages and give None.
+    """
+    if not value:
+        return None
+    tag = value.strip().split(".")[0].split("@")[0].replace("_", "-")
+    if not LANGUAGE_TAG.match(tag) or tag.lower() in NOT_LANGUAGES:
+        return None
+    parts = tag.split("-")
+    head = parts[0].lower()
+    rest = [p.upper() if len(p) == 2 else p for p in parts[1:]]
+    return "-".join([head, *rest])
+
+
+def document_language(doc: Document) -> str:
+    """The main language: the first usable of the metadata languages, else English."""
+    for candidate in doc.metadata.languages:
+        tag = normalise_language(candidate)
+        if tag:
+            return tag
+    return DEFAULT_LANGUAGE
+
+
+def base_language(tag: str) -> str:
+    return tag.split("-")[0]
+
+
+def _regional(tag: str) -> str:
+    if "-" in tag:
+        return tag
+    return language_tables().locale.get(tag, tag)
+
+
+CYRILLIC_LETTER = re.compile("[\u0400-\u052f\u1c80-\u1c8f\u2de0-\u2dff\ua640-\ua69f]")
+LATIN_LETTER = re.compile("[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff]")
+
+
+@lru_cache(maxsize=65536)
+def word_script(word: str) -> str | None:
+    """"Cyrillic" or "Latin" by the majority of a word's letters; None for digits/punctuation."""
+    cyrillic = len(CYRILLIC_LETTER.findall(word))
+    latin = len(LATIN_LETTER.findall(word))
+    if cyrillic == latin == 0:
+        return None
+    return "Cyrillic" if cyrillic > latin else "Latin"
+
+
+# ---------------------------------------------------------------- context
+
+
+@dataclass(slots=True)
+class _Context:
+    """Mutable state of one translation: settings, notes and the header counter."""
+
+    config: AstConfig
+    base_url: str | None
+    notes: dict[str, Note]
+    used_notes: set[str] = field(default_factory=set)
+    note_depth: int = 0
+    link_depth: int = 0
+    header_count: int = 0
+
+    def tag(self, lang: str) -> str:
+        return _regional(lang) if self.config.regional_tags else lang
+
+    def lang_attr(self, lang: str, classes: list[str] | None = None) -> list[Any]:
+        pairs = [["lang", self.tag(lang)]]
+        if self.config.xml_lang:
+            pairs.append(["xml:lang", self.tag(lang)])
+        return ["", classes or [], pairs]
+
+
+# ---------------------------------------------------------------- inlines
+
+
+def clean_text(text: str) -> str:
+    return XML_INVALID.sub("", text)
+
+
+def text_inlines(text: str) -> list[JSON]:
+    """Words as ``Str`` and runs of whitespace as one ``Space`` (non-breaking spaces kept)."""
+    out: list[JSON] = []
+    for part in WHITESPACE.split(clean_text(text)):
+        if not part:
+            continue
+        if WHITESPACE.fullmatch(part):
+            if not out or out[-1]["t"] != "Space":
+                out.append({"t": "Space"})
+        else:
+            out.append({"t": "Str", "c": part})
+    return out
+
+
+def _squash_spaces(items: list[JSON]) -> list[JSON]:
+    """No doubled spaces between runs; no space at the start or end of a block."""
+    out: list[JSON] = []
+    for item in items:
+        if item["t"] == "Space" and (not out or out[-1]["t"] in ("Space", "LineBreak")):
+            continue
+        out.append(item)
+    while out and out[-1]["t"] == "Space":
+        out.pop()
+    return out
+
+
+def safe_href(href: str, base_url: str | None) -> str | None:
+    """An absolute http(s)/mailto URL, or None when the link cannot work outside the page."""
+    href = clean_text(href).strip()
+    if not href or href.startswith("#"):
+        return None
+    if base_url and not urlsplit(href).scheme:
+        href = urljoin(base_url, href)
+    parts = urlsplit(href)
+    if parts.scheme.lower() not in SAFE_LINK_SCHEMES:
+        return None
+    if parts.scheme.lower() != "mailto" and not parts.netloc:
+        return None
+    return quote(href, safe=":/?#[]@!$&'()*+,;=%~-._")
+
+
+def _image(run: Image, ctx: _Context) -> list[JSON]:
+    alt = text_inlines(run.alt)
+    src = run.src.strip()
+    if EMBEDDABLE_IMAGE.match(src):
+        return [{"t": "Image", "c": [NO_ATTR, alt, [src, run.title or ""]]}]
+    if ctx.config.keep_remote_images and ctx.link_depth == 0:
+        remote = safe_href(src, None)
+        if remote and not remote.startswith("mailto:"):
+            label = alt or text_inlines(remote)
+            return [{"t": "Link", "c": [NO_ATTR, label, [remote, run.title or ""]]}]
+    return alt
+
+
+def convert_inlines(runs: tuple[Inline, ...], lang: str, ctx: _Context) -> list[JSON]:
+    out: list[JSON] = []
+    for run in runs:
+        out.extend(_inline(run, lang, ctx))
+    return out
+
+
+def _inline(run: Inline, lang: str, ctx: _Context) -> list[JSON]:
+    if isinstance(run, Text):
+        return text_inlines(run.text)
+    if isinstance(run, Code):
+        return [{"t": "Code", "c": [NO_ATTR, clean_text(run.text)]}]
+    if isinstance(run, LineBreak):
+        return [{"t": "LineBreak"}]
+    if isinstance(run, Image):
+        return _image(run, ctx)
+    if isinstance(run, FootnoteRef):
+        return _note(run, lang, ctx)
+    if isinstance(run, Link):
+        return _link(run, lang, ctx)
+    children = convert_inlines(run.children, lang, ctx)
+    names = {Emphasis: "Emph", Strong: "Strong", Superscript: "Superscript",
+             Subscript: "Subscript"}
+    return [{"t": names[type(run)], "c": children}]
+
+
+def _link(run: Link, lang: str, ctx: _Context) -> list[JSON]:
+    """A link; links and notes inside it are moved out, since anchors cannot nest."""
+    ctx.link_depth += 1
+    children = convert_inlines(run.children, lang, ctx)
+    ctx.link_depth -= 1
+    href = safe_href(run.href, ctx.base_url)
+    if href is None or ctx.link_depth > 0:
+        return children
+    children, moved = _pull_out(children, ("Note", "Link"))
+    link = {"t": "Link", "c": [NO_ATTR, children, [href, clean_text(run.title or "")]]}
+    return [link, *moved]
+
+
+def _pull_out(items: list[JSON], kinds: tuple[str, ...]) -> tuple[list[JSON], list[JSON]]:
+    """``items`` without the inlines of ``kinds`` (searched inside emphasis too), and those."""
+    kept: list[JSON] = []
+    moved: list[JSON] = []
+    for item in items:
+        if item["t"] in kinds:
+            moved.append(item)
+        elif item["t"] in ("Emph", "Strong", "Superscript", "Subscript"):
+            inner, more = _pull_out(item["c"], kinds)
+            kept.append({"t": item["t"], "c": inner})
+            moved.extend(more)
+        else:
+            kept.append(item)
+    return kept, moved
+
+
+def _note(run: FootnoteRef, lang: str, ctx: _Context) -> list[JSON]:
+    note = ctx.notes.get(run.label)
+    if note is None or ctx.note_depth > 0:
+        return [{"t": "Superscript", "c": text_inlines(run.label)}]
+    ctx.used_notes.add(run.label)
+    ctx.note_depth += 1
+    blocks = convert_blocks(note.blocks, lang, ctx)
+    ctx.note_depth -= 1
+    return [{"t": "Note", "c": blocks or [{"t": "Para", "c": text_inlines(run.label)}]}]
+
+
+CONTAINERS = frozenset({"Emph", "Strong", "Superscript", "Subscript", "Span"})
+
+
+def mark_foreign_words(items: list[JSON], lang: str, ctx: _Context) -> list[JSON]:
+    """Wrap runs of words written in another script than ``lang`` in a ``Span`` with a lang.
+
+    Spaces and punctuation between two foreign words stay inside the span; anything else
+    (code, notes, the block's own words) ends it.
+    """
+    tables = language_tables()
+    own = tables.script.get(base_language(lang))
+    if own is None:
+        return items
+    out: list[JSON] = []
+    group: list[JSON] = []
+    group_lang: str | None = None
+    pending: list[JSON] = []
+
+    def flush() -> None:
+        nonlocal group, group_lang
+        if group and group_lang:
+            out.append({"t": "Span", "c": [ctx.lang_attr(group_lang), group]})
+            group, group_lang = [], None
+        if pending:
+            out.extend(pending)
+            pending.clear()
+
+    for item in items:
+        kind = item["t"]
+        if kind in CONTAINERS:
+            item = {"t": kind, "c": _mark_children(item, lang, ctx)}
+        elif kind == "Link":
+            attr, children, target = item["c"]
+            item = {"t": "Link", "c": [attr, mark_foreign_words(children, lang, ctx), target]}
+        target_lang = _foreign_language(item, own, tables)
+        if target_lang is None and kind in ("Space", "Str") and group:
+            pending.append(item)
+        elif target_lang is None:
+            flush()
+            out.append(item)
+        elif target_lang == group_lang:
+            group.extend(pending)
+            pending.clear()
+            group.append(item)
+        else:
+            flush()
+            group, group_lang = [item], target_lang
+    flush()
+    return out
+
+
+def _mark_children(item: JSON, lang: str, ctx: _Context) -> Any:
+    if item["t"] == "Span":
+        attr, children = item["c"]
+        return [attr, mark_foreign_words(children, lang, ctx)]
+    return mark_foreign_words(item["c"], lang, ctx)
+
+
+def _foreign_language(item: JSON, own: str, tables: LanguageTables) -> str | None:
+    if item["t"] != "Str":
+        return None
+    script = word_script(item["c"])
+    if script is None or script == own:
+        return None
+    return tables.script_language.get(script)
+
+
+def block_inlines(runs: tuple[Inline, ...], lang: str, ctx: _Context) -> list[JSON]:
+    items = _squash_spaces(convert_inlines(runs, lang, ctx))
+    while items and items[0]["t"] == "Space":
+        items.pop(0)
+    return mark_foreign_words(items, lang, ctx)
+
+
+# ---------------------------------------------------------------- blocks
+
+
+def convert_blocks(blocks: tuple[Block, ...], lang: str, ctx: _Context) -> list[JSON]:
+    """Blocks in a parent of language ``lang``; runs of blocks in another language get a Div."""
+    out: list[JSON] = []
+    group: list[JSON] = []
+    group_lang: str | None = None
+    for block in blocks:
+        own = normalise_language(block.lang) or lang
+        converted = _block(block, own, ctx)
+        if own == lang or isinstance(block, Section):
+            if group:
+                out.append({"t": "Div", "c": [ctx.lang_attr(group_lang or lang), group]})
+                group, group_lang = [], None
+            out.extend(converted)
+        else:
+            if group and group_lang != own:
+                out.append({"t": "Div", "c": [ctx.lang_attr(group_lang or lang), group]})
+                group = []
+            group_lang = own
+            group.extend(converted)
+    if group:
+        out.append({"t": "Div", "c": [ctx.lang_attr(group_lang or lang), group]})
+    return out
+
+
+def _block(block: Block, lang: str, ctx: _Context) -> list[JSON]:
+    if isinstance(block, Heading):
+        return _heading(block, lang, ctx)
+    if isinstance(block, Paragraph):
+        inlines = block_inlines(block.inlines, lang, ctx)
+        return [{"t": "Para", "c": inlines}] if inlines else []
+    if isinstance(block, CodeBlock):
+        return [{"t": "CodeBlock", "c": [_code_attr(block.language), clean_text(block.text)]}]
+    if isinstance(block, HorizontalRule):
+        return [{"t": "HorizontalRule"}]
+    if isinstance(block, ListBlock):
+        return _list(block, lang, ctx)
+    if isinstance(block, Quote):
+        inner = convert_blocks(block.blocks, lang, ctx)
+        return [{"t": "BlockQuote", "c": inner}] if inner else []
+    if isinstance(block, Table):
+        return [_table(block, lang, ctx)]
+    if isinstance(block, Section):
+        return _section(block, lang, ctx)
+    raise TypeError(f"not a block: {type(block).__name__}")
+
+
+def _heading(block: Heading, lang: str, ctx: _Context) -> list[JSON]:
+    inlines = block_inlines(block.inlines, lang, ctx)
+    if not inlines:
+        return []
+    ctx.header_count += 1
+    attr = [f"sec-{ctx.header_count}", [], []]
+    return [{"t": "Header", "c": [block.level, attr, inlines]}]
+
+
+def _code_attr(language: str | None) -> list[Any]:
+    token = re.sub(r"[^A-Za-z0-9_+#.-]", "", language or "")
+    return ["", [token] if token else [], []]
+
+
+def _section(block: Section, lang: str, ctx: _Context) -> list[JSON]:
+    inner = convert_blocks(block.blocks, lang, ctx)
+    if not inner:
+        return []
+    if block.lang and normalise_language(block.lang):
+        attr = ctx.lang_attr(lang, [block.role])
+    else:
+        attr = ["", [block.role], []]
+    return [{"t": "Div", "c": [attr, inner]}]
+
+
+def _list(block: ListBlock, lang: str, ctx: _Context) -> list[JSON]:
+    items = [convert_blocks(item.blocks, lang, ctx) for item in block.items]
+    tight = all(len(item.blocks) <= 1 for item in block.items)
+    if tight:
+        items = [[_plain(b) for b in item] for item in items]
+    items = [item or [{"t": "Plain", "c": []}] for item in items]
+    if not block.items:
+        return []
+    if block.ordered:
+        style = [block.start, {"t": "Decimal"}, {"t": "Period"}]
+        return [{"t": "OrderedList", "c": [style, items]}]
+    return [{"t": "BulletList", "c": items}]
+
+
+def _plain(block: JSON) -> JSON:
+    return {"t": "Plain", "c": block["c"]} if block["t"] == "Para" else block
+
+
+def _table(block: Table, lang: str, ctx: _Context) -> JSON:
+    width = max(table_width(block.head + block.body), 1)
+    colspecs = [[{"t": "AlignDefault"}, {"t": "ColWidthDefault"}] for _ in range(width)]
+    caption_inlines = block_inlines(block.caption, lang, ctx)
+    caption = [None, [{"t": "Plain", "c": caption_inlines}] if caption_inlines else []]
+    head = [NO_ATTR, [_row(row, lang, ctx) for row in block.head]]
+    body = [NO_ATTR, 0, [], [_row(row, lang, ctx) for row in block.body]]
+    foot = [NO_ATTR, []]
+    return {"t": "Table", "c": [NO_ATTR, caption, colspecs, head, [body], foot]}
+
+
+def _row(row: TableRow, lang: str, ctx: _Context) -> list[Any]:
+    cells = []
+    for cell in row.cells:
+        inlines = block_inlines(cell.inlines, lang, ctx)
+        content = [{"t": "Plain", "c": inlines}] if inlines else []
+        cells.append([NO_ATTR, {"t": "AlignDefault"}, cell.rowspan, cell.colspan, content])
+    return [NO_ATTR, cells]
+
+
+def table_width(rows: tuple[TableRow, ...]) -> int:
+    """Columns the grid needs once row and column spans are laid out."""
+    occupied: dict[tuple[int, int], bool] = {}
+    width = 0
+    for r, row in enumerate(rows):
+        column = 0
+        for cell in row.cells:
+            while occupied.get((r, column)):
+                column += 1
+            for dr in range(cell.rowspan):
+                for dc in range(cell.colspan):
+                    occupied[(r + dr, column + dc)] = True
+            column += cell.colspan
+            width = max(width, column)
+    return width
+
+
+# ---------------------------------------------------------------- metadata
+
+
+def _meta_inlines(text: str, lang: str | None = None, ctx: _Context | None = None) -> JSON:
+    """Metadata text; with a context, foreign-script words are marked as in the body."""
+    inlines = _squash_spaces(text_inlines(text))
+    if ctx is not None and lang is not None:
+        inlines = mark_foreign_words(inlines, lang, ctx)
+    return {"t": "MetaInlines", "c": inlines}
+
+
+def _meta_string(text: str) -> JSON:
+    return {"t": "MetaString", "c": clean_text(text)}
+
+
+def _meta_list(values: list[JSON]) -> JSON:
+    return {"t": "MetaList", "c": values}
+
+
+def _plain_text(text: str | None) -> str:
+    return " ".join((text or "").split())
+
+
+def document_title(doc: Document) -> str:
+    """The metadata title, else the first heading's text, else a fixed fallback."""
+    title = _plain_text(doc.metadata.title)
+    if title:
+        return title
+    for block in doc.blocks:
+        if isinstance(block, Heading):
+            text = _plain_text(inline_text(block.inlines, images=False))
+            if text:
+                return text
+    return DEFAULT_TITLE
+
+
+def _metadata(meta: Metadata, title: str, lang: str, ctx: _Context) -> JSON:
+    out: JSON = {"title": _meta_inlines(title, lang, ctx), "lang": _meta_string(ctx.tag(lang))}
+    authors = [_meta_inlines(a, lang, ctx) for a in meta.authors if _plain_text(a)]
+    if authors:
+        out["author"] = _meta_list(authors)
+    date = ctx.config.date or _plain_text(meta.date)
+    if date:
+        out["date"] = _meta_string(date)
+    if _plain_text(meta.subtitle):
+        out["subtitle"] = _meta_inlines(_plain_text(meta.subtitle), lang, ctx)
+    keywords = [_meta_inlines(k, lang, ctx) for k in meta.keywords if _plain_text(k)]
+    if keywords:
+        out["keywords"] = _meta_list(keywords)
+        out["subject"] = _meta_list(keywords)
+    description = _plain_text(meta.description) or _abstract_text(meta, lang)
+    if description:
+        out["description"] = _meta_string(description)
+    publisher = _plain_text(meta.publisher) or _plain_text(meta.journal)
+    if publisher:
+        out["publisher"] = _meta_string(publisher)
+    return out
+
+
+def _abstract_text(meta: Metadata, lang: str) -> str:
+    for abstract in meta.abstracts:
+        if normalise_language(abstract.lang) in (lang, None):
+            return _plain_text(abstract.text)
+    return _plain_text(meta.abstracts[0].text) if meta.abstracts else ""
+
+
+def document_identifier(doc: Document, blocks: list[JSON]) -> str:
+    """A stable ``urn:uuid`` from the DOI, else the URL, else a hash of the content."""
+    meta = doc.metadata
+    if meta.doi:
+        key = "doi:" + meta.doi.strip().lower()
+    elif meta.url:
+        key = meta.url.strip()
+    else:
+        payload = json.dumps([document_title(doc), blocks], ensure_ascii=False, sort_keys=True)
+        key = "sha256:" + hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, key)}"
+
+
+# ---------------------------------------------------------------- document
+
+
+def _without_title_heading(blocks: tuple[Block, ...], title: str) -> tuple[Block, ...]:
+    """Drop a leading heading that repeats the title: pandoc writes the title itself."""
+    for index, block in enumerate(blocks):
+        if isinstance(block, Heading):
+            text = _plain_text(inline_text(block.inlines, images=False))
+            if text.casefold() == title.casefold():
+                return blocks[:index] + blocks[index + 1:]
+            return blocks
+        if not isinstance(block, HorizontalRule):
+            return blocks
+    return blocks
+
+
+def _unreferenced_notes(ctx: _Context, doc: Document, lang: str) -> list[JSON]:
+    """Notes no reference points at are kept, numbered by label, at the end of the text."""
+    items = []
+    for note in doc.notes:
+        if note.label in ctx.used_notes:
+            continue
+        ctx.note_depth += 1
+        items.append(convert_blocks(note.blocks, lang, ctx))
+        ctx.note_depth -= 1
+    items = [item for item in items if item]
+    if not items:
+        return []
+    return [{"t": "Div", "c": [["", ["notes"], []], [{"t": "OrderedList", "c": [
+        [1, {"t": "Decimal"}, {"t": "Period"}], items]}]]}]
+
+
+def document_to_ast(doc: Document, config: AstConfig | None = None) -> JSON:
+    """The pandoc JSON AST of ``doc``: metadata, blocks and notes, shaped by ``config``."""
+    config = config or AstConfig()
+    lang = document_language(doc)
+    title = document_title(doc)
+    ctx = _Context(config, doc.metadata.url, {note.label: note for note in doc.notes})
+    blocks = convert_blocks(_without_title_heading(doc.blocks, title), lang, ctx)
+    blocks.extend(_unreferenced_notes(ctx, doc, lang))
+    meta = _metadata(doc.metadata, title, lang, ctx)
+    meta["identifier"] = _meta_string(document_identifier(doc, blocks))
+    return {"pandoc-api-version": list(config.api_version), "meta": meta, "blocks": blocks}

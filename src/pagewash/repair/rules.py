@@ -1,0 +1,33 @@
+"""The repair table: every rule in the order it runs. The rule's name is the name users give
+to ``--repair`` / ``--skip-repair`` and the label of each recorded change."""
+
+from __future__ import annotations
+
+from pagewash.repair.scraping import (
+    doubled_word,
+    hyphenation,
+    lost_apostrophe,
+    lost_hyphen,
+    sentence_space,
+)
+from pagewash.repair.table import Rule
+from pagewash.repair.typos import corrections, typos
+from pagewash.repair.unicode import homoglyphs, mojibake, unicode_hygiene
+
+# "text" rules repair characters and run first, so the word counts the "word" rules rely on
+# are taken from repaired text.
+TABLE: tuple[Rule, ...] = (
+    Rule("mojibake", mojibake, "text", "encoding damage, leftover HTML entities, ligatures"),
+    Rule("unicode_hygiene", unicode_hygiene, "text",
+         "soft hyphens, zero-width characters, BOMs, NFC, stray non-breaking spaces"),
+    Rule("homoglyphs", homoglyphs, "text", "Latin look-alikes in Cyrillic words and back"),
+    Rule("hyphenation", hyphenation, "text", "words split by a line-break hyphen"),
+    Rule("corrections", corrections, "word", "the bundled and the user's corrections"),
+    Rule("lost_hyphen", lost_hyphen, "word", "hyphens lost in Russian compounds"),
+    Rule("lost_apostrophe", lost_apostrophe, "word",
+         "apostrophes lost in English possessives and contractions"),
+    Rule("doubled_word", doubled_word, "word", "a word accidentally written twice"),
+    Rule("sentence_space", sentence_space, "word", "space lost after sentence punctuation"),
+    Rule("typos", typos, "word", "one- or two-edit typos with clear evidence"),
+)
+RULES: tuple[str, ...] = tuple(rule.name for rule in TABLE)

@@ -1,0 +1,203 @@
+"""The ordered table of named repair rules and the engine that applies their edits.
+
+Like markdown-it-py's ruler: rules are an ordered ``(name, fn)`` table enabled or disabled by
+name, and naming a rule that does not exist is an error. Each rule is a pure function that
+looks at one text and proposes non-overlapping ``Edit``s; the engine applies them, refuses the
+ones that touch protected spans (URLs, e-mail addresses, code-like tokens, user-protected
+words) and records every applied edit as a ``Change`` whose offset is valid at the moment it
+is replayed, so ``apply_changes`` reproduces the repaired text exactly.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+
+from pagewash.document import Change
+from pagewash.errors import UsageError
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """Replace ``text[start:end]`` with ``after``; ``reason`` is shown in explanations."""
+
+    start: int
+    end: int
+    after: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class RepairConfig:
+    """Which rules run, on which languages, with which user words.
+
+    ``rules=None`` enables every rule; ``languages=None`` every supported language.
+    ``protected`` words are never changed; ``corrections`` map a wrong word to its fix.
+    """
+
+    rules: tuple[str, ...] | None = None
+    skip: tuple[str, ...] = ()
+    protected: frozenset[str] = frozenset()
+    corrections: Mapping[str, str] = field(default_factory=dict)
+    languages: tuple[str, ...] | None = None
+
+    def __post_init__(self) -> None:
+        from pagewash.repair.rules import RULES
+
+        for name in (*(self.rules or ()), *self.skip):
+            if name not in RULES:
+                raise UsageError(
+                    f"unknown repair rule {name!r}; known rules: {', '.join(RULES)}"
+                )
+
+    def enabled(self) -> tuple[str, ...]:
+        """Enabled rule names in table order."""
+        from pagewash.repair.rules import RULES
+
+        wanted = set(RULES if self.rules is None else self.rules) - set(self.skip)
+        return tuple(name for name in RULES if name in wanted)
+
+    def language_enabled(self, lang: str | None) -> bool:
+        return lang is not None and (self.languages is None or lang in self.languages)
+
+    def protected_folded(self) -> frozenset[str]:
+        return frozenset(word.casefold() for word in self.protected)
+
+
+class Evidence:
+    """Word counts over a whole document: the strongest evidence for a correction."""
+
+    def __init__(self, texts: Iterable[str] = ()) -> None:
+        self.exact: Counter[str] = Counter()
+        self.folded: Counter[str] = Counter()
+        self._index: dict[str, set[str]] | None = None
+        for text in texts:
+            self.add(text)
+
+    def add(self, text: str) -> None:
+        words = WORD.findall(text)
+        self.exact.update(words)
+        self.folded.update(w.lower() for w in words)
+        self._index = None
+
+    def count(self, word: str) -> int:
+        return self.folded.get(word.lower(), 0)
+
+    def neighbours(self, word: str) -> set[str]:
+        """Lower-case document words that share ``word`` or one of its one-letter deletions."""
+        if self._index is None:
+            index: dict[str, set[str]] = {}
+            for form in self.folded:
+                for key in _deletions(form):
+                    index.setdefault(key, set()).add(form)
+            self._index = index
+        found: set[str] = set()
+        for key in _deletions(word.lower()):
+            found |= self._index.get(key, set())
+        found.discard(word.lower())
+        return found
+
+
+def _deletions(word: str) -> set[str]:
+    return {word, *(word[:i] + word[i + 1:] for i in range(len(word)))}
+
+
+# Letters with inner apostrophes ("don't"); hyphen parts are separate words.
+WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+
+# Spans no rule may touch: URLs, e-mail addresses, paths, identifiers and other code-like
+# chunks of non-space text.
+_GUARDED = re.compile(
+    r"""(?:https?://|ftp://|www\.)\S+"""
+    r"""|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"""
+    r"""|\S*(?:[_\\{}<>=#$|~^`]|/\w|\w\.[a-z]{2,}\b|\(\))\S*"""
+)
+
+
+@dataclass
+class Context:
+    """What a rule may consult: language, document evidence and the configuration."""
+
+    lang: str | None
+    evidence: Evidence
+    config: RepairConfig
+    protected: frozenset[str]
+
+
+RuleFn = Callable[[str, Context], list[Edit]]
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    name: str
+    fn: RuleFn
+    # "text" rules fix characters and run before evidence is counted; "word" rules use it.
+    phase: str
+    doc: str
+
+
+def guarded_spans(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in _GUARDED.finditer(text)]
+
+
+def _word_at(text: str, start: int, end: int) -> str:
+    """The whole run of word characters around ``text[start:end]``."""
+    left = start
+    while left > 0 and (text[left - 1].isalnum() or text[left - 1] in "'’\u00ad"):
+        left -= 1
+    right = end
+    while right < len(text) and (text[right].isalnum() or text[right] in "'’\u00ad"):
+        right += 1
+    return text[left:right]
+
+
+def _allowed(text: str, edit: Edit, guards: list[tuple[int, int]], ctx: Context) -> bool:
+    for g_start, g_end in guards:
+        if edit.start < g_end and g_start < max(edit.end, edit.start + 1):
+            return False
+    if ctx.protected:
+        word = _word_at(text, edit.start, edit.end).replace("\u00ad", "")
+        parts = {word.casefold(), *(w.casefold() for w in WORD.findall(word))}
+        if parts & ctx.protected:
+            return False
+    return True
+
+
+def apply_rule(text: str, rule: Rule, ctx: Context, changes: list[Change],
+               block: str | None) -> str:
+    """Run one rule over ``text``; record each applied edit; return the new text."""
+    edits = rule.fn(text, ctx)
+    if not edits:
+        return text
+    guards = guarded_spans(text)
+    out: list[str] = []
+    cursor = shift = 0
+    for edit in sorted(edits, key=lambda e: e.start):
+        before = text[edit.start:edit.end]
+        if edit.start < cursor or before == edit.after or not _allowed(text, edit, guards, ctx):
+            continue
+        out.append(text[cursor:edit.start])
+        out.append(edit.after)
+        changes.append(Change(stage="repair", rule=rule.name, before=before, after=edit.after,
+                              reason=edit.reason, block=block, offset=edit.start + shift))
+        shift += len(edit.after) - len(before)
+        cursor = edit.end
+    out.append(text[cursor:])
+    return "".join(out)
+
+
+def apply_changes(text: str, changes: Iterable[Change]) -> str:
+    """Replay recorded changes, in order, on the unrepaired text of one run."""
+    for change in changes:
+        if change.offset is None:
+            continue
+        end = change.offset + len(change.before)
+        if text[change.offset:end] != change.before:
+            raise ValueError(
+                f"change {change.rule} at {change.offset} expects {change.before!r}, "
+                f"found {text[change.offset:end]!r}"
+            )
+        text = text[:change.offset] + change.after + text[end:]
+    return text

@@ -1,0 +1,324 @@
+"""Conservative spelling correction and the user's own corrections.
+
+A word is corrected only when all of these hold: it is unknown to the lexicon of its
+language, it is an ordinary word (no digits, no capitals inside, not an acronym, not an
+abbreviation, not repeated in the document, between words of the same language), and one
+candidate at one or two edits is clearly the best. The strongest evidence is the document
+itself: a known word one or two edits away that the document uses elsewhere ("Респубикой" →
+"Республикой"). Without it, only a one-edit candidate far more frequent than every other
+is taken. Capitalised words inside a sentence (names) need the document's own evidence, or
+for Russian a dictionary proper name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+
+from pagewash.repair import data
+from pagewash.repair.lexicon import Lexicon
+from pagewash.repair.table import WORD, Context, Edit
+from pagewash.repair.tokens import is_acronym, match_case, sentence_start, word_lexicon
+
+MIN_LENGTH = 4
+# Lexicon candidates: seen by wordfreq at least this often (Russian scholarly vocabulary is
+# rare in wordfreq, so Russian candidates may be rarer but must be dictionary forms) ...
+CANDIDATE_ZIPF = {"en": 2.0, "ru": 1.0}
+# ... and the winner, without support from the document, at least this frequent.
+LEXICON_ZIPF = {"en": 3.0, "ru": 2.0}
+# The winner must beat each rival by one Zipf unit (ten times more frequent); a rival that
+# is another inflection of the winner by more, because choosing the form is grammar.
+MARGIN = 1.0
+INFLECTION_MARGIN = 2.5
+# Being used elsewhere in the document counts as being a hundred times more frequent.
+DOCUMENT_BONUS = 2.0
+# Words wordfreq has seen, even rarely, need a candidate this much more frequent; seen
+# this often, only the document can show them wrong.
+SEEN_MARGIN = 2.0
+SEEN_ZIPF = 1.5
+_PROPER_TAGS = frozenset({"Geox", "Name", "Surn", "Patr", "Orgn", "Trad"})
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    word: str
+    distance: int
+    score: float
+    source: str
+
+
+def typos(text: str, ctx: Context) -> list[Edit]:
+    """Correct unknown words that are one or two edits from a clearly better known word."""
+    words = list(WORD.finditer(text))
+    edits = []
+    for index, m in enumerate(words):
+        word = m.group()
+        if len(word) < MIN_LENGTH or "'" in word or "’" in word:
+            continue
+        lex = word_lexicon(word, ctx)
+        if lex is None or lex.known(word.lower()) or not _ordinary(word, text, m):
+            continue
+        if ctx.evidence.count(word) >= 2:
+            continue  # a word used twice is meant: a name, a term
+        if lex.lang == "en" and _inflection_of_known(word.lower(), lex):
+            continue  # "itemsets", "lossy", "bidded": rare forms of known words
+        if _compound_of_known(word.lower(), lex):
+            continue  # "testbed", "subensemble", "ктобы": words joined, not misspelt
+        fix = _correct(word, text, m.start(), lex, ctx, _in_language(words, index, lex))
+        if fix is not None:
+            edits.append(Edit(m.start(), m.end(), match_case(word, fix.word),
+                              _reason(word, fix)))
+    return edits
+
+
+_ENGLISH_SUFFIXES = ("s", "es", "ed", "d", "ing", "er", "ers", "y", "ly", "ness", "able",
+                     "ably", "ify", "ize", "ise")
+
+
+def _inflection_of_known(lower: str, lex: Lexicon) -> bool:
+    """A known English word with a regular ending, its final "e" dropped or its last
+    consonant doubled ("diffusing", "bidded")."""
+    for suffix in _ENGLISH_SUFFIXES:
+        if not lower.endswith(suffix) or len(lower) - len(suffix) < 3:
+            continue
+        base = lower[: -len(suffix)]
+        bases = (base, base + "e", base[:-1] if base[-1:] == base[-2:-1] else base)
+        if any(lex.known(b) for b in bases):
+            return True
+    return False
+
+
+_ENGLISH_PREFIXES = ("sub", "re", "un", "pre", "non", "multi", "inter", "over", "under",
+                     "super", "hyper", "co", "de", "dis", "meta", "micro", "semi", "anti",
+                     "auto", "bi", "tri", "cross", "self", "post", "mis", "out", "counter")
+# Short Russian words that scrapers and hurried writers glue to their neighbour
+# ("всвязи", "ктобы", "еслиб"): such a word is two words, not a typo.
+_RUSSIAN_CLITICS_BEFORE = ("в", "с", "к", "о", "не", "ни", "на", "по", "за", "до", "из")
+_RUSSIAN_CLITICS_AFTER = ("бы", "б", "ли", "ль", "же", "ж", "и", "а", "то")
+
+
+def _compound_of_known(lower: str, lex: Lexicon) -> bool:
+    """Two known words (or an English prefix and a known word) joined together."""
+    if lex.lang == "en":
+        if any(lower.startswith(p) and lex.known(lower[len(p):]) and len(lower) - len(p) >= 4
+               for p in _ENGLISH_PREFIXES):
+            return True
+    else:
+        if any(lower.startswith(c) and lex.in_dictionary(lower[len(c):])
+               for c in _RUSSIAN_CLITICS_BEFORE if len(lower) - len(c) >= 3):
+            return True
+        if any(lower.endswith(c) and lex.in_dictionary(lower[: -len(c)])
+               for c in _RUSSIAN_CLITICS_AFTER if len(lower) - len(c) >= 3):
+            return True
+    return any(
+        lex.zipf(lower[:cut]) >= 3.5 and lex.zipf(lower[cut:]) >= 3.5
+        for cut in range(3, len(lower) - 2)
+    )
+
+
+def _ordinary(word: str, text: str, m: re.Match[str]) -> bool:
+    if is_acronym(word) or any(c.isupper() for c in word[1:]):
+        return False
+    before, after = text[m.start() - 1:m.start()], text[m.end():m.end() + 2]
+    if before.isdigit() or after[:1].isdigit() or (before in "@/\\_" and before):
+        return False
+    # "Proc.", "approx.", "Natl." and other abbreviations end in a full stop.
+    abbreviation = after[:1] == "." and (len(word) <= 5 or not after[1:2].isspace())
+    return not abbreviation
+
+
+def _in_language(words: list[re.Match[str]], index: int, lex: Lexicon) -> bool:
+    """A neighbour is a known word of the same language, so this is no foreign quotation."""
+    neighbours = [words[i].group() for i in (index - 1, index + 1) if 0 <= i < len(words)]
+    if not neighbours:
+        return True
+    return any(lex.known(w.lower()) for w in neighbours if len(w) > 1)
+
+
+def _correct(word: str, text: str, start: int, lex: Lexicon, ctx: Context,
+             in_language: bool) -> Candidate | None:
+    lower = word.lower()
+    end = start + len(word)
+    in_compound = "-" in (text[start - 1:start], text[end:end + 1])
+    name_like = word[:1].isupper() and (not sentence_start(text, start) or in_compound)
+    scored = _document_candidates(lower, lex, ctx, name_like)
+    if in_language:
+        known = {c.word for c in scored}
+        scored += [c for c in _lexicon_candidates(lower, lex) if c.word not in known]
+    best = _clear_winner(scored, lex)
+    if best is None:
+        return None
+    own = lex.zipf(lower)
+    if own > 0 and best.score - own < SEEN_MARGIN:
+        return None
+    if own >= SEEN_ZIPF and best.source == "lexicon":
+        return None  # "perceptron", "poset": rare words wordfreq knows are not typos
+    if best.source == "lexicon" and (
+        (name_like and not _proper_name(best.word, lex))
+        or (word[:1].isupper() and best.word[:1] != lower[:1])
+    ):
+        return None
+    return best
+
+
+def _document_candidates(lower: str, lex: Lexicon, ctx: Context,
+                         name_like: bool) -> list[Candidate]:
+    """Words of this document one or two edits away, known or used at least twice."""
+    scored = []
+    for form in ctx.evidence.neighbours(lower):
+        if _same_letters(form, lower) or (form[:1] != lower[:1] and len(lower) < 6):
+            continue
+        distance = edit_distance(lower, form, 2)
+        if distance > 2 or (distance == 2 and len(lower) < 7):
+            continue
+        if not (lex.zipf(form) >= 1.5 or lex.known(form) or ctx.evidence.count(form) >= 2):
+            continue
+        if name_like and not any(w[:1].isupper() for w in _exact_forms(ctx, form)):
+            continue
+        scored.append(Candidate(form, distance, _weight(form, lex) + DOCUMENT_BONUS,
+                                "document"))
+    return scored
+
+
+def _exact_forms(ctx: Context, form: str) -> list[str]:
+    return [w for w in ctx.evidence.exact if w.lower() == form]
+
+
+def _lexicon_candidates(lower: str, lex: Lexicon) -> list[Candidate]:
+    """Known words one edit away (Russian: in the dictionary; both: frequent enough)."""
+    floor = CANDIDATE_ZIPF[lex.lang]
+    found = []
+    for form in filter(lex.buckets.__contains__, _edits1(lower, lex.alphabet)):
+        zipf = lex.zipf(form)
+        if zipf < floor or _same_letters(form, lower):
+            continue
+        if zipf < 3.0 and not lex.in_dictionary(form):
+            continue
+        found.append(Candidate(form, 1, _weight(form, lex), "lexicon"))
+    return found
+
+
+def _weight(form: str, lex: Lexicon) -> float:
+    return max(lex.zipf(form), 1.0)
+
+
+def _clear_winner(scored: list[Candidate], lex: Lexicon) -> Candidate | None:
+    """The nearest candidate, if it beats every other at that distance by ``MARGIN`` and
+    no close rival is another inflection of the same word ("job"/"jobs", "почве"/"почва")."""
+    if not scored:
+        return None
+    nearest = min(c.distance for c in scored)
+    ranked = sorted((c for c in scored if c.distance == nearest), key=lambda c: -c.score)
+    best = ranked[0]
+    if best.source == "lexicon" and best.score < LEXICON_ZIPF[lex.lang]:
+        return None
+    for rival in ranked[1:]:
+        gap = best.score - rival.score
+        if gap < MARGIN or (gap < INFLECTION_MARGIN and _same_lemma(best.word, rival.word, lex)):
+            return None
+    return best
+
+
+def _same_lemma(a: str, b: str, lex: Lexicon) -> bool:
+    if lex.lang == "en":
+        return _english_stem(a) == _english_stem(b)
+    morph = lex._morph
+    if morph is None:
+        return False
+    lemmas_a = {p.normal_form for p in morph.parse(a)[:3]}  # type: ignore[attr-defined]
+    return any(p.normal_form in lemmas_a for p in morph.parse(b)[:3])  # type: ignore[attr-defined]
+
+
+def _english_stem(word: str) -> str:
+    for suffix in ("ies", "es", "s", "ed", "ing", "er", "ly"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def _proper_name(candidate: str, lex: Lexicon) -> bool:
+    """A Russian dictionary proper name ("России"), so a capitalised typo of it may be fixed."""
+    morph = lex._morph
+    if morph is None:
+        return False
+    return any(p.is_known and _PROPER_TAGS & p.tag.grammemes  # type: ignore[attr-defined]
+               for p in morph.parse(candidate)[:2])  # type: ignore[attr-defined]
+
+
+def _same_letters(a: str, b: str) -> bool:
+    return a.replace("ё", "е") == b.replace("ё", "е")
+
+
+def _reason(word: str, fix: Candidate) -> str:
+    where = "used elsewhere in the document" if fix.source == "document" else "far more common"
+    edits = "one edit" if fix.distance == 1 else "two edits"
+    return f"unknown word; '{fix.word}' is {edits} away and {where}"
+
+
+def _edits1(word: str, alphabet: str) -> set[str]:
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    deletes = [a + b[1:] for a, b in splits if b]
+    transposes = [a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1]
+    replaces = [a + c + b[1:] for a, b in splits if b for c in alphabet]
+    inserts = [a + c + b for a, b in splits for c in alphabet]
+    return set(deletes + transposes + replaces + inserts)
+
+
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Optimal-string-alignment distance, giving up (returning limit + 1) beyond ``limit``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cost = ca != cb
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+# ---------------------------------------------------------------- user corrections
+
+
+def corrections(text: str, ctx: Context) -> list[Edit]:
+    """Apply the bundled and the user's corrections (``wrong<TAB>right``), whole words only;
+    an all-lower-case entry matches any capitalisation and keeps it."""
+    pattern, exact, folded = _correction_pattern(_merged(ctx.config.corrections))
+    if pattern is None:
+        return []
+    edits = []
+    for m in pattern.finditer(text):
+        wrong = m.group()
+        right = exact.get(wrong)
+        if right is None and wrong.lower() in folded:
+            right = match_case(wrong, folded[wrong.lower()])
+        if right is not None:
+            edits.append(Edit(m.start(), m.end(), right, "correction from the corrections list"))
+    return edits
+
+
+def _merged(user: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+    bundled = dict(data.pairs("corrections.tsv"))
+    bundled.update(user)
+    return tuple(sorted(bundled.items()))
+
+
+@lru_cache(maxsize=16)
+def _correction_pattern(
+    entries: tuple[tuple[str, str], ...],
+) -> tuple[re.Pattern[str] | None, dict[str, str], dict[str, str]]:
+    if not entries:
+        return None, {}, {}
+    exact = dict(entries)
+    folded = {k: v for k, v in entries if k == k.lower()}
+    alternatives = "|".join(re.escape(k) for k in sorted(exact, key=len, reverse=True))
+    pattern = re.compile(rf"(?<![\w\-])(?:{alternatives})(?![\w\-])", re.IGNORECASE)
+    return pattern, exact, folded

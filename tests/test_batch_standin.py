@@ -1,0 +1,167 @@
+"""A small stand-in converter and input builders for the batch tests.
+
+The batch machinery takes its per-document functions as a parameter; these stand-ins keep the
+machinery's tests fast and independent of extraction quality. They use the real loader, so
+binary, empty and damaged gzip inputs fail for the real reasons. ``Options.extra`` switches
+on misbehaviour: ``delay`` (seconds per page), and pages containing ``CRASH``, ``HANG`` or
+``HOG`` kill their worker, hang, or exhaust memory.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import signal
+import time
+from html.parser import HTMLParser
+from pathlib import Path
+
+from pagewash.document import Document, Metadata, Paragraph, Text
+from pagewash.load import load
+from pagewash.pipeline import Options
+
+
+class _Node:
+    def __init__(self, tag: str) -> None:
+        self.tag = tag
+        self.children: list[_Node | str] = []
+
+
+class _TreeBuilder(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.root = _Node("root")
+        self.stack = [self.root]
+
+    def handle_starttag(self, tag: str, attrs: object) -> None:
+        node = _Node(tag)
+        self.stack[-1].children.append(node)
+        self.stack.append(node)
+
+    def handle_endtag(self, tag: str) -> None:
+        for depth in range(len(self.stack) - 1, 0, -1):
+            if self.stack[depth].tag == tag:
+                del self.stack[depth:]
+                return
+
+    def handle_data(self, data: str) -> None:
+        self.stack[-1].children.append(data)
+
+
+def _texts(node: _Node, tag: str) -> list[str]:
+    """Text of every ``tag`` element, walking the tree recursively (deep trees fail here)."""
+    found: list[str] = []
+    for child in node.children:
+        if isinstance(child, _Node):
+            if child.tag == tag:
+                found.append(" ".join(_all_text(child).split()))
+            else:
+                found.extend(_texts(child, tag))
+    return found
+
+
+def _all_text(node: _Node) -> str:
+    return "".join(c if isinstance(c, str) else _all_text(c) for c in node.children)
+
+
+def standin_clean(data: bytes | str, options: Options) -> Document:
+    text = load(data, content_type=options.content_type).text
+    _misbehave(text, options)
+    builder = _TreeBuilder()
+    builder.feed(text)
+    titles = _texts(builder.root, "title")
+    paragraphs = [p for p in _texts(builder.root, "p") if p]
+    metadata = Metadata(title=titles[0] if titles else None, url=options.url)
+    if not paragraphs:
+        return Document(metadata=metadata, status="empty", reason="no paragraph in the page")
+    blocks = tuple(Paragraph((Text(p),)) for p in paragraphs)
+    return Document(metadata=metadata, blocks=blocks)
+
+
+def standin_render(doc: Document, options: Options) -> str:
+    body = "\n\n".join(p.inlines[0].text for p in doc.blocks if isinstance(p, Paragraph))
+    title = f"# {doc.metadata.title}\n\n" if doc.metadata.title else ""
+    return f"{title}{body}\n"
+
+
+def _misbehave(text: str, options: Options) -> None:
+    time.sleep(float(options.extra.get("delay", 0)))
+    if "CRASH" in text:
+        os.kill(os.getpid(), signal.SIGKILL)
+    if "HANG" in text:
+        time.sleep(3600)
+    if "HOG" in text:
+        hog = [bytearray(64 * 1024 * 1024) for _ in range(1024)]
+        del hog
+
+
+# ---------------------------------------------------------------- input builders
+
+
+def page(number: int, title: str = "Page") -> str:
+    return (f"<html><head><title>{title} {number}</title></head><body><nav>Home</nav>"
+            f"<p>Paragraph one of document {number}.</p><p>Second paragraph, {number}.</p>"
+            "</body></html>")
+
+
+_SENTENCES = (
+    "The committee met on a rainy morning to review the proposal in detail.",
+    "Several members asked how the new schedule would affect the evening trains.",
+    "A survey of local residents showed strong support for longer opening hours.",
+    "The budget for the next year includes funds for repairs to the old bridge.",
+    "Engineers expect the work to take about eighteen months once it has started.",
+    "Residents will be able to comment on the plans at two public meetings.",
+    "The final decision is expected before the end of the summer holidays.",
+    "Local businesses welcomed the plan but asked for help during the closures.",
+    "The report also recommends planting trees along the river embankment.",
+    "Critics argue that the costs have been underestimated from the beginning.",
+)
+
+
+def article(number: int) -> str:
+    """A realistic article page: chrome around a title and four paragraphs of real sentences."""
+    paragraphs = []
+    for part in range(4):
+        picked = [_SENTENCES[(number * 3 + part * 4 + k) % len(_SENTENCES)] for k in range(4)]
+        paragraphs.append(f"<p>Report {number}, part {part + 1}. {' '.join(picked)}</p>")
+    return (f"<html><head><title>Council report {number}</title></head><body>"
+            "<nav><a href='/'>Home</a> <a href='/news'>News</a> <a href='/contact'>Contact</a>"
+            f"</nav><article><h1>Council report {number}</h1>{''.join(paragraphs)}</article>"
+            "<footer>© City News. All rights reserved.</footer></body></html>")
+
+
+def warc_record(url: str, payload: bytes, *, content_type: str = "text/html; charset=utf-8",
+                status: str = "200 OK", record_type: str = "response",
+                date: str = "2024-05-01T10:00:00Z", number: int = 0) -> bytes:
+    http = (f"HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\n"
+            f"Content-Length: {len(payload)}\r\n\r\n").encode() + payload
+    block = http if record_type == "response" else payload
+    head = (f"WARC/1.0\r\nWARC-Type: {record_type}\r\n"
+            f"WARC-Record-ID: <urn:uuid:00000000-0000-0000-0000-{number:012d}>\r\n"
+            f"WARC-Target-URI: {url}\r\nWARC-Date: {date}\r\n"
+            f"Content-Type: application/http; msgtype=response\r\n"
+            f"Content-Length: {len(block)}\r\n\r\n").encode()
+    return head + block + b"\r\n\r\n"
+
+
+def write_warc(path: Path, records: list[bytes], *, cut_last: bool = False) -> None:
+    """A WARC file (gzip per record for ``.gz``); ``cut_last`` truncates the last record."""
+    gz = path.name.endswith(".gz")
+    chunks = [gzip.compress(r, mtime=0) if gz else r for r in records]
+    data = b"".join(chunks)
+    if cut_last:
+        data = data[: len(data) - len(chunks[-1]) // 2]
+    path.write_bytes(data)
+
+
+def jsonl_line(**record: object) -> bytes:
+    return (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def test_standin_reads_paragraphs_and_reports_empty_pages() -> None:
+    doc = standin_clean(page(3).encode(), Options())
+    assert doc.metadata.title == "Page 3"
+    assert standin_render(doc, Options()).startswith("# Page 3\n\nParagraph one")
+    empty = standin_clean(b"<html><body><nav>Home only</nav></body></html>", Options())
+    assert empty.is_empty

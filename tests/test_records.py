@@ -1,0 +1,122 @@
+"""clean_record / clean_batch: a fixed, Arrow-friendly row per page, never an exception."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pagewash.document import Change, Document
+from pagewash.errors import NotHTMLError
+from pagewash.pipeline import Options
+from pagewash.records import (
+    CHANGE_KEYS,
+    ERROR_KEYS,
+    RECORD_FIELDS,
+    Stages,
+    clean_batch,
+    clean_record,
+    describe_error,
+)
+from test_batch_standin import page, standin_clean, standin_render
+
+STANDIN = Stages(standin_clean, standin_render)
+
+
+def _with_change(data: bytes | str, options: Options) -> Document:
+    doc = standin_clean(data, options)
+    change = Change(stage="repair", rule="apostrophe", before="Russias", after="Russia's",
+                    block="0", offset=3)
+    return replace(doc, changes=(change, Change(stage="extract", rule="nav", before="Home",
+                                                after="")))
+
+
+def _fails_in_repair(data: bytes | str, options: Options) -> Document:
+    namespace = {"__name__": "pagewash.repair.table"}
+    exec("def fix(text):\n    return text[10**9 // 0]\n", namespace)
+    return namespace["fix"](data)
+
+
+def test_a_record_has_every_field_with_fixed_types() -> None:
+    record = clean_record({"url": "http://a/1", "html": page(1), "id": 5}, stages=STANDIN)
+    assert list(record) == list(RECORD_FIELDS)
+    assert record["id"] == "5" and record["url"] == "http://a/1"
+    assert record["title"] == "Page 1" and record["status"] == "ok" and record["errors"] == []
+    assert record["text"].startswith("# Page 1\n\nParagraph one") and record["format"] == "md"
+    assert record["authors"] == [] and record["keywords"] == [] and record["changes"] == []
+
+
+def test_changes_are_dicts_with_the_same_keys_and_types() -> None:
+    record = clean_record({"html": page(2)}, stages=Stages(_with_change, standin_render))
+    assert [list(c) for c in record["changes"]] == [list(CHANGE_KEYS)] * 2
+    assert record["changes"][0]["offset"] == 3 and record["changes"][0]["block"] == "0"
+    assert record["changes"][1]["offset"] is None and record["changes"][1]["reason"] == ""
+
+
+def test_bad_pages_become_error_records_with_the_stage() -> None:
+    garbage = clean_record({"html": b"\x00\x01\x02" * 400, "url": "http://a/g"}, stages=STANDIN)
+    assert garbage["status"] == "error" and garbage["text"] == ""
+    assert garbage["errors"] == [{"stage": "load", "type": "NotHTMLError",
+                                  "message": garbage["errors"][0]["message"]}]
+    missing = clean_record({"url": "http://a/m"}, stages=STANDIN)
+    assert missing["errors"][0]["type"] == "MissingField"
+    broken = clean_record({"html": page(3)}, stages=Stages(_fails_in_repair, standin_render))
+    assert broken["errors"][0]["stage"] == "repair"
+    assert broken["errors"][0]["type"] == "ZeroDivisionError"
+
+
+def test_an_empty_page_is_a_record_with_status_empty_and_its_reason() -> None:
+    record = clean_record({"html": "<html><nav>menu</nav></html>"}, stages=STANDIN)
+    assert record["status"] == "empty" and record["text"] == ""
+    assert record["errors"] == [{"stage": "extract", "type": "NoContent",
+                                 "message": "no paragraph in the page"}]
+
+
+def test_ids_come_from_the_input_or_a_stable_hash() -> None:
+    by_url = clean_record({"url": "http://a/x", "html": page(4)}, stages=STANDIN)
+    assert by_url["id"] == hashlib.sha1(b"http://a/x").hexdigest()
+    by_page = clean_record({"html": page(4)}, stages=STANDIN)
+    assert by_page["id"] == hashlib.sha1(page(4).encode()).hexdigest()
+
+
+def test_the_input_date_fills_in_when_the_page_has_none() -> None:
+    record = clean_record({"html": page(5), "date": "2024-05-01T10:00:00Z"}, stages=STANDIN)
+    assert record["date"] == "2024-05-01T10:00:00Z"
+
+
+def test_clean_batch_keeps_order_and_count() -> None:
+    rows = [{"html": page(i), "id": str(i)} for i in range(5)] + [{"html": None, "id": "x"}]
+    out = clean_batch(rows, Options(), stages=STANDIN)
+    assert [r["id"] for r in out] == ["0", "1", "2", "3", "4", "x"]
+    assert [r["status"] for r in out] == ["ok"] * 5 + ["error"]
+
+
+def test_describe_error_uses_the_stage_of_pagewash_errors() -> None:
+    assert describe_error(NotHTMLError("a PDF")) == {
+        "stage": "load", "type": "NotHTMLError", "message": "a PDF"}
+    assert set(describe_error(ValueError())) == set(ERROR_KEYS)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.dictionaries(st.sampled_from(["url", "html", "id", "date", "other"]),
+                       st.one_of(st.none(), st.integers(), st.text(), st.binary(),
+                                 st.lists(st.text(), max_size=2))))
+def test_clean_record_never_raises(record: dict[str, object]) -> None:
+    out = clean_record(record, stages=STANDIN)
+    assert list(out) == list(RECORD_FIELDS)
+    assert out["status"] in {"ok", "empty", "error"}
+    assert (out["status"] == "ok") == (out["errors"] == [])
+
+
+def test_records_fit_the_arrow_schema() -> None:
+    pa = pytest.importorskip("pyarrow")
+    from pagewash.records import arrow_schema
+
+    rows = [clean_record({"html": page(6)}, stages=Stages(_with_change, standin_render)),
+            clean_record({"html": b"\x00" * 900}, stages=STANDIN),
+            clean_record({"html": "<nav>x</nav>"}, stages=STANDIN)]
+    table = pa.Table.from_pylist(rows, schema=arrow_schema())
+    assert table.num_rows == 3 and table.to_pylist() == rows

@@ -1,0 +1,224 @@
+"""Unit tests of the repair stage: each rule on the kinds of damage it exists for, the cases
+it must leave alone, configuration errors, document repair and replay of recorded changes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pagewash.document import (
+    Code,
+    CodeBlock,
+    Document,
+    Link,
+    Paragraph,
+    Section,
+    Text,
+    document_text,
+)
+from pagewash.errors import RulesError, UsageError
+from pagewash.pipeline import Options
+from pagewash.repair import (
+    RULES,
+    RepairConfig,
+    apply_changes,
+    config_from_options,
+    repair_document,
+    repair_records,
+    repair_text,
+)
+
+
+def fixed(text: str, lang: str | None = None, **config: object) -> str:
+    return repair_text(text, lang, RepairConfig(**config))[0]  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------- cases as data
+
+# (title, language, input, expected); expected == input means "must not change".
+CASES = [
+    ("in-document evidence fixes a Russian typo", "ru",
+     "Договор между Российской Федерацией и Корейской Народно-Демократической Респубикой. "
+     "Отношения с Республикой Корея.",
+     "Договор между Российской Федерацией и Корейской Народно-Демократической Республикой. "
+     "Отношения с Республикой Корея."),
+    ("CamelCase Russian compound gets its hyphen", "ru",
+     "интеграция в СевероВосточной Азии", "интеграция в Северо-Восточной Азии"),
+    ("solid coordinate compound adjective gets its hyphen", "ru",
+     "в научноисследовательском институте", "в научно-исследовательском институте"),
+    ("acronym glued to a word", "ru", "ЯМРспектры регистрировали", "ЯМР-спектры регистрировали"),
+    ("particle glued to a pronoun", "ru", "ктото пришел", "кто-то пришел"),
+    ("solid compound written solid stays", "ru",
+     "низкоуглеродной экономики и электроэнергия", "низкоуглеродной экономики и электроэнергия"),
+    ("English possessives", "en",
+     "The hierarchy of Russias key interests and Moscows observance affect the countrys "
+     "positions, not Pyongyangs potential.",
+     "The hierarchy of Russia's key interests and Moscow's observance affect the country's "
+     "positions, not Pyongyang's potential."),
+    ("irregular plural + s before a name", "en",
+     "the Democratic Peoples Republic of Korea", "the Democratic People's Republic of Korea"),
+    ("contraction", "en", "Such techniques dont work.", "Such techniques don't work."),
+    ("singular determiner before a plural", "en",
+     "estimating a users affinity to items", "estimating a user's affinity to items"),
+    ("its/it's and lets stay", "en", "It lets its users share.", "It lets its users share."),
+    ("plural after a preposition stays", "en",
+     "the number of users grows", "the number of users grows"),
+    ("English typo, one edit", "en",
+     "We validate this method at mhch lower cost.", "We validate this method at much lower cost."),
+    ("English typo fixed by the document", "en",
+     "The dimensionality of data. Lower diensionality helps.",
+     "The dimensionality of data. Lower dimensionality helps."),
+    ("capitalised name mid-sentence stays", "en",
+     "We thank Kessel and Smyth for help.", "We thank Kessel and Smyth for help."),
+    ("acronyms, digits and abbreviations stay", "en",
+     "The VLSI and LSTMs on x86 (Proc. Natl. Acad.) et al. work.",
+     "The VLSI and LSTMs on x86 (Proc. Natl. Acad.) et al. work."),
+    ("doubled word", "en", "This is the the answer.", "This is the answer."),
+    ("purposeful repetition stays", "en", "He had had enough.", "He had had enough."),
+    ("sentence space", "en", "It ends here.Then it goes on.", "It ends here. Then it goes on."),
+    ("dotted names stay", "en", "Use ASP.NET and Node.js now.", "Use ASP.NET and Node.js now."),
+    ("line-break hyphenation joined", "ru",
+     "проблемы меж-\nдународного права", "проблемы международного права"),
+    ("line-break inside a real compound keeps the hyphen", "ru",
+     "развитие российско-\nкитайского сотрудничества",
+     "развитие российско-китайского сотрудничества"),
+    ("mojibake", None, "РџРµСЂРІС‹Р№ этап", "Первый этап"),
+    ("HTML entity and ligature", "en", "Tom &amp; Jerry ﬁnd it", "Tom & Jerry find it"),
+    ("no NFKC", "ru", "№ 5, 10 км², ½ доли", "№ 5, 10 км², ½ доли"),
+    ("soft hyphen and zero-width space", "ru", "меж\u00adдународ\u200bный", "международный"),
+    ("decomposed й composed", "ru", "краи\u0306", "край"),
+    ("Latin look-alike in a Cyrillic word", "ru", "эффективноcть", "эффективность"),
+    ("Cyrillic look-alike in a Latin numeral", "ru", "в ХIV веке", "в XIV веке"),
+    ("unmappable mixed token stays", "ru", "ERсхемы и pHKCl", "ERсхемы и pHKCl"),
+    ("stray nbsp becomes a space; typographic ones stay", "ru",
+     "одно\u00a0слово, 10\u00a0км, в\u00a0Москве", "одно слово, 10\u00a0км, в\u00a0Москве"),
+    ("URL, e-mail and path stay", "en",
+     "See https://exmaple.com/Russias_data or mail teh@exmaple.org or src/teh_file.py",
+     "See https://exmaple.com/Russias_data or mail teh@exmaple.org or src/teh_file.py"),
+    ("bundled corrections", "en", "We recieve data.", "We receive data."),
+]
+
+
+@pytest.mark.parametrize(("title", "lang", "source", "expected"), CASES,
+                         ids=[case[0] for case in CASES])
+def test_case(title: str, lang: str | None, source: str, expected: str) -> None:
+    assert fixed(source, lang) == expected
+
+
+def test_every_change_replays() -> None:
+    source = ("Russias top priority\u00ad is the the countrys stability.Then "
+              "Респубикой и Республикой в СевероВосточной Азии, mhch more.")
+    repaired, changes = repair_text(source)
+    assert changes
+    assert apply_changes(source, changes) == repaired
+    assert {c.rule for c in changes} <= set(RULES)
+    assert all(c.stage == "repair" and c.reason for c in changes)
+
+
+# ---------------------------------------------------------------- configuration
+
+
+def test_rule_names_in_table_order() -> None:
+    assert RULES[0] == "mojibake" and "typos" in RULES and len(set(RULES)) == len(RULES)
+
+
+def test_unknown_rule_is_a_usage_error_listing_known_rules() -> None:
+    with pytest.raises(UsageError, match="typos"):
+        RepairConfig(rules=("nope",))
+    with pytest.raises(UsageError, match="unknown repair rule 'nope'"):
+        RepairConfig(skip=("nope",))
+
+
+def test_rules_can_be_chosen_and_skipped() -> None:
+    text = "Russias the the"
+    assert fixed(text, "en", rules=("doubled_word",)) == "Russias the"
+    assert fixed(text, "en", skip=("doubled_word",)) == "Russia's the the"
+
+
+def test_languages_switch_lexical_rules_off() -> None:
+    assert fixed("mhch lower", "en", languages=("ru",)) == "mhch lower"
+    assert fixed("mhch lower", "en", languages=("en",)) == "much lower"
+
+
+def test_protected_words_and_user_corrections() -> None:
+    assert fixed("Russias and mhch", "en", protected=frozenset({"Russias", "mhch"})) \
+        == "Russias and mhch"
+    assert fixed("The Foo bar", "en", corrections={"foo": "qux"}) == "The Qux bar"
+
+
+def test_config_from_options_reads_user_files(tmp_path: Path) -> None:
+    words = tmp_path / "protected.txt"
+    words.write_text("# names\nRussias\nC#  # a language\n", encoding="utf-8")
+    fixes = tmp_path / "fixes.tsv"
+    fixes.write_text("# wrong\tright\nfoo\tbar\n", encoding="utf-8")
+    config = config_from_options(Options(protected_words=words, corrections=fixes,
+                                         skip_repair=("typos",)))
+    assert config.protected == frozenset({"Russias", "C#"})
+    assert dict(config.corrections) == {"foo": "bar"}
+    assert "typos" not in config.enabled()
+
+
+def test_bad_user_files_raise_rules_error(tmp_path: Path) -> None:
+    bad = tmp_path / "fixes.tsv"
+    bad.write_text("foo bar\n", encoding="utf-8")
+    with pytest.raises(RulesError, match=r"fixes.tsv:1: expected 'wrong<TAB>right'"):
+        config_from_options(Options(corrections=bad))
+    with pytest.raises(RulesError, match="not found"):
+        config_from_options(Options(protected_words=tmp_path / "missing.txt"))
+    latin1 = tmp_path / "words.txt"
+    latin1.write_bytes("caf\xe9\n".encode("latin-1"))
+    with pytest.raises(RulesError, match="UTF-8"):
+        config_from_options(Options(protected_words=latin1))
+    with pytest.raises(UsageError, match="supported: en, ru"):
+        config_from_options(Options(languages=("de",)))
+
+
+# ---------------------------------------------------------------- documents and records
+
+
+def _seed_like_document() -> Document:
+    return Document(blocks=(
+        Paragraph((Text("Russias key interests and Moscows role; see "),
+                   Link((Text("Russias page"),), href="https://example.org/Russias"),
+                   Text(" and "), Code("Russias = teh"), Text(".")), lang="en"),
+        Section("abstract", (
+            Paragraph((Text("Договор с Корейской Народно-Демократической Респубикой "
+                            "в СевероВосточной Азии."),)),
+        ), lang="ru"),
+        Paragraph((Text("Отношения с Республикой Корея."),), lang="ru"),
+        CodeBlock("Респубикой the the countrys", language="text"),
+    ))
+
+
+def test_document_repair_uses_document_evidence_and_spares_code() -> None:
+    doc = _seed_like_document()
+    repaired = repair_document(doc)
+    text = document_text(repaired)
+    assert "Russia's key interests and Moscow's role" in text
+    assert "Республикой в Северо-Восточной Азии" in text
+    link = repaired.blocks[0].inlines[1]  # type: ignore[union-attr]
+    assert link.href == "https://example.org/Russias"
+    assert repaired.blocks[0].inlines[3] == Code("Russias = teh")  # type: ignore[union-attr]
+    assert repaired.blocks[3] == doc.blocks[3]
+    blocks = {c.block for c in repaired.changes}
+    assert blocks == {"0", "1.0"}
+    assert all(c.stage == "repair" and c.offset is not None for c in repaired.changes)
+    assert repair_document(repaired) == repaired
+
+
+def test_document_without_damage_is_returned_unchanged() -> None:
+    doc = Document(blocks=(Paragraph((Text("A clean sentence."),), lang="en"),))
+    assert repair_document(doc) is doc
+
+
+def test_records() -> None:
+    records = [{"id": "1", "lang": "en", "text": "the countrys"}, {"id": 2, "text": "ok"}]
+    out = list(repair_records(records))
+    assert out[0]["text"] == "the country's" and out[0]["changes"][0]["rule"] == \
+        "lost_apostrophe"
+    assert out[1] == {"id": 2, "text": "ok", "changes": []}
+    json.dumps(out)
+    with pytest.raises(UsageError, match="record 1"):
+        list(repair_records([{"id": "x"}]))

@@ -1,0 +1,95 @@
+"""Property tests of the repair stage (hypothesis): idempotent, replayable, never touching
+code, URLs or protected words, and leaving text without errors byte-identical."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pagewash.document import Code, Document, Link, Paragraph, Text
+from pagewash.repair import RepairConfig, apply_changes, repair_document, repair_text
+
+FAST = settings(max_examples=int(__import__("os").environ.get("REPAIR_EXAMPLES", "60")), deadline=None,
+                suppress_health_check=[HealthCheck.too_slow])
+
+# Damaged and clean words of every kind the rules look at, so random texts exercise them.
+WORDS = [
+    "Russias", "countrys", "dont", "users", "a", "the", "the", "had", "Респубикой",
+    "Республикой", "СевероВосточной", "научноисследовательском", "ктото", "mhch", "much",
+    "эффективноcть", "ХIV", "меж-\nдународный", "российско-\nкитайского", "РџРµСЂРІС‹Р№",
+    "ﬁnd", "&amp;", "краи\u0306", "слово\u00a0слово", "end.Next", "Kessel", "VLSI", "x86",
+    "et", "al.", "i.e.", "Peoples", "Republic", "diensionality", "dimensionality", "в", "и",
+    "teh", "Moscow", "Pyongyangs", "\u00ad", "\u200b", "'", "-", "—", "«", "»", ",", ".",
+]
+SEPARATORS = st.sampled_from([" ", " ", " ", "\n", ", ", ". ", "-", "\u00a0", ""])
+damaged_text = st.lists(st.tuples(st.sampled_from(WORDS), SEPARATORS), max_size=25).map(
+    lambda pairs: "".join(word + sep for word, sep in pairs)
+)
+any_text = st.one_of(damaged_text, st.text(
+    alphabet=st.sampled_from("abcxyzABCабвгдежзийАБВГcеopxy \n-.,'’\u00ad\u00a0\u0306ёЁ1"),
+    max_size=60,
+))
+
+
+@FAST
+@given(any_text)
+def test_repair_is_idempotent_and_replayable(text: str) -> None:
+    repaired, changes = repair_text(text)
+    assert repair_text(repaired) == (repaired, [])
+    assert apply_changes(text, changes) == repaired
+
+
+URLS = st.sampled_from([
+    "https://example.org/Russias_countrys?q=teh#Респубикой",
+    "www.exmaple.com/dont",
+    "teh.writer@exmaple.org",
+    "src/teh_file.py",
+])
+
+
+@FAST
+@given(damaged_text, URLS, damaged_text)
+def test_urls_and_addresses_are_never_changed(before: str, url: str, after: str) -> None:
+    text = f"{before} {url} {after}"
+    repaired, _ = repair_text(text)
+    assert url in repaired
+
+
+@FAST
+@given(damaged_text, st.sampled_from(["Russias", "countrys", "Респубикой", "mhch", "ктото"]))
+def test_protected_words_are_never_changed(text: str, word: str) -> None:
+    source = f"{text} {word} {text}"
+    repaired, _ = repair_text(source, config=RepairConfig(protected=frozenset({word})))
+    assert repaired.count(word) >= source.count(word)
+
+
+@FAST
+@given(damaged_text, damaged_text)
+def test_code_and_link_targets_are_never_changed(text: str, code: str) -> None:
+    doc = Document(blocks=(Paragraph((
+        Text(text), Code(code), Link((Text(text),), href=f"https://x.org/{code.strip()}"),
+    )),))
+    repaired = repair_document(doc)
+    inlines = repaired.blocks[0].inlines  # type: ignore[union-attr]
+    assert inlines[1] == Code(code)
+    assert inlines[2].href == f"https://x.org/{code.strip()}"
+    assert repair_document(repaired) == repaired
+
+
+CLEAN_EN = ("we study how the network grows over time and find that each node keeps "
+            "a small set of links while the model explains the data well").split()
+CLEAN_RU = ("в статье рассмотрены основные направления развития отношений России и Китая "
+            "в начале века а также дана оценка их перспектив").split()
+
+
+@FAST
+@given(st.lists(st.sampled_from(CLEAN_EN), min_size=1, max_size=30),
+       st.lists(st.sampled_from(CLEAN_RU), min_size=1, max_size=30))
+def test_text_without_errors_is_unchanged(english: list[str], russian: list[str]) -> None:
+    def sentence(words: list[str]) -> str:
+        kept = [w for i, w in enumerate(words) if i == 0 or w != words[i - 1]]
+        return kept[0].capitalize() + " " + " ".join(kept[1:]) + "."
+
+    for text, lang in ((sentence(english), "en"), (sentence(russian), "ru"),
+                       (sentence(english) + " " + sentence(russian), None)):
+        assert repair_text(text, lang) == (text, [])
