@@ -1,0 +1,33 @@
+"""Converting pagewash's own Markdown again (as HTML) changes nothing, and repair is stable."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from markdown_it import MarkdownIt
+
+import pagewash
+from conftest import FIXTURES
+
+CASES = sorted(p.parent for p in FIXTURES.glob("*/input.html"))
+GFM = MarkdownIt("commonmark").enable("table")
+
+
+def _as_page(markdown: str) -> str:
+    return (
+        '<!doctype html><html><head><meta charset="utf-8"></head><body><article>'
+        + GFM.render(markdown)
+        + "</article></body></html>"
+    )
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_markdown_survives_reconversion(case: Path) -> None:
+    first = pagewash.clean(case.joinpath("input.html").read_bytes())
+    if first.is_empty:
+        pytest.skip("no main content in this case")
+    body = pagewash.render_document(first, pagewash.Options(front_matter=False))
+    assert isinstance(body, str)
+    again = pagewash.convert(_as_page(body), front_matter=False)
+    assert again == body
