@@ -6,30 +6,32 @@
 The pages of the extraction benchmark, repeated to ``--docs`` files, are converted to
 Markdown by ``run_batch`` once with one worker and once with ``--workers``, in the same run.
 Printed: documents per second for each, their ratio (target >= 1.7 with 2 workers on an idle
-2-core machine), and for every worker its peak resident memory after the first thousand
-documents and at the end (target <= 10% growth). The load average before and after is printed
-too, since other processes on the machine lower the ratio.
+2-core machine), the worker CPU time per document (equal in both runs when workers do not get
+in each other's way, whatever else loads the machine), and for every worker its peak resident
+memory in the first and in the last thousand documents (target <= 10% growth). The load
+average before and after is printed too, since other processes on the machine lower the ratio.
 
 ``--converter trafilatura`` swaps the per-document function for trafilatura's extractor
 (installed by the bench extra): it measures the batch machinery alone, with realistic CPU work
-per page, while the pagewash pipeline is incomplete.
+per page, independent of the pipeline's own speed.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import sys
 import tempfile
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from pagewash.batch import BatchSettings, BatchSummary, Result, run_batch  # noqa: E402
+from pagewash.batch import ERRORS_FILE, BatchSettings, BatchSummary, Result, run_batch  # noqa: E402
 from pagewash.document import Document, Metadata, Paragraph, Text  # noqa: E402
 from pagewash.load import load  # noqa: E402
 from pagewash.pipeline import Options  # noqa: E402
@@ -65,9 +67,11 @@ def build_inputs(pages: list[Path], count: int, folder: Path) -> None:
 
 
 class MemoryWatch:
-    """Peak RSS per worker after the first thousand documents and at the end of the run."""
+    """Per worker: the highest resident memory seen after a document, in the first and in the
+    last thousand documents of the run (a leak shows as growth between the two)."""
 
-    def __init__(self) -> None:
+    def __init__(self, total: int) -> None:
+        self.total = total
         self.seen = 0
         self.first: dict[int, int] = defaultdict(int)
         self.last: dict[int, int] = defaultdict(int)
@@ -84,22 +88,29 @@ class MemoryWatch:
 
     def __call__(self, result: Result) -> None:
         self.seen += 1
-        self.count[result.pid] += 1
-        self.cpu_start.setdefault(result.pid, result.cpu_seconds)
-        self.cpu[result.pid] = result.cpu_seconds
+        pid = result.pid
+        self.count[pid] += 1
+        self.cpu_start.setdefault(pid, result.cpu_seconds)
+        self.cpu[pid] = result.cpu_seconds
         if self.seen <= FIRST_WINDOW:
-            self.first[result.pid] = max(self.first[result.pid], result.max_rss_kb)
-        self.last[result.pid] = max(self.last[result.pid], result.max_rss_kb)
+            self.first[pid] = max(self.first[pid], result.rss_kb)
+        if self.seen > self.total - FIRST_WINDOW:
+            self.last[pid] = max(self.last[pid], result.rss_kb)
 
 
-def run(source: Path, out: Path, workers: int, stages: Stages) -> tuple[BatchSummary, MemoryWatch]:
-    watch = MemoryWatch()
+def run(source: Path, out: Path, workers: int,
+        stages: Stages) -> tuple[BatchSummary, MemoryWatch, Counter[str]]:
+    watch = MemoryWatch(sum(1 for _ in source.iterdir()))
     settings = BatchSettings(out_dir=out, workers=workers, quiet=True, timeout=120)
     summary = run_batch([source], Options(to="md"), settings, stages=stages, observer=watch)
-    return summary, watch
+    reasons = Counter()
+    for line in (out / ERRORS_FILE).read_text(encoding="utf-8").splitlines():
+        entry = json.loads(line)
+        reasons[f"{entry['status']} {entry['type']}: {entry['message'][:90]}"] += 1
+    return summary, watch, reasons
 
 
-def report(label: str, summary: BatchSummary, watch: MemoryWatch) -> None:
+def report(label: str, summary: BatchSummary, watch: MemoryWatch, reasons: Counter[str]) -> None:
     print(f"{label}: {summary.documents} documents ({summary.converted} converted, "
           f"{summary.empty} empty, {summary.failed} failed) in {summary.seconds:.1f} s = "
           f"{summary.docs_per_second:.1f} documents/s; worker CPU "
@@ -108,8 +119,10 @@ def report(label: str, summary: BatchSummary, watch: MemoryWatch) -> None:
         first, last = watch.first.get(pid, 0), watch.last[pid]
         growth = (last / first - 1) * 100 if first else float("nan")
         print(f"  worker {pid}: {watch.count[pid]} documents, peak RSS "
-              f"{first / 1024:.1f} MiB after the first {FIRST_WINDOW} documents, "
-              f"{last / 1024:.1f} MiB at the end ({growth:+.1f}%)")
+              f"{first / 1024:.1f} MiB in the first {FIRST_WINDOW} documents, "
+              f"{last / 1024:.1f} MiB in the last {FIRST_WINDOW} ({growth:+.1f}%)")
+    for reason, count in reasons.most_common(3):
+        print(f"  errors.jsonl: {count} x {reason}")
 
 
 def _growth(watch: MemoryWatch, pid: int) -> float:
@@ -136,10 +149,10 @@ def main() -> int:
               f"{args.converter}, {os.cpu_count()} CPUs, load average before "
               f"{os.getloadavg()[0]:.2f}")
         started = time.monotonic()
-        one, one_watch = run(folder, Path(tmp) / "out1", 1, stages)
-        report("1 worker", one, one_watch)
-        many, many_watch = run(folder, Path(tmp) / "outN", args.workers, stages)
-        report(f"{args.workers} workers", many, many_watch)
+        one, one_watch, one_reasons = run(folder, Path(tmp) / "out1", 1, stages)
+        report("1 worker", one, one_watch, one_reasons)
+        many, many_watch, many_reasons = run(folder, Path(tmp) / "outN", args.workers, stages)
+        report(f"{args.workers} workers", many, many_watch, many_reasons)
     ratio = many.docs_per_second / one.docs_per_second if one.docs_per_second else 0.0
     growth = max((_growth(w, pid) for w in (one_watch, many_watch) for pid in w.last
                   if w.first.get(pid)), default=float("nan"))

@@ -6,11 +6,14 @@ precision/recall/F1 for each, the paired F1 difference, documents per CPU-second
 their ratio, and peak memory.
 
 pagewash's timed work is the whole conversion after decoding: parse, extract, repair and
-Markdown rendering (``pipeline.clean`` + ``render``); the text scored is the cleaned
-document's body text. Both tools get the same decoded string. The pages are decoded once,
-outside the timing, with ``pagewash.load``.
+Markdown rendering (``pipeline.clean`` + ``render``). What is scored is the body of that
+Markdown: the document rendered without front matter and without the title heading, since the
+benchmark's truth is the article body (``score.py`` drops Markdown link targets and images).
+Both tools get the same decoded string. The pages are decoded once, outside the timing, with
+``pagewash.load``.
 
     .venv/bin/python bench/extract.py [--pages DIR] [--rounds 2] [--keep DIR] [--worst N]
+                                      [--no-repair]
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,19 +44,27 @@ def decode_pages(folder: Path) -> dict[str, str]:
     return pages
 
 
-def run_pagewash(pages: dict[str, str]) -> tuple[dict[str, str], float]:
+def run_pagewash(pages: dict[str, str], repair: bool = True) -> tuple[dict[str, str], float]:
     """Convert every page; returns the texts and the CPU seconds spent."""
-    from pagewash.document import document_text
-    from pagewash.pipeline import Options, clean, render
+    from dataclasses import replace
 
-    options = Options(to="md")
-    out: dict[str, str] = {}
+    from pagewash.pipeline import Options, clean, render
+    from pagewash.render.markdown import render_markdown
+
+    options = Options(to="md", repair=repair)
+    docs = {}
     start = time.process_time()
     for page_id, text in pages.items():
         doc = clean(text, options)
         render(doc, options)
-        out[page_id] = document_text(doc)
-    return out, time.process_time() - start
+        docs[page_id] = doc
+    seconds = time.process_time() - start
+    out = {
+        page_id: render_markdown(replace(doc, metadata=replace(doc.metadata, title=None)),
+                                 front_matter=False)
+        for page_id, doc in docs.items()
+    }
+    return out, seconds
 
 
 def run_trafilatura(pages: dict[str, str]) -> tuple[dict[str, str], float]:
@@ -78,7 +90,7 @@ def best_of(rounds: int, run: Callable[[dict[str, str]], tuple[dict[str, str], f
 def write(folder: Path, texts: dict[str, str]) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for page_id, text in texts.items():
-        (folder / f"{page_id}.txt").write_text(text, encoding="utf-8")
+        (folder / f"{page_id}.md").write_text(text, encoding="utf-8")
 
 
 def peak_mb() -> float:
@@ -92,11 +104,13 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--keep", type=Path, help="write predictions here instead of a temp dir")
     parser.add_argument("--worst", type=int, default=0, help="list the N worst pages of pagewash")
+    parser.add_argument("--no-repair", action="store_true",
+                        help="time pagewash without the repair stage (extraction + Markdown)")
     args = parser.parse_args()
 
     pages = decode_pages(args.pages)
     base_mb = peak_mb()
-    ours, ours_cpu = best_of(args.rounds, run_pagewash, pages)
+    ours, ours_cpu = best_of(args.rounds, partial(run_pagewash, repair=not args.no_repair), pages)
     ours_mb = peak_mb()
     theirs, theirs_cpu = best_of(args.rounds, run_trafilatura, pages)
 
@@ -112,7 +126,8 @@ def main() -> int:
     print(scored.stdout.rstrip())
     n = len(pages)
     ours_rate, theirs_rate = n / ours_cpu, n / theirs_cpu
-    print(f"speed: pagewash {ours_rate:.1f} docs/CPU-s (parse+extract+repair+markdown), "
+    stages = "parse+extract+markdown" if args.no_repair else "parse+extract+repair+markdown"
+    print(f"speed: pagewash {ours_rate:.1f} docs/CPU-s ({stages}), "
           f"trafilatura {theirs_rate:.1f} docs/CPU-s, ratio {ours_rate / theirs_rate:.2f}x "
           f"(best of {args.rounds} rounds)")
     print(f"peak memory: {ours_mb:.0f} MB after pagewash (pages decoded: {base_mb:.0f} MB), "

@@ -268,3 +268,13 @@ def test_resume_after_a_finished_job_redoes_nothing(tmp_path: Path) -> None:
 def test_unknown_engine_is_a_usage_error(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="engine"):
         run_batch([tmp_path], Options(), _settings(tmp_path / "o", engine="spark"))
+
+
+def test_jsonl_output_is_the_same_after_a_resumed_run(tmp_path: Path) -> None:
+    _small_corpus(tmp_path / "in")
+    out = tmp_path / "out"
+    run_batch([tmp_path / "in"], Options(to="jsonl"), _settings(out), stages=STANDIN)
+    first = (out / RECORDS_FILE).read_bytes()
+    (out / RECORDS_FILE).unlink()
+    run_batch([tmp_path / "in"], Options(to="jsonl"), _settings(out, resume=True), stages=STANDIN)
+    assert (out / RECORDS_FILE).read_bytes() == first

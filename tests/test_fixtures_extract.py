@@ -1,7 +1,7 @@
 """Every fixture's case.toml checked against the extractor's output (before repair).
 
-``must_include`` phrases must be in the extracted text, ``must_not_include`` phrases must not
-be anywhere in it (nor in the title), ``[metadata]`` values must match, ``[sections]`` lists
+``must_include`` phrases must be in the extracted text or the title, ``must_not_include``
+phrases must not be anywhere in either, ``[metadata]`` values must match, ``[sections]`` lists
 the section roles in order, ``status = "empty"`` marks a page with no main content.
 """
 
@@ -45,7 +45,7 @@ def test_status(loaded: tuple[dict, Document]) -> None:
 
 def test_must_include(loaded: tuple[dict, Document]) -> None:
     case, doc = loaded
-    text = _flat(document_text(doc))
+    text = _flat((doc.metadata.title or "") + "\n" + document_text(doc))
     missing = [p for p in case.get("must_include", []) if _flat(p) not in text]
     assert not missing, f"missing from the extracted text: {missing}"
 

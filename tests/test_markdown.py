@@ -16,6 +16,7 @@ from pagewash.document import (
     Emphasis,
     FootnoteRef,
     Heading,
+    LineBreak,
     Link,
     ListBlock,
     ListItem,
@@ -111,10 +112,9 @@ def test_rendering_is_deterministic() -> None:
     assert render_markdown(doc) == render_markdown(doc)
 
 
-_plain = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\u2028\u2029"),
-    min_size=1, max_size=60,
-)
+_MARKUP_PRONE = st.sampled_from(list("#>-+=*_`[]()!<>&;|~\\.:1 9aZя/\"'\t"))
+_ANY_CHAR = st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\u2028\u2029")
+_plain = st.text(alphabet=st.one_of(_MARKUP_PRONE, _ANY_CHAR), min_size=1, max_size=40)
 
 
 def _visible_text(markdown: str) -> str:
@@ -122,12 +122,14 @@ def _visible_text(markdown: str) -> str:
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", rendered)).split())
 
 
-@settings(max_examples=300, deadline=None)
-@given(_plain)
-def test_escaping_keeps_any_text_literal(text: str) -> None:
-    """Whatever the text, a CommonMark parser reads back exactly that text, no markup."""
-    md = render_markdown(Document(blocks=(_para(Text(text)),)), front_matter=False)
-    expected = " ".join(text.split())
-    assert _visible_text(md) == expected
+@settings(max_examples=600, deadline=None)
+@given(_plain, st.one_of(st.none(), _plain))
+def test_escaping_keeps_any_text_literal(text: str, after_break: str | None) -> None:
+    """Whatever the text (and a second line after a hard break), a CommonMark parser reads back
+    exactly that text and no markup."""
+    runs: tuple = (Text(text),) if after_break is None else (Text(text), LineBreak(), Text(after_break))
+    md = render_markdown(Document(blocks=(_para(*runs),)), front_matter=False)
+    expected = " ".join(f"{text} {after_break or ''}".split())
+    assert _visible_text(md) == expected, md
     tokens = [t.type for t in GFM.parse(md)]
     assert tokens in ([], ["paragraph_open", "inline", "paragraph_close"]), (text, md)

@@ -140,6 +140,42 @@ def hostile_document() -> Document:
     )
 
 
+def edge_document() -> Document:
+    """Shapes scraped pages produce that writers and validators trip over."""
+    ragged = Table(
+        head=(),
+        body=(TableRow((TableCell((Text("spans down"),), rowspan=5),
+                        TableCell((Text("a"),), colspan=3))),
+              TableRow((TableCell((Text("b"),)),)),
+              TableRow(())),
+    )
+    return Document(
+        metadata=Metadata(title="Edge\x00 cases\x1b", languages=("ru_RU.UTF-8",),
+                          date="not a date"),
+        blocks=(
+            Heading(2, (Text("   "),)),
+            Paragraph((Link((Text("link "), Image("pic", "https://example.org/p.png"),
+                             Link((Text("inner"),), "https://example.org/in"),
+                             Emphasis((FootnoteRef("n"),))), "https://example.org/out"),)),
+            Paragraph((Link((Text("site-relative"),), "/about"),
+                       Link((Text("fragment"),), "#top"),
+                       Link((Text("script"),), "javascript:alert(1)"),
+                       Link((Text("spaces"),), "https://example.org/a b?q=1 2"))),
+            Paragraph((Text("control\x07char and ￾ noncharacter"),)),
+            ListBlock(()),
+            ListBlock((ListItem(()),)),
+            Quote(()),
+            ragged,
+            Table(head=(), body=()),
+            Section("notes", ()),
+            CodeBlock("", language="c++ <script>"),
+            Paragraph((FootnoteRef("missing"), FootnoteRef("n"))),
+        ),
+        notes=(Note("n", (Paragraph((Text("note with "), FootnoteRef("n"))),)),
+               Note("orphan", (para("never referenced"),))),
+    )
+
+
 def zip_texts(data: bytes) -> dict[str, bytes]:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         return {info.filename: archive.read(info) for info in archive.infolist()}
@@ -180,10 +216,12 @@ def test_epub_marks_sections_with_lang_and_xml_lang(bilingual_epub: bytes) -> No
         assert f'xml:lang="{match.group(1)}"' in match.group(0)
 
 
-def test_epub_title_is_not_repeated_as_a_chapter_heading(bilingual_epub: bytes) -> None:
-    pages = [v.decode() for k, v in zip_texts(bilingual_epub).items()
-             if k.startswith("EPUB/text/ch")]
-    assert not any("<h1" in page and "итоги двадцатилетия</h1>" in page for page in pages)
+def test_title_heading_is_written_once(bilingual_epub: bytes, bilingual_docx: bytes) -> None:
+    chapters = [v.decode() for k, v in zip_texts(bilingual_epub).items()
+                if k.startswith("EPUB/text/ch")]
+    assert sum(page.count("<h1") for page in chapters) == 1  # the first chapter's heading
+    body = zip_texts(bilingual_docx)["word/document.xml"].decode()
+    assert body.count('w:val="Heading1"') == 0 and body.count('w:val="Title"') == 1
 
 
 def test_docx_metadata(bilingual_docx: bytes) -> None:
@@ -306,3 +344,50 @@ def test_html_css_is_linked_not_read(tmp_path: Path) -> None:
     out = render_pandoc(english_document(), "html", Options(css=css))
     assert f'href="{css}"'.encode() in out
     assert b"#123456" not in out
+
+
+@pytest.mark.parametrize("fmt", ["docx", "epub", "odt", "html", "latex", "gfm"])
+def test_edge_cases_render(fmt: str) -> None:
+    out = render_pandoc(edge_document(), fmt, Options(keep_remote_images=True))
+    text = out.decode("utf-8") if fmt in ("html", "latex", "gfm") else ""
+    if fmt == "html":
+        assert "javascript:" not in text and 'href="/about"' not in text
+        assert "https://example.org/a%20b?q=1%202" in text
+        assert "never referenced" in text and "\x07" not in text
+        assert not re.search(r"<a [^>]*>[^<]*<a ", text)
+
+
+def test_ragged_tables_become_rectangular() -> None:
+    from pagewash.render.pandoc_ast import document_to_ast
+
+    cell = TableCell
+    table = Table(head=(), body=(
+        TableRow((cell((Text("a"),), rowspan=3, colspan=2), cell((Text("b"),)))),
+        TableRow((cell((Text("c"),), colspan=4),)),
+        TableRow((cell((Text("d"),), rowspan=2, colspan=2), cell((Text("e"),)))),
+    ))
+    ast = document_to_ast(Document(blocks=(table,)))
+    tables = [b for b in ast["blocks"] if b["t"] == "Table"]
+    width = len(tables[0]["c"][2])
+    covered: set[tuple[int, int]] = set()
+    for r, row in enumerate(tables[0]["c"][4][0][3]):
+        column = 0
+        for _, _, rowspan, colspan, _ in row[1]:
+            while (r, column) in covered:
+                column += 1
+            cells = {(r + dr, column + dc) for dr in range(rowspan) for dc in range(colspan)}
+            assert not cells & covered and column + colspan <= width
+            covered |= cells
+            column += colspan
+    assert covered == {(r, c) for r in range(3) for c in range(width)}
+    assert render_pandoc(Document(blocks=(table,)), "docx", OPTIONS)[:2] == b"PK"
+
+
+def test_truncated_inline_images_become_alt_text() -> None:
+    from pagewash.render.pandoc_ast import document_to_ast
+
+    doc = Document(blocks=(Paragraph((Image("broken chart", "data:image/gif;base64,R0lGODlhAQ="),
+                                      Image("dot", "data:image/gif;base64,R0lGODlhAQABAIAAAAAA"
+                                            "AP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7"))),))
+    inlines = document_to_ast(doc)["blocks"][0]["c"]
+    assert [i["t"] for i in inlines] == ["Str", "Space", "Str", "Image"]

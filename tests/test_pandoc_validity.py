@@ -2,20 +2,24 @@
 
 Also covers the EPUB/DOCX options (--toc, --css, --cover, --split-level, --reference-doc).
 epubcheck starts a JVM per book (~5 s CPU), so each book is checked once, two at a time, and
-the cases are few: each covers several features (the styled book has a cover, CSS, a contents
-page and a deeper split; the hostile one remote images kept as links).
+the books are few: each covers several features (the combined book holds the bilingual
+article, the edge cases, hostile and inline images; the styled one has a cover, CSS, a
+contents page and a deeper split). The fixture documents are checked as one book, and the
+seed on its own; ``PAGEWASH_EPUBCHECK_EACH=1`` checks every fixture as its own book (slow).
 """
 
 from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import shutil
 import struct
 import subprocess
 import zlib
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -25,11 +29,12 @@ from lxml import etree
 from pagewash import clean
 from pagewash.document import Document, Image, Metadata, Paragraph, Text
 from pagewash.pipeline import Options
-from pagewash.render.pandoc import pandoc_path, render_pandoc, to_pandoc_ast
+from pagewash.render.pandoc import build_job, pandoc_path, render_pandoc
 from test_pandoc import (
     CYRILLIC,
     LATIN,
     bilingual_document,
+    edge_document,
     english_document,
     hostile_document,
     zip_texts,
@@ -56,6 +61,37 @@ def image_document() -> Document:
     data = "data:image/png;base64," + base64.b64encode(tiny_png()).decode()
     return Document(metadata=Metadata(title="Picture", languages=("en",)),
                     blocks=(Paragraph((Text("A figure: "), Image("a chart", data))),))
+
+
+def combined_document() -> Document:
+    """Bilingual article, edge cases, hostile and inline images in one book (one JVM run)."""
+    parts = [bilingual_document(), edge_document(), hostile_document(), image_document()]
+    return replace(parts[0], blocks=tuple(b for d in parts for b in d.blocks),
+                   notes=tuple(n for d in parts for n in d.notes))
+
+
+def _one_book(docs: list[Document]) -> Document:
+    """All documents as one book under the first one's metadata (one JVM run for all)."""
+    notes = tuple(replace(n, label=f"{i}-{n.label}", blocks=_relabel(n.blocks, f"{i}-"))
+                  for i, d in enumerate(docs) for n in d.notes)
+    blocks = tuple(_relabel(b, f"{i}-") for i, d in enumerate(docs) for b in d.blocks)
+    return replace(docs[0], blocks=blocks, notes=notes)
+
+
+def _relabel(block: Any, prefix: str) -> Any:
+    """``block`` with its footnote labels prefixed, so notes of different documents differ."""
+    from pagewash.document import FootnoteRef
+
+    if isinstance(block, FootnoteRef):
+        return FootnoteRef(prefix + block.label)
+    if isinstance(block, (tuple, list)):
+        return type(block)(_relabel(b, prefix) for b in block)
+    if hasattr(block, "__dataclass_fields__"):
+        changes = {name: _relabel(getattr(block, name), prefix)
+                   for name in block.__dataclass_fields__
+                   if isinstance(getattr(block, name), tuple)}
+        return replace(block, **changes)
+    return block
 
 
 def epubcheck_jar() -> str | None:
@@ -87,14 +123,17 @@ def styled_options(tmp_path_factory: pytest.TempPathFactory) -> Options:
 def books(tmp_path_factory: pytest.TempPathFactory, styled_options: Options) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("books")
     cases = {
-        "bilingual": (bilingual_document(), Options()),
+        "combined": (combined_document(), Options(keep_remote_images=True)),
         "bilingual-styled": (bilingual_document(), styled_options),
-        "hostile-links": (hostile_document(), Options(keep_remote_images=True)),
         "empty": (Document(), Options()),
-        "image": (image_document(), Options()),
     }
-    for fixture in FIXTURE_INPUTS:
-        cases[f"fixture-{fixture.parent.name}"] = (clean(fixture.read_bytes()), Options())
+    fixtures = {f"fixture-{p.parent.name}": clean(p.read_bytes()) for p in FIXTURE_INPUTS}
+    if os.environ.get("PAGEWASH_EPUBCHECK_EACH"):
+        cases.update({name: (doc, Options()) for name, doc in fixtures.items()})
+    elif fixtures:
+        cases["fixtures"] = (_one_book(list(fixtures.values())), Options())
+        if "fixture-seed" in fixtures:
+            cases["fixture-seed"] = (fixtures["fixture-seed"], Options())
     paths = {}
     for name, (doc, options) in cases.items():
         paths[name] = folder / f"{name}.epub"
@@ -117,7 +156,7 @@ def test_every_epub_passes_epubcheck_without_warnings(books: dict[str, Path]) ->
 
 
 def test_epub_options_are_applied(books: dict[str, Path]) -> None:
-    plain = zip_texts(books["bilingual"].read_bytes())
+    plain = zip_texts(render_pandoc(bilingual_document(), "epub", Options()))
     styled = zip_texts(books["bilingual-styled"].read_bytes())
     css = [v for k, v in styled.items() if k.endswith(".css")]
     assert css and all(b"pagewash-test-css" in v for v in css)
@@ -130,7 +169,7 @@ def test_epub_options_are_applied(books: dict[str, Path]) -> None:
 
 
 def test_data_images_are_embedded(books: dict[str, Path]) -> None:
-    files = zip_texts(books["image"].read_bytes())
+    files = zip_texts(books["combined"].read_bytes())
     assert any(name.startswith("EPUB/media/") for name in files)
 
 
@@ -222,11 +261,12 @@ def test_docx_reads_back_through_pandoc(docx_bytes: bytes) -> None:
     done = subprocess.run([pandoc_path(), "--sandbox", "-f", "docx", "-t", "json"],
                           input=docx_bytes, capture_output=True, check=True)
     back = json.loads(done.stdout)
-    ours = to_pandoc_ast(bilingual_document())
+    ours = json.loads(build_job(bilingual_document(), "docx", Options()).ast)
     kinds = ("Header", "Para", "Plain")
     back_headers = [t for k, t in _walk(back["blocks"], kinds) if k == "Header"]
     our_headers = [t for k, t in _walk(ours["blocks"], kinds) if k == "Header"]
     assert back_headers == our_headers
+    assert _stringify(back["meta"]["title"]["c"]) == bilingual_document().metadata.title
     back_texts = [t for _, t in _walk(back["blocks"], kinds)]
     for kind, text in _walk(ours["blocks"], kinds):
         if kind != "Header":

@@ -119,3 +119,12 @@ def test_render_many_keeps_order_and_reports_failures(tmp_path: Path) -> None:
         failed = pool.render_many(docs, "docx", Options(reference_doc=broken))
         assert all(isinstance(r, RenderError) for r in failed)
         assert pool.render(english_document(), "docx", OPTIONS)[:2] == b"PK"
+
+
+def test_default_pool_is_shared_per_process() -> None:
+    from pagewash.render.pandoc_worker import default_pool
+
+    first = default_pool()
+    assert default_pool() is first
+    assert first.render(english_document(), "gfm", OPTIONS) == render_pandoc(
+        english_document(), "gfm", OPTIONS)

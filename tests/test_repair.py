@@ -9,10 +9,13 @@ from pathlib import Path
 import pytest
 
 from pagewash.document import (
+    Abstract,
     Code,
     CodeBlock,
     Document,
     Link,
+    Metadata,
+    Note,
     Paragraph,
     Section,
     Text,
@@ -146,6 +149,8 @@ def test_protected_words_and_user_corrections() -> None:
     assert fixed("Russias and mhch", "en", protected=frozenset({"Russias", "mhch"})) \
         == "Russias and mhch"
     assert fixed("The Foo bar", "en", corrections={"foo": "qux"}) == "The Qux bar"
+    # the user's choice is final: the typo rule does not "correct" it afterwards
+    assert fixed("at teh lower cost", "en", corrections={"teh": "mhch"}) == "at mhch lower cost"
 
 
 def test_config_from_options_reads_user_files(tmp_path: Path) -> None:
@@ -222,3 +227,41 @@ def test_records() -> None:
     json.dumps(out)
     with pytest.raises(UsageError, match="record 1"):
         list(repair_records([{"id": "x"}]))
+
+
+def test_document_changes_replay_per_block() -> None:
+    doc = Document(blocks=(
+        Paragraph((Text("Russias key interests and the the countrys role.Then more."),),
+                  lang="en"),
+        Paragraph((Text("Договор с Респубикой и Республикой в СевероВосточной Азии."),),
+                  lang="ru"),
+    ))
+    repaired = repair_document(doc)
+    for path, (before, after) in enumerate(zip(doc.blocks, repaired.blocks, strict=True)):
+        mine = [c for c in repaired.changes if c.block == str(path)]
+        assert mine
+        source = before.inlines[0].text  # type: ignore[union-attr]
+        assert apply_changes(source, mine) == after.inlines[0].text  # type: ignore[union-attr]
+
+
+def test_metadata_and_notes_are_repaired_with_the_document() -> None:
+    doc = Document(
+        metadata=Metadata(
+            title="Russias priorities", description="the Democratic Peoples Republic",
+            abstracts=(Abstract("en", "It was revealed that Russias top priority"),),
+            keywords=("СевероВосточная Азия",),
+        ),
+        blocks=(Paragraph((Text("Russia and the countrys borders."),), lang="en"),),
+        notes=(Note("1", (Paragraph((Text("See Moscows view."),)),)),),
+    )
+    repaired = repair_document(doc)
+    meta = repaired.metadata
+    assert meta.title == "Russia's priorities"
+    assert meta.description == "the Democratic People's Republic"
+    assert meta.abstracts[0].text == "It was revealed that Russia's top priority"
+    assert meta.keywords == ("Северо-Восточная Азия",)
+    assert repaired.notes[0].blocks[0].inlines == (Text("See Moscow's view."),)  # type: ignore[union-attr]
+    where = {c.block for c in repaired.changes}
+    assert {"0", "notes.0.0", "metadata.title", "metadata.abstracts.0",
+            "metadata.keywords.0"} <= where
+    assert repair_document(repaired) == repaired

@@ -76,20 +76,35 @@ def test_code_and_link_targets_are_never_changed(text: str, code: str) -> None:
     assert repair_document(repaired) == repaired
 
 
-CLEAN_EN = ("we study how the network grows over time and find that each node keeps "
-            "a small set of links while the model explains the data well").split()
-CLEAN_RU = ("в статье рассмотрены основные направления развития отношений России и Китая "
-            "в начале века а также дана оценка их перспектив").split()
+# Correct sentences of the kinds of text pagewash cleans (written for these tests).
+CLEAN_EN = [
+    "We study how the network grows over time.",
+    "Each node keeps a small set of links, and the model explains the data well.",
+    "The user's query is matched against the index in linear time.",
+    "Our method doesn't need labelled data; it learns from users' clicks.",
+    "Experiments on two benchmarks show that the approach scales to millions of pages.",
+    "The authors conclude that Russia's strategic goals have not been achieved yet.",
+    "In 2020 the treaty marked 20 years of bilateral ties (see Table 2).",
+    "Kessel and Smyth describe the DPRK's position, i.e. stability on its borders.",
+    "It's a well-known problem: the the-like repetitions are rare in edited text.",
+    "The results are summarised in Section 4, and the code is available online.",
+]
+CLEAN_RU = [
+    "В статье рассмотрены основные направления развития отношений России и Китая.",
+    "Авторы приходят к выводу, что стратегические цели пока не достигнуты.",
+    "Научно-исследовательский институт провёл полевые опыты в 2019–2021 гг.",
+    "Урожай томатов повышается в 2–3 раза, а общий — на 18–22 %.",
+    "Во-первых, это касается Северо-Восточной Азии; во-вторых, Корейского полуострова.",
+    "Ключевые слова: внешняя политика, КНДР, российско-китайские отношения.",
+    "Кто-то из участников конференции предложил новую методику оценки.",
+    "Результаты исследования приведены в таблице 3 и на рисунке 5.",
+]
 
 
 @FAST
-@given(st.lists(st.sampled_from(CLEAN_EN), min_size=1, max_size=30),
-       st.lists(st.sampled_from(CLEAN_RU), min_size=1, max_size=30))
+@given(st.lists(st.sampled_from(CLEAN_EN), min_size=1, max_size=6),
+       st.lists(st.sampled_from(CLEAN_RU), min_size=1, max_size=6))
 def test_text_without_errors_is_unchanged(english: list[str], russian: list[str]) -> None:
-    def sentence(words: list[str]) -> str:
-        kept = [w for i, w in enumerate(words) if i == 0 or w != words[i - 1]]
-        return kept[0].capitalize() + " " + " ".join(kept[1:]) + "."
-
-    for text, lang in ((sentence(english), "en"), (sentence(russian), "ru"),
-                       (sentence(english) + " " + sentence(russian), None)):
+    for text, lang in ((" ".join(english), "en"), (" ".join(russian), "ru"),
+                       (" ".join(english + russian), None)):
         assert repair_text(text, lang) == (text, [])

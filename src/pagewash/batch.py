@@ -170,6 +170,7 @@ class Result:
     pid: int = 0
     max_rss_kb: int = 0
     cpu_seconds: float = 0.0
+    rss_kb: int = 0
 
 
 @dataclass(frozen=True)
@@ -777,7 +778,7 @@ def _convert(task: Task, config: _WorkerConfig) -> Result:
         if task.output is None:
             line = json.dumps(error_record(doc.id or "", doc.url, problem), ensure_ascii=False)
     return Result(task.unit, task.index, status, problem, line, os.getpid(), _max_rss_kb(),
-                  time.process_time())
+                  time.process_time(), _rss_kb())
 
 
 def _to_file(data: bytes | str, output: Path, options: Options,
@@ -821,6 +822,16 @@ def _max_rss_kb() -> int:
     except ImportError:
         return 0
     return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+
+
+def _rss_kb() -> int:
+    """Resident memory now (Linux ``/proc``); 0 where it cannot be read."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as handle:
+            pages = int(handle.read().split()[1])
+    except (OSError, ValueError, IndexError):
+        return 0
+    return pages * os.sysconf("SC_PAGE_SIZE") // 1024
 
 
 # ---------------------------------------------------------------- progress

@@ -196,7 +196,7 @@ def _iter_warc(source: InputFile) -> Iterator[SourceDocument]:
     index = 0
     with open(source.path, "rb") as handle:
         records = ArchiveIterator(handle, record_types=wanted, parse_http=True,
-                                  auto_decode="all", fsspec_args=False)
+                                  auto_decode="all")
         try:
             for record in records:
                 document = _warc_document(record, index)

@@ -7,6 +7,7 @@ back into blocks. Every unit dropped becomes a ``Change`` naming its rule.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -33,7 +34,10 @@ from pagewash.extract.units import Unit
 
 __all__ = ["extract"]
 
-LANGUAGE_SHARE = 0.1  # a language joins metadata.languages with this share of the text
+_TITLE_SEPARATORS = frozenset("|—–-:·«»/")
+LANGUAGE_SHARE = 0.1
+TITLE_OVERLAP = 0.8
+_WORD = re.compile(r"\w+")  # a language joins metadata.languages with this share of the text
 
 
 def extract(tree: BeautifulSoup, *, url: str | None = None, rules: Path | None = None,
@@ -62,13 +66,11 @@ def extract(tree: BeautifulSoup, *, url: str | None = None, rules: Path | None =
     scholarly.mark_parts(units)
     scholarly.force_parts(units)
     metadata = _take_title(units, metadata)
-    container = score.restrict_to_container(units, compiled.threshold("container_share"))
-    strong = score.strong_elements(units, container, compiled.threshold("cluster_ratio"))
-    score.drop_weak(units, strong)
-    score.rescue_in_container(units, container, strong)
-    score.keep_headings_in_container(units, container)
+    scholarly.drop_bylines(units, metadata.authors)
+    _select(units, compiled)
     if _kept_chars(units) < compiled.threshold("min_content_chars"):
         _fallback(units, compiled)
+        _select(units, compiled)
 
     kept = [u for u in units if u.kept]
     changes.extend(_unit_change(u) for u in units if not u.kept and u.text.strip())
@@ -109,8 +111,14 @@ def _set_languages(units: list[Unit], page_lang: str | None) -> None:
 def _take_title(units: list[Unit], metadata: Metadata) -> Metadata:
     """The page title goes to the metadata, not the body: drop its heading (and subtitle)."""
     title = metadata.title
+    top = next((u for u in units if u.kind == "h" and u.level == 1), None)
+    top = top or next((u for u in units if u.kind == "h" and u.level == 2), None)
+    if title and top is not None and _title_with_site(title, top.text):
+        title = top.text.strip()
+        metadata = replace(metadata, title=title)
     if not title:
-        first_h1 = next((u for u in units if u.kind == "h" and u.level == 1 and u.kept), None)
+        first_h1 = next((u for u in units if u.kind == "h" and u.level == 1
+                         and (u.rule is None or u.rule in score.STATISTICAL)), None)
         if first_h1 is None:
             return metadata
         title = first_h1.text.strip()
@@ -125,13 +133,40 @@ def _take_title(units: list[Unit], metadata: Metadata) -> Metadata:
             continue
         same = text in targets
         near = unit.kind == "h" and unit.level == 1 and len(text) >= 10 and (
-            text in folded_title or folded_title in text)
+            text in folded_title or folded_title in text or _same_words(text, folded_title))
         if same or near:
             unit.final = "bad"
             unit.forced = False
             unit.rule = "title"
             unit.reason = "the title, moved to the document metadata"
     return metadata
+
+
+def _select(units: list[Unit], compiled: Rules) -> None:
+    """Keep the main container's text: container, strong clusters, rescues, headings."""
+    container = score.restrict_to_container(units, compiled.threshold("container_share"))
+    strong = score.strong_elements(units, container, compiled.threshold("cluster_ratio"))
+    score.drop_weak(units, strong)
+    score.rescue_in_container(units, container, strong)
+    score.keep_headings_in_container(units, container)
+
+
+def _title_with_site(title: str, heading: str) -> bool:
+    """True for "Heading — Site" or "Site :: Heading" titles around the page's top heading."""
+    heading = heading.strip()
+    if len(heading) < 3 or title == heading:
+        return False
+    if title.startswith(heading):
+        return title[len(heading):].lstrip()[:1] in _TITLE_SEPARATORS
+    if title.endswith(heading):
+        return title[: -len(heading)].rstrip()[-1:] in _TITLE_SEPARATORS
+    return False
+
+
+def _same_words(first: str, second: str) -> bool:
+    """Two titles sharing at least ``TITLE_OVERLAP`` of their words (a reworded og:title)."""
+    a, b = set(_WORD.findall(first)), set(_WORD.findall(second))
+    return bool(a and b) and len(a & b) >= TITLE_OVERLAP * max(len(a), len(b))
 
 
 def _kept_chars(units: list[Unit]) -> int:

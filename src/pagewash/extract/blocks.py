@@ -18,7 +18,9 @@ from pagewash.document import (
     Paragraph,
     Quote,
     Section,
+    Strong,
     Text,
+    inline_text,
 )
 from pagewash.extract.scholarly import keyword_inlines, strip_numbering
 from pagewash.extract.units import Frame, Unit
@@ -59,8 +61,7 @@ def _with_sections(units: list[Unit]) -> list[tuple[Unit, Path]]:
             continue
         lang = unit.lang if unit.part == "abstract" else None
         if current is None or current.role != unit.part or (
-            unit.part == "abstract" and current.lang != lang and unit.kind != "h"
-            and _section_has_text(out, current)
+            unit.part == "abstract" and current.lang != lang and _section_has_text(out, current)
         ):
             current = SectionFrame(unit.part, lang)
         frames = unit.frames
@@ -129,6 +130,8 @@ def _container(frame: Frame | SectionFrame, children: list[Block | ListItem], fi
     lang = _common_lang(units)
     if isinstance(frame, SectionFrame):
         blocks = tuple(_as_block(c) for c in children)
+        if frame.role == "keywords":
+            blocks = _label_keywords(blocks)
         return Section(frame.role, blocks, lang=frame.lang or lang, origin=first.origin)
     if frame.kind == "item":
         return ListItem(tuple(_as_block(c) for c in children))
@@ -137,6 +140,16 @@ def _container(frame: Frame | SectionFrame, children: list[Block | ListItem], fi
     items = tuple(c if isinstance(c, ListItem) else ListItem((c,)) for c in children)
     ordered = frame.ordered or first.part == "references"
     return ListBlock(items, ordered=ordered, start=frame.start, lang=lang, origin=first.origin)
+
+
+def _label_keywords(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
+    """A "Keywords" heading followed by the list becomes one "**Keywords:** a, b" paragraph."""
+    if len(blocks) >= 2 and isinstance(blocks[0], Heading) and isinstance(blocks[1], Paragraph):
+        label = inline_text(blocks[0].inlines).strip().rstrip(":")
+        merged = Paragraph((Strong((Text(f"{label}:"),)), Text(" "), *blocks[1].inlines),
+                           lang=blocks[1].lang, origin=blocks[1].origin)
+        return (merged, *blocks[2:])
+    return blocks
 
 
 def _as_block(child: Block | ListItem) -> Block:

@@ -31,6 +31,7 @@ INLINE = frozenset({
     "q", "code", "time", "font",
 })
 CONTINUATION_ATTR = "data-pw-continuation"
+MIN_CONTINUATION = 60  # a hidden inline run this long after visible text is the rest of it
 MIN_PROSE = 200  # below this many paragraph characters a page is measured by all its text
 
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
@@ -163,7 +164,8 @@ def _is_continuation(el: etree._Element, tokens: list[str], rules: Rules) -> boo
     parent = el.getparent()
     if parent is None:
         return False
-    if el.tag in INLINE and (el.getprevious() is not None or (parent.text or "").strip()):
+    after_text = el.getprevious() is not None or (parent.text or "").strip()
+    if el.tag in INLINE and after_text and len(el.text_content()) >= MIN_CONTINUATION:
         return True
     return any(
         _TOGGLE.match((sib.text_content() or "").strip())
@@ -184,15 +186,15 @@ def _reveal(el: etree._Element) -> None:
 
 def _selector_hit(el: etree._Element, tokens: list[str], inside: frozenset[str],
                   rules: Rules, active: frozenset[int]) -> SelectorRule | None:
-    tag = el.tag
-    role = (el.get("role") or "").lower()
-    named: set[int] = set()
+    """The first active selector rule matching the element's tag, role or name tokens."""
+    hits = rules.tag_role_hits(el.tag, (el.get("role") or "").lower())
     for token in tokens:
-        named.update(rules.token_hits(token))
-    for index, rule in enumerate(rules.selectors):
-        if index not in active or (rule.not_inside and rule.not_inside & inside):
-            continue
-        if tag in rule.tags or (role and role in rule.roles) or index in named:
+        hits = hits | rules.token_hits(token)
+    if not hits:
+        return None
+    for index in sorted(hits):
+        rule = rules.selectors[index]
+        if index in active and not (rule.not_inside and rule.not_inside & inside):
             return rule
     return None
 
@@ -222,12 +224,19 @@ KEPT_ATTRIBUTES = frozenset({
     "rowspan", "start", "type", "datetime", "itemprop", "rel", CONTINUATION_ATTR,
 })
 UNWRAPPED = ("span", "font")
+# Elements that mean something without text: breaks, images, rules, table cells, the skeleton.
+KEPT_EMPTY = frozenset({"br", "img", "hr", "td", "th", "tr", "html", "head", "body", "title",
+                        "meta"})
 
 
 def slim(root: etree._Element) -> None:
-    """Drop unread attributes and unwrap bare ``<span>``/``<font>``: fewer nodes to build."""
+    """Fewer nodes to build: drop unread attributes, textless elements, bare span/font."""
     bare: list[etree._Element] = []
-    for el in root.iter():
+    elements = [el for el in root.iter() if isinstance(el.tag, str)]
+    for el in reversed(elements):  # children before their parents
+        if el.tag not in KEPT_EMPTY and len(el) == 0 and not (el.text or "").strip():
+            el.drop_tree()  # its tail stays in place
+            continue
         attrib = el.attrib
         for name in [n for n in attrib if n not in KEPT_ATTRIBUTES]:
             del attrib[name]

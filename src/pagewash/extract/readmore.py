@@ -48,3 +48,4 @@ def _join(head: Unit, tail: Unit) -> None:
     head.inlines = (*runs, Text(" "), *tail.inlines)
     head.text = f"{_ELLIPSIS_END.sub('', head.text)} {tail.text}"
     head.link_chars += tail.link_chars
+    head._script = "?"

@@ -92,6 +92,16 @@ class Rules:
     def threshold(self, name: str) -> float:
         return self.thresholds[name]
 
+    def tag_role_hits(self, tag: str, role: str) -> frozenset[int]:
+        """Indexes of the selector rules naming this tag or ARIA role (cached)."""
+        key = f"{tag}|{role}"
+        hits = self._token_hits.get(key)
+        if hits is None:
+            hits = frozenset(i for i, rule in enumerate(self.selectors)
+                             if tag in rule.tags or (role and role in rule.roles))
+            self._token_hits[key] = hits
+        return hits
+
     def token_hits(self, token: str) -> frozenset[int]:
         """Indexes of the selector rules whose name patterns match ``token`` (cached)."""
         hits = self._token_hits.get(token)

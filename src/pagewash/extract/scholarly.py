@@ -24,8 +24,12 @@ _HINTS = (
     ("abstract", re.compile(r"abstract|annotation|аннотац", re.I)),
     ("keywords", re.compile(r"keyword|kwd", re.I)),
     ("references", re.compile(r"reference|bibliograph|ref-?list|citation-?list", re.I)),
-    ("bullets", re.compile(r"highlight|key-?points|takeaway", re.I)),
+    ("bullets", re.compile(r"(^|[-_\s])(highlights|key-?points|key-?findings|takeaways)([-_\s]|$)",
+                           re.I)),
+    ("byline", re.compile(r"(^|[-_\s])(authors?|byline|contributors?|author-?name)([-_\s]|$)",
+                          re.I)),
 )
+BYLINE_MAX_CHARS = 300  # a byline names people (and maybe their affiliation), it is not prose
 ABSTRACT_LABELS = frozenset({
     "abstract", "summary", "аннотация", "резюме", "реферат", "annotation", "аннотация статьи",
     "abstract and keywords",
@@ -38,6 +42,7 @@ REFERENCE_LABELS = frozenset({
 _KEYWORDS = re.compile(r"(?:^|(?<=[\s.]))(keywords|key words|key-words|ключевые слова)\s*[:.—–-]\s*",
                        re.IGNORECASE)
 _KEYWORD_LIST_END = re.compile(r"\.\s+(?=[A-ZА-ЯЁ«\"(])|\.?\s*$")
+_WORDS = re.compile(r"\w+")
 _NUMBERING = re.compile(r"^\s*(\[\d{1,4}\]|\d{1,4}[.)]|\(\d{1,4}\))\s+")
 _STATISTICAL = frozenset({"link-density", "stop-words", "too-short", "neighbours", None})
 PART_ROLES = ("abstract", "keywords", "references", "bullets")
@@ -60,6 +65,19 @@ def hints_of(tag: Tag) -> frozenset[str]:
     return _hints_for(tokens)
 
 
+def drop_bylines(units: list[Unit], authors: tuple[str, ...]) -> None:
+    """Author lines are metadata: drop short units marked as bylines or naming the authors."""
+    names = [frozenset(_WORDS.findall(a.casefold())) for a in authors]
+    names = [n for n in names if len(n) >= 2]
+    for unit in units:
+        if unit.kind not in ("p", "h") or unit.length > BYLINE_MAX_CHARS or unit.part:
+            continue
+        words = _WORDS.findall(unit.text[:120].casefold())
+        named = any(n <= set(words[: len(n) + 2]) for n in names)
+        if "byline" in unit.hints or (named and unit.length < 120):
+            unit.drop("byline", "the author line, kept in the document metadata")
+
+
 def label_of(text: str) -> str:
     return fold(text).rstrip(":").strip()
 
@@ -68,13 +86,21 @@ def mark_parts(units: list[Unit]) -> None:
     """Set ``unit.part`` for abstracts, keywords, references and highlights."""
     section: str | None = None
     section_level = 0
+    section_box: int | None = None  # the element holding the label heading and its section
+    listed = False
     for unit in units:
+        if section and section_box is not None and section_box not in unit.ancestors:
+            section = None  # left the element the label heading sits in
+        if section == "references" and listed and not unit.frames and unit.kind != "h":
+            section = None  # the reference list has ended; a counter or a note follows
+        listed = bool(unit.frames) and section == "references"
         if unit.kind == "h":
             label = label_of(unit.text)
+            box = unit.ancestors[-2] if len(unit.ancestors) > 1 else None
             if label in ABSTRACT_LABELS:
-                section, section_level = "abstract", unit.level
+                section, section_level, section_box = "abstract", unit.level, box
             elif label in REFERENCE_LABELS:
-                section, section_level = "references", unit.level
+                section, section_level, section_box = "references", unit.level, box
             elif section and unit.level <= section_level:
                 section = None
         hinted = next((p for p in PART_ROLES if p in unit.hints), None)
@@ -213,6 +239,7 @@ def _split_runs(runs: tuple[Inline, ...], offset: int) -> tuple[tuple[Inline, ..
 def _set_inlines(unit: Unit, runs: tuple[Inline, ...]) -> None:
     unit.inlines = runs
     unit.text = inline_text(runs)
+    unit._script = "?"
     unit.link_chars = sum(len(inline_text(r.children)) for r in runs if isinstance(r, Link))
 
 

@@ -25,6 +25,7 @@ SAMPLE_WORDS = 600      # words per script looked at to pick a stop-word list
 MIN_LIST_FIT = 0.1      # a list matching fewer of the sample's words does not fit the language
 CLUSTER_LEVELS = 3  # parent, grandparent, great-grandparent share a unit's length (1, 1/2, 1/3)
 RESCUABLE = frozenset({"stop-words", "neighbours", "link-density"})
+LEAD_MIN_CHARS = 100  # a standfirst before the body is a full sentence or more
 DOUBTED_WEIGHT = 0.5  # container evidence of a sentence the statistics doubted
 RESCUE_MAX_LINK_DENSITY = 0.5  # a sentence inside the article may link half its words
 SENTENCE_MIN_WORDS = 5
@@ -191,6 +192,8 @@ def evidence(unit: Unit) -> float:
 
 def rescuable(unit: Unit) -> bool:
     """Dropped only by the statistics, without much link text (a sentence may link more)."""
+    if unit.kind in ("table", "pre"):
+        return unit.rule == "neighbours" and unit.link_density <= RESCUE_MAX_LINK_DENSITY
     if unit.rule in ("stop-words", "neighbours"):
         return unit.link_density <= RESCUE_MAX_LINK_DENSITY
     return (unit.rule == "link-density" and unit.link_density <= RESCUE_MAX_LINK_DENSITY
@@ -219,10 +222,43 @@ def restrict_to_container(units: list[Unit], share: float) -> int | None:
     if not qualified:
         return None
     best = max(qualified, key=lambda a: depth[a])
+    parent = _parent_of(units, best)
+    if parent is not None and _holds_text_directly(units, best):
+        # one paragraph cut by <br><br> is not a container: its neighbours belong too
+        best, parent = parent, _parent_of(units, parent)
+    before_body = True
     for unit in units:
-        if unit.kept and best not in unit.ancestors:
+        if best in unit.ancestors:
+            before_body = False
+            continue
+        if before_body and _is_lead(unit, parent):
+            unit.final, unit.rule, unit.reason = "good", None, ""
+        elif unit.kept:
             unit.drop("outside-main-content", "outside the element that holds the article")
     return best
+
+
+def _is_lead(unit: Unit, parent: int | None) -> bool:
+    """A standfirst or an abstract just before the body, beside it in the same parent."""
+    if parent is None or parent not in unit.ancestors or unit.kind != "p":
+        return False
+    if unit.kept:
+        return unit.final == "good"
+    return rescuable(unit) and unit.length >= LEAD_MIN_CHARS
+
+
+def _holds_text_directly(units: list[Unit], element: int) -> bool:
+    """True when every kept unit inside ``element`` is its direct text."""
+    inside = [u for u in units if u.kept and element in u.ancestors]
+    return bool(inside) and all(u.ancestors[-1] == element for u in inside)
+
+
+def _parent_of(units: list[Unit], element: int) -> int | None:
+    for unit in units:
+        if element in unit.ancestors:
+            index = unit.ancestors.index(element)
+            return unit.ancestors[index - 1] if index else None
+    return None
 
 
 def keep_headings_in_container(units: list[Unit], container: int | None) -> None:
@@ -254,8 +290,10 @@ def strong_elements(units: list[Unit], container: int | None, ratio: float) -> s
         mass = evidence(unit)
         if not mass or (container is not None and container not in unit.ancestors):
             continue
-        for step, ancestor in enumerate(reversed(unit.ancestors[-CLUSTER_LEVELS:])):
-            scores[ancestor] += mass / (step + 1)
+        nesting = len(unit.frames)  # list items count fully up to their list
+        window = CLUSTER_LEVELS + nesting
+        for step, ancestor in enumerate(reversed(unit.ancestors[-window:])):
+            scores[ancestor] += mass / max(1, step + 1 - nesting)
     if not scores:
         return set()
     floor = ratio * max(scores.values())
@@ -273,7 +311,8 @@ def drop_weak(units: list[Unit], strong: set[int]) -> None:
 
 
 def _near(unit: Unit, strong: set[int]) -> bool:
-    return any(a in strong for a in unit.ancestors[-CLUSTER_LEVELS:])
+    window = CLUSTER_LEVELS + len(unit.frames)  # a list adds a level per list and per item
+    return any(a in strong for a in unit.ancestors[-window:])
 
 
 def rescue_in_container(units: list[Unit], container: int | None, strong: set[int]) -> None:
@@ -287,7 +326,7 @@ def rescue_in_container(units: list[Unit], container: int | None, strong: set[in
     for unit in units:
         if strong and not _near(unit, strong):
             continue
-        if unit.kept or unit.kind != "p" or not rescuable(unit):
+        if unit.kept or unit.kind == "h" or not rescuable(unit):
             continue
         if container in unit.ancestors:
             unit.final = "good"

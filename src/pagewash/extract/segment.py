@@ -42,6 +42,7 @@ TRANSPARENT = frozenset({
 SKIP = frozenset({"head", "title", "meta", "script", "style", "noscript", "template", "svg",
                   "iframe", "object", "embed", "canvas", "video", "audio", "map", "area"})
 MAX_DEPTH = 300
+PERMALINK_MARKS = frozenset({"¶", "#", "§", "🔗", "⚓", "link", "permalink"})
 
 
 class Segmenter:
@@ -55,6 +56,7 @@ class Segmenter:
         self.wrapper_chars: float | None = None
         self.root: Tag | None = None
         self.removals: list[Removal] = []
+        self.name_cache: dict[str, tuple[int, ...]] = {}
         self.inside: frozenset[str] = frozenset()
         self.units: list[Unit] = []
         self.pieces: list[Piece] = []
@@ -67,6 +69,9 @@ class Segmenter:
         self.heading = 0
         self.continuation = False
         self.depth = 0
+        # depth of the nearest element marked as a byline; only its own text and its
+        # children's is a byline (a page wrapper with an "author-x" class is not)
+        self.byline_at: int | None = None
 
     # ------------------------------------------------------------ walking
 
@@ -89,7 +94,9 @@ class Segmenter:
         self.depth -= 1
 
     def text(self, value: str) -> None:
-        self.pieces.append((_SPACE.sub(" ", value), self.formats))
+        if "  " in value or "\n" in value or "\t" in value or "\r" in value or "\xa0" in value:
+            value = _SPACE.sub(" ", value)
+        self.pieces.append((value, self.formats))
 
     def element(self, tag: Tag) -> None:
         name = tag.name
@@ -116,6 +123,8 @@ class Segmenter:
     def inline(self, tag: Tag, name: str) -> None:
         if name == "a":
             href = _attr(tag, "href")
+            if href.startswith("#") and tag.get_text().strip() in PERMALINK_MARKS:
+                return  # a heading's permalink anchor
             if not href or href.lower().startswith(("javascript:", "data:")):
                 self.walk_children(tag)
                 return
@@ -185,12 +194,17 @@ class Segmenter:
         if name == "table" and not tables.is_layout(tag):
             self.table(tag)
             return
-        saved = (self.frames, self.hints, self.lang, self.heading, self.inside)
+        saved = (self.frames, self.hints, self.lang, self.heading, self.inside, self.byline_at)
         if name in CONTENT_ROOTS:
             self.inside = self.inside | {name}
         self.ancestors.append(id(tag))
         self.steps.append(_step(tag))
-        self.hints = self.hints | hints_of(tag)
+        hints = hints_of(tag)
+        if "byline" in hints:
+            hints = hints - {"byline"}
+            if self.byline_at is None:
+                self.byline_at = len(self.ancestors)
+        self.hints = self.hints | hints
         lang = tag.attrs.get("lang")
         if isinstance(lang, str) and lang.strip():
             self.lang = lang.strip().lower()
@@ -208,7 +222,17 @@ class Segmenter:
         self.flush()
         self.ancestors.pop()
         self.steps.pop()
-        self.frames, self.hints, self.lang, self.heading, self.inside = saved
+        self.frames, self.hints, self.lang, self.heading, self.inside, self.byline_at = saved
+
+    def token_hits(self, token: str) -> tuple[int, ...]:
+        """Indexes of this walk's selector rules whose name patterns match a class or id."""
+        hits = self.name_cache.get(token)
+        if hits is None:
+            normal = name_token(token)
+            hits = tuple(i for i, rule in enumerate(self.selectors)
+                         if rule.names is not None and rule.names.search(normal))
+            self.name_cache[token] = hits
+        return hits
 
     def wrapper_limit(self) -> float:
         """Text length at which a name match is a wrapper around the article (computed once)."""
@@ -220,12 +244,15 @@ class Segmenter:
     def selected(self, tag: Tag, name: str) -> bool:
         """True (and logged) when a tree-level selector rule drops this element."""
         role = _attr(tag, "role").lower()
-        tokens = [name_token(t) for t in (*(tag.attrs.get("class") or ()), _attr(tag, "id")) if t]
-        for rule in self.selectors:
+        named: set[int] = set()
+        for token in (*(tag.attrs.get("class") or ()), _attr(tag, "id")):
+            if token:
+                named.update(self.token_hits(token))
+        for index, rule in enumerate(self.selectors):
             if rule.not_inside and rule.not_inside & self.inside:
                 continue
             by_tag = name in rule.tags or (role and role in rule.roles)
-            by_name = rule.names is not None and any(rule.names.search(t) for t in tokens if t)
+            by_name = index in named
             if not (by_tag or by_name):
                 continue
             text = tag.get_text(" ")
@@ -251,11 +278,14 @@ class Segmenter:
         self.add(kind, text=text, link_chars=link_chars, inlines=nest(pieces), level=self.heading)
 
     def add(self, kind: Kind, **fields: object) -> None:
+        hints = self.hints
+        if self.byline_at is not None and len(self.ancestors) - self.byline_at <= 1:
+            hints = hints | {"byline"}
         unit = Unit(
             kind=kind,
             frames=self.frames,
             ancestors=tuple(self.ancestors),
-            hints=self.hints,
+            hints=hints,
             origin=" > ".join(self.steps[-3:]),
             lang_attr=self.lang,
             continuation=self.continuation,
@@ -328,10 +358,14 @@ def _list_frame(tag: Tag, name: str) -> Frame:
 
 
 def _code_language(tag: Tag) -> str | None:
-    for node in (tag, tag.find("code")):
+    """The language a code block declares: ``language-x``/``lang-x`` on it or its code,
+    or ``highlight-x`` on the wrappers syntax highlighters put around it."""
+    parent = tag.parent
+    grandparent = parent.parent if parent is not None else None
+    for node in (tag, tag.find("code"), parent, grandparent):
         if isinstance(node, Tag):
             for cls in node.attrs.get("class") or ():
-                for prefix in ("language-", "lang-"):
+                for prefix in ("language-", "lang-", "highlight-"):
                     if cls.startswith(prefix) and len(cls) > len(prefix):
                         return cls[len(prefix):]
     return None

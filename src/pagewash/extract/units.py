@@ -14,6 +14,7 @@ from typing import Literal
 from pagewash.document import Block, Inline
 from pagewash.extract.lang import script_of
 
+STATISTICAL_RULES = frozenset({"link-density", "stop-words", "too-short", "neighbours"})
 Kind = Literal["p", "h", "pre", "table"]
 Label = Literal["good", "near-good", "short", "bad"]
 
@@ -77,9 +78,10 @@ class Unit:
         return self.final == "good" or self.forced
 
     def drop(self, rule: str, reason: str) -> None:
-        """Label the unit bad for ``rule`` (the first rule to drop a unit is the one logged)."""
+        """Label the unit bad for ``rule``; a rule overrides a statistical label, which the
+        extractor may later revise, but not another rule."""
         self.final = "bad"
         self.forced = False
-        if self.rule is None:
+        if self.rule is None or self.rule in STATISTICAL_RULES:
             self.rule = rule
             self.reason = reason

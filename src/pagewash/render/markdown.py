@@ -43,7 +43,7 @@ _ALWAYS_ESCAPE = re.compile(r"([\\`*\[\]~|])")
 _HTML_START = re.compile(r"<(?=[A-Za-z/!?])")
 _ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
 _WORD_EDGE_UNDERSCORE = re.compile(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
-_LINE_START_MARKUP = re.compile(r"^(\s*)([#>+=-]|\d{1,9}[.)])(?=\s|$)")
+_LINE_START_MARKUP = re.compile(r"^(\s*)(>|(?:#+|\+|-+|=+|\d{1,9}[.)])(?=\s|$))")
 _BACKTICKS = re.compile(r"`+")
 
 
@@ -120,9 +120,12 @@ def _block(block: Block) -> str:
 
 
 def _paragraph(inlines: tuple[Inline, ...]) -> str:
-    text = _inlines(inlines).strip()
-    lines = [line.strip() for line in text.split("\n")]
-    return "\n".join(_guard_line_start(line) for line in lines).strip()
+    """Lines split at hard breaks; breaks with nothing after them are dropped (they would
+    leave a literal backslash at the end of the paragraph)."""
+    text = _inlines(inlines)
+    lines = [line.strip() for line in text.split(_BREAK)]
+    lines = [_guard_line_start(line) for line in lines if line]
+    return "\\\n".join(lines)
 
 
 def _guard_line_start(line: str) -> str:
@@ -241,6 +244,9 @@ def _inlines(inlines: tuple[Inline, ...], *, in_heading: bool = False) -> str:
 
 
 _SPACE_RUNS = re.compile(r"[ \t]{2,}")
+# Hard breaks are marked with NUL while a paragraph is assembled (NUL never reaches the output:
+# ``_escape`` drops it, as CommonMark would not keep it either).
+_BREAK = "\x00"
 
 
 def _inline(run: Inline, in_heading: bool) -> str:
@@ -249,7 +255,7 @@ def _inline(run: Inline, in_heading: bool) -> str:
     if isinstance(run, Code):
         return _code_span(run.text)
     if isinstance(run, LineBreak):
-        return " " if in_heading else "\\\n"
+        return " " if in_heading else _BREAK
     if isinstance(run, FootnoteRef):
         return f"[^{_note_label(run.label)}]"
     if isinstance(run, Image):
@@ -299,6 +305,7 @@ def _destination(url: str) -> str:
 
 
 def _escape(text: str) -> str:
+    text = text.replace(_BREAK, "")
     text = _ALWAYS_ESCAPE.sub(r"\\\1", text)
     text = _WORD_EDGE_UNDERSCORE.sub(r"\\_", text)
     text = _HTML_START.sub(r"\\<", text)

@@ -52,6 +52,10 @@ ZIP_FORMATS = frozenset({"docx", "epub", "epub2", "epub3", "odt", "pptx"})
 EPUB_FORMATS = frozenset({"epub", "epub2", "epub3"})
 XHTML_FORMATS = EPUB_FORMATS | {"html", "html4", "html5", "chunkedhtml"}
 REFERENCE_DOC_FORMATS = frozenset({"docx", "odt", "pptx"})
+# Writers whose output shows no metadata title (EPUB has it on the title page, but its first
+# chapter needs a heading: pandoc would add the title itself when the text starts without one).
+TITLE_IN_BODY_FORMATS = EPUB_FORMATS | {"gfm", "commonmark", "commonmark_x", "markdown_strict",
+                                        "plain"}
 CSS_FORMATS = EPUB_FORMATS | {"html", "html4", "html5", "chunkedhtml"}
 COVER_TYPES = {b"\x89PNG\r\n\x1a\n": ("png", "image/png"), b"\xff\xd8\xff": ("jpg", "image/jpeg"),
                b"GIF87a": ("gif", "image/gif"), b"GIF89a": ("gif", "image/gif")}
@@ -114,7 +118,7 @@ def summarise(stderr: bytes, limit: int = 400) -> str:
 @cache
 def pandoc_api_version() -> tuple[int, ...]:
     """The pandoc-types API version of the shipped pandoc, asked once per process."""
-    out = _run(["--from=markdown", "--to=json"], b"")
+    out = _run(["--sandbox", "--from=markdown", "--to=json"], b"")
     return tuple(json.loads(out)["pandoc-api-version"])
 
 
@@ -222,6 +226,7 @@ def ast_config(to: str, options: Options, doc: Document, epoch: int) -> AstConfi
         regional_tags=to in ("docx", "odt", "pptx"),
         xml_lang=to in XHTML_FORMATS,
         date=_iso_date(doc, epoch) if to in EPUB_FORMATS else None,
+        drop_title_heading=to not in TITLE_IN_BODY_FORMATS,
     )
 
 

@@ -16,6 +16,8 @@ because every pandoc writer must see them:
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import json
 import re
@@ -58,7 +60,14 @@ from pagewash.document import (
 JSON = dict[str, Any]
 DEFAULT_LANGUAGE = "en"
 DEFAULT_TITLE = "Untitled document"
-EMBEDDABLE_IMAGE = re.compile(r"^data:image/(png|jpeg|gif);base64,[A-Za-z0-9+/=\s]+$")
+EMBEDDABLE_IMAGE = re.compile(r"^data:image/(png|jpeg|gif);base64,([A-Za-z0-9+/=\s]+)$")
+# (start, end) bytes of a complete image per type: a truncated inline image (common in
+# scraped pages) would make the EPUB invalid, so it is treated like any other unusable image.
+IMAGE_BOUNDS = {
+    "png": ((b"\x89PNG\r\n\x1a\n",), b"IEND\xaeB`\x82"),
+    "jpeg": ((b"\xff\xd8\xff",), b"\xff\xd9"),
+    "gif": ((b"GIF87a", b"GIF89a"), b";"),
+}
 LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 NOT_LANGUAGES = frozenset({"c", "posix", "und", "mul", "zxx", "xx"})
 SAFE_LINK_SCHEMES = frozenset({"http", "https", "mailto"})
@@ -77,6 +86,7 @@ class AstConfig:
     regional_tags: bool = False  # DOCX: "ru" -> "ru-RU" so Word picks a proofing dictionary
     xml_lang: bool = False  # XHTML targets (EPUB): xml:lang beside lang
     date: str | None = None  # replaces the document's date (EPUB wants an ISO date)
+    drop_title_heading: bool = False  # writers that print the metadata title themselves
 
 
 # ---------------------------------------------------------------- languages
@@ -219,11 +229,28 @@ def safe_href(href: str, base_url: str | None) -> str | None:
     return quote(href, safe=":/?#[]@!$&'()*+,;=%~-._")
 
 
+def embeddable_image(src: str) -> str | None:
+    """``src`` normalised when it is a complete inline PNG, JPEG or GIF, else None."""
+    match = EMBEDDABLE_IMAGE.match(src)
+    if not match:
+        return None
+    payload = re.sub(r"\s+", "", match.group(2))
+    try:
+        data = base64.b64decode(payload, validate=True)
+    except binascii.Error:
+        return None
+    starts, end = IMAGE_BOUNDS[match.group(1)]
+    if len(data) < 16 or not data.startswith(starts) or not data.rstrip(b"\0").endswith(end):
+        return None
+    return f"data:image/{match.group(1)};base64,{payload}"
+
+
 def _image(run: Image, ctx: _Context) -> list[JSON]:
     alt = text_inlines(run.alt)
     src = run.src.strip()
-    if EMBEDDABLE_IMAGE.match(src):
-        return [{"t": "Image", "c": [NO_ATTR, alt, [src, run.title or ""]]}]
+    inline = embeddable_image(src)
+    if inline:
+        return [{"t": "Image", "c": [NO_ATTR, alt, [inline, clean_text(run.title or "")]]}]
     if ctx.config.keep_remote_images and ctx.link_depth == 0:
         remote = safe_href(src, None)
         if remote and not remote.startswith("mailto:"):
@@ -415,7 +442,7 @@ def _block(block: Block, lang: str, ctx: _Context) -> list[JSON]:
         inner = convert_blocks(block.blocks, lang, ctx)
         return [{"t": "BlockQuote", "c": inner}] if inner else []
     if isinstance(block, Table):
-        return [_table(block, lang, ctx)]
+        return _table(block, lang, ctx)
     if isinstance(block, Section):
         return _section(block, lang, ctx)
     raise TypeError(f"not a block: {type(block).__name__}")
@@ -464,38 +491,70 @@ def _plain(block: JSON) -> JSON:
     return {"t": "Plain", "c": block["c"]} if block["t"] == "Para" else block
 
 
-def _table(block: Table, lang: str, ctx: _Context) -> JSON:
-    width = max(table_width(block.head + block.body), 1)
-    colspecs = [[{"t": "AlignDefault"}, {"t": "ColWidthDefault"}] for _ in range(width)]
+def _table(block: Table, lang: str, ctx: _Context) -> list[JSON]:
+    """A pandoc table whose grid is rectangular, as pandoc's writers require.
+
+    Scraped tables are ragged: spans run past the last row or column, rows are short or
+    empty. Spans are clipped to the grid and missing cells are added empty.
+    """
     caption_inlines = block_inlines(block.caption, lang, ctx)
+    width = max(table_width(block.head), table_width(block.body))
+    if width == 0:
+        return [{"t": "Para", "c": caption_inlines}] if caption_inlines else []
+    colspecs = [[{"t": "AlignDefault"}, {"t": "ColWidthDefault"}] for _ in range(width)]
     caption = [None, [{"t": "Plain", "c": caption_inlines}] if caption_inlines else []]
-    head = [NO_ATTR, [_row(row, lang, ctx) for row in block.head]]
-    body = [NO_ATTR, 0, [], [_row(row, lang, ctx) for row in block.body]]
+    head = [NO_ATTR, _grid(block.head, width, lang, ctx)]
+    body = [NO_ATTR, 0, [], _grid(block.body, width, lang, ctx)]
     foot = [NO_ATTR, []]
-    return {"t": "Table", "c": [NO_ATTR, caption, colspecs, head, [body], foot]}
+    return [{"t": "Table", "c": [NO_ATTR, caption, colspecs, head, [body], foot]}]
 
 
-def _row(row: TableRow, lang: str, ctx: _Context) -> list[Any]:
-    cells = []
-    for cell in row.cells:
-        inlines = block_inlines(cell.inlines, lang, ctx)
-        content = [{"t": "Plain", "c": inlines}] if inlines else []
-        cells.append([NO_ATTR, {"t": "AlignDefault"}, cell.rowspan, cell.colspan, content])
-    return [NO_ATTR, cells]
+def _grid(rows: tuple[TableRow, ...], width: int, lang: str, ctx: _Context) -> list[Any]:
+    occupied: set[tuple[int, int]] = set()
+    out = []
+    for r, row in enumerate(rows):
+        cells = []
+        column = 0
+        for cell in row.cells:
+            while (r, column) in occupied:
+                column += 1
+            if column >= width:
+                break
+            colspan = 1
+            while (colspan < min(cell.colspan, width - column)
+                   and (r, column + colspan) not in occupied):
+                colspan += 1
+            rowspan = 1
+            while rowspan < min(cell.rowspan, len(rows) - r) and not any(
+                    (r + rowspan, column + dc) in occupied for dc in range(colspan)):
+                rowspan += 1
+            occupied.update((r + dr, column + dc) for dr in range(rowspan)
+                            for dc in range(colspan))
+            cells.append(_cell(block_inlines(cell.inlines, lang, ctx), rowspan, colspan))
+            column += colspan
+        free = [c for c in range(column, width) if (r, c) not in occupied]
+        occupied.update((r, c) for c in free)
+        cells.extend(_cell([], 1, 1) for _ in free)
+        out.append([NO_ATTR, cells])
+    return out
+
+
+def _cell(inlines: list[JSON], rowspan: int, colspan: int) -> list[Any]:
+    content = [{"t": "Plain", "c": inlines}] if inlines else []
+    return [NO_ATTR, {"t": "AlignDefault"}, rowspan, colspan, content]
 
 
 def table_width(rows: tuple[TableRow, ...]) -> int:
     """Columns the grid needs once row and column spans are laid out."""
-    occupied: dict[tuple[int, int], bool] = {}
+    occupied: set[tuple[int, int]] = set()
     width = 0
     for r, row in enumerate(rows):
         column = 0
         for cell in row.cells:
-            while occupied.get((r, column)):
+            while (r, column) in occupied:
                 column += 1
-            for dr in range(cell.rowspan):
-                for dc in range(cell.colspan):
-                    occupied[(r + dr, column + dc)] = True
+            occupied.update((r + dr, column + dc) for dr in range(cell.rowspan)
+                            for dc in range(cell.colspan))
             column += cell.colspan
             width = max(width, column)
     return width
@@ -584,7 +643,7 @@ def document_identifier(doc: Document, blocks: list[JSON]) -> str:
 
 
 def _without_title_heading(blocks: tuple[Block, ...], title: str) -> tuple[Block, ...]:
-    """Drop a leading heading that repeats the title: pandoc writes the title itself."""
+    """Drop a leading heading that repeats the title, for writers that print the title."""
     for index, block in enumerate(blocks):
         if isinstance(block, Heading):
             text = _plain_text(inline_text(block.inlines, images=False))
@@ -618,7 +677,8 @@ def document_to_ast(doc: Document, config: AstConfig | None = None) -> JSON:
     lang = document_language(doc)
     title = document_title(doc)
     ctx = _Context(config, doc.metadata.url, {note.label: note for note in doc.notes})
-    blocks = convert_blocks(_without_title_heading(doc.blocks, title), lang, ctx)
+    body = _without_title_heading(doc.blocks, title) if config.drop_title_heading else doc.blocks
+    blocks = convert_blocks(body, lang, ctx)
     blocks.extend(_unreferenced_notes(ctx, doc, lang))
     meta = _metadata(doc.metadata, title, lang, ctx)
     meta["identifier"] = _meta_string(document_identifier(doc, blocks))

@@ -17,12 +17,14 @@ only the document it was writing fails, and the next document starts a fresh wor
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import queue
 import select
 import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -280,3 +282,22 @@ class PandocPool:
         self._closed = True
         for worker in self.workers:
             worker.stop()
+
+
+_DEFAULT: tuple[int, PandocPool] | None = None
+_DEFAULT_LOCK = threading.Lock()
+
+
+def default_pool(size: int = 1) -> PandocPool:
+    """This process's shared pool, started on first use and closed when the process exits.
+
+    Meant for batch workers that are processes already (one worker each is enough there). A
+    forked child never reuses its parent's pool: the pipes belong to the parent.
+    """
+    global _DEFAULT
+    with _DEFAULT_LOCK:
+        if _DEFAULT is None or _DEFAULT[0] != os.getpid():
+            pool = PandocPool(size=size)
+            atexit.register(pool.close)
+            _DEFAULT = (os.getpid(), pool)
+        return _DEFAULT[1]

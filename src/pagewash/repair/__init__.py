@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from pagewash.document import Block, Change, Document, iter_blocks, map_text
+from pagewash.document import Block, Change, Document, Metadata, iter_blocks, map_text
 from pagewash.errors import UsageError
 from pagewash.repair import data
 from pagewash.repair.lexicon import SUPPORTED
@@ -73,7 +73,10 @@ def _rules(config: RepairConfig) -> tuple[tuple[Rule, ...], tuple[Rule, ...]]:
 
 
 def _protected(config: RepairConfig) -> frozenset[str]:
-    return config.protected_folded() | data.words("protected.txt")
+    """User and bundled protected words, and the user's corrections (a word the user chose
+    is never "corrected" again by a later rule)."""
+    chosen = frozenset(right.casefold() for right in config.corrections.values())
+    return config.protected_folded() | data.words("protected.txt") | chosen
 
 
 def _base_lang(lang: str | None) -> str | None:
@@ -85,41 +88,97 @@ def repair_text(text: str, lang: str | None = None,
                 config: RepairConfig | None = None) -> tuple[str, list[Change]]:
     """Repair one plain text; the text itself is the evidence. Returns text and changes."""
     config = config or RepairConfig()
-    text_rules, word_rules = _rules(config)
-    ctx = Context(_base_lang(lang), Evidence(), config, _protected(config))
     changes: list[Change] = []
+    repaired = _repair_string(text, _base_lang(lang), Evidence([text]), config,
+                              _protected(config), changes, None)
+    return repaired, changes
+
+
+def _repair_string(text: str, lang: str | None, evidence: Evidence, config: RepairConfig,
+                   protected: frozenset[str], changes: list[Change], block: str | None) -> str:
+    """The whole table on one string until it stops changing; the evidence is refreshed from
+    the string itself after the character rules."""
+    text_rules, word_rules = _rules(config)
+    ctx = Context(lang, evidence, config, protected)
     for _ in range(MAX_PASSES):
         start = len(changes)
         for rule in text_rules:
-            text = apply_rule(text, rule, ctx, changes, None)
-        ctx.evidence = Evidence([text])
+            text = apply_rule(text, rule, ctx, changes, block)
         for rule in word_rules:
-            text = apply_rule(text, rule, ctx, changes, None)
+            text = apply_rule(text, rule, ctx, changes, block)
         if len(changes) == start:
             break
-    return text, changes
+    return text
 
 
 def repair_document(doc: Document, config: RepairConfig | None = None) -> Document:
-    """Repair every editable text run (never code, URLs or link targets) of ``doc``."""
+    """Repair every editable text run of ``doc`` (blocks, notes, and the metadata's title,
+    description, abstracts and keywords); code, URLs and link targets are never touched.
+
+    Word counts over the whole document are the evidence. Changes point at block paths
+    ("3", "5.1.0"), "notes.<i>.<path>" or "metadata.<field>[.<i>]".
+    """
     config = config or RepairConfig()
     text_rules, word_rules = _rules(config)
-    langs = _block_languages(doc.blocks)
     protected = _protected(config)
     changes: list[Change] = []
-    blocks = doc.blocks
+    parts = _Parts(doc.blocks, tuple(note.blocks for note in doc.notes))
     for _ in range(MAX_PASSES):
         start = len(changes)
-        blocks = map_text(blocks, _runner(text_rules, langs, Evidence(), config, protected,
-                                          changes))
-        evidence = Evidence(_run_texts(blocks))
-        blocks = map_text(blocks, _runner(word_rules, langs, evidence, config, protected,
-                                          changes))
+        parts.map(_runner(text_rules, parts.langs, Evidence(parts.texts()), config, protected,
+                          changes))
+        evidence = Evidence(parts.texts())
+        parts.map(_runner(word_rules, parts.langs, evidence, config, protected, changes))
         if len(changes) == start:
             break
+    evidence = Evidence(parts.texts())
+    metadata = _repair_metadata(doc.metadata, evidence, config, protected, changes)
     if not changes:
         return doc
-    return replace(doc, blocks=blocks).with_changes(changes)
+    notes = tuple(replace(note, blocks=blocks) for note, blocks in zip(doc.notes, parts.notes,
+                                                                      strict=True))
+    return replace(doc, blocks=parts.blocks, notes=notes, metadata=metadata).with_changes(changes)
+
+
+class _Parts:
+    """The document's block trees (body and notes) with their paths and languages."""
+
+    def __init__(self, blocks: tuple[Block, ...], notes: tuple[tuple[Block, ...], ...]) -> None:
+        self.blocks = blocks
+        self.notes = notes
+        self.langs = _block_languages(blocks)
+        for index, note in enumerate(notes):
+            self.langs.update(_block_languages(note, f"notes.{index}."))
+
+    def map(self, fn: Callable[[str, str, Block], str]) -> None:
+        self.blocks = map_text(self.blocks, fn)
+        self.notes = tuple(map_text(note, fn, f"notes.{i}.") for i, note in enumerate(self.notes))
+
+    def texts(self) -> list[str]:
+        texts = _run_texts(self.blocks)
+        for note in self.notes:
+            texts += _run_texts(note)
+        return texts
+
+
+def _repair_metadata(meta: Metadata, evidence: Evidence, config: RepairConfig,
+                     protected: frozenset[str], changes: list[Change]) -> Metadata:
+    """Title, subtitle, description, abstracts and keywords get the same repairs as the
+    body, so front matter and records never disagree with the text."""
+
+    def fix(text: str | None, lang: str | None, where: str) -> str | None:
+        if not text:
+            return text
+        return _repair_string(text, _base_lang(lang), evidence, config, protected, changes,
+                              f"metadata.{where}")
+
+    abstracts = tuple(replace(a, text=fix(a.text, a.lang, f"abstracts.{i}") or a.text)
+                      for i, a in enumerate(meta.abstracts))
+    keywords = tuple(fix(k, None, f"keywords.{i}") or k for i, k in enumerate(meta.keywords))
+    return replace(meta, title=fix(meta.title, None, "title"),
+                   subtitle=fix(meta.subtitle, None, "subtitle"),
+                   description=fix(meta.description, None, "description"),
+                   abstracts=abstracts, keywords=keywords)
 
 
 def _runner(rules: tuple[Rule, ...], langs: dict[str, str | None], evidence: Evidence,
@@ -147,10 +206,10 @@ def _run_texts(blocks: tuple[Block, ...]) -> list[str]:
     return texts
 
 
-def _block_languages(blocks: tuple[Block, ...]) -> dict[str, str | None]:
+def _block_languages(blocks: tuple[Block, ...], prefix: str = "") -> dict[str, str | None]:
     """Each block's language: its own ``lang`` or the nearest enclosing block's."""
     langs: dict[str, str | None] = {}
-    for path, block in iter_blocks(blocks):
+    for path, block in iter_blocks(blocks, prefix):
         lang = _base_lang(getattr(block, "lang", None))
         if lang is None:
             parts = path.split(".")

@@ -58,7 +58,7 @@ _CAMEL = re.compile(r"(?<![\w\-])[А-ЯЁа-яё]*[а-яё][А-ЯЁ][А-ЯЁа-�
                     r"|(?<![\w\-])[А-ЯЁ]{2,}[А-ЯЁ][а-яё]+(?![\w\-])")
 _CAMEL_PART = re.compile(r"[А-ЯЁ]{2,}(?![а-яё])|[А-ЯЁ]?[а-яё]+")
 _ACRONYM_WORD = re.compile(r"(?<![\w\-])([А-ЯЁ]{2,5})([а-яё]{4,})(?![\w\-])")
-_FUSED = re.compile(r"(?<![\w\-])[А-ЯЁа-яё][а-яё]{4,}(?![\w\-])")
+_FUSED = re.compile(r"(?<![\w\-])[А-ЯЁа-яё][а-яё]{3,}(?![\w\-])")
 _LINKING = ("о", "е")
 
 
@@ -85,7 +85,7 @@ def _camel_edit(m: re.Match[str], ru: Lexicon) -> Edit | None:
     parts = _CAMEL_PART.findall(word)
     if "".join(parts) != word or len(parts) < 2 or len(parts[0]) < 3:
         return None
-    if word[:1].islower() and (any(p.isupper() for p in parts)
+    if word[:1].islower() and (any(p.isupper() and len(p) < 3 for p in parts)
                                or not ru.known(parts[0].lower())):
         return None  # "опереЖУ", "лосьончЕка": emphasis or typing slips, not compounds
     return Edit(m.start(), m.end(), "-".join(parts), "hyphen lost between compound parts")
@@ -103,27 +103,39 @@ def _fused_edit(m: re.Match[str], ru: Lexicon, ctx: Context) -> Edit | None:
     word = m.group()
     lower = word.lower()
     zipf = ru.zipf(lower)
-    if zipf >= 3.0 or ru.in_dictionary(lower):
+    if zipf >= 4.0 or (zipf >= 2.5 and not _fused_shape(lower, ctx)) or ru.in_dictionary(lower):
         return None
+    repeated = ctx.evidence.count(lower) >= 2
     for finder, ceiling in _FINDERS:
-        found = finder(lower, ru, ctx) if zipf < ceiling else None
+        if zipf >= ceiling or (repeated and finder in _LEXICAL_FINDERS):
+            continue
+        found = finder(lower, ru, ctx)
         if found is not None:
             cut, reason = found
             return Edit(m.start(), m.end(), f"{word[:cut]}-{word[cut:]}", reason)
     return None
 
 
+def _fused_shape(lower: str, ctx: Context) -> bool:
+    """A frequent solid word may still be a lost hyphen ("чтото", "изза") only in these
+    shapes; checking the shape first spares a dictionary look-up for every common word."""
+    return (ctx.evidence.hyphenated(lower) is not None
+            or lower.startswith(("по", "во", "в", "из", "кое"))
+            or lower.endswith(tuple(data.words("repair_ru_particles.txt"))))
+
+
 def _split_in_document(lower: str, ru: Lexicon, ctx: Context) -> tuple[int, str] | None:
-    for cut in range(2, len(lower) - 1):
-        if ctx.evidence.count(f"{lower[:cut]}-{lower[cut:]}"):
-            return cut, "hyphen lost: the document writes this word with a hyphen"
-    return None
+    compound = ctx.evidence.hyphenated(lower)
+    if compound is None or compound.count("-") != 1:
+        return None
+    return compound.index("-"), "hyphen lost: the document writes this word with a hyphen"
 
 
 def _split_prefix(lower: str, ru: Lexicon, ctx: Context) -> tuple[int, str] | None:
     for prefix in data.words("repair_ru_hyphen_prefixes.txt"):
         tail = lower[len(prefix):]
-        if lower.startswith(prefix) and len(tail) >= 3 and ru.in_dictionary(tail):
+        if lower.startswith(prefix) and len(tail) >= 4 and ru.zipf(tail) >= 2.0 \
+                and ru.in_dictionary(tail):
             return len(prefix), f"hyphen lost after '{prefix}-'"
     return None
 
@@ -149,10 +161,54 @@ def _split_ordinal(lower: str, ru: Lexicon, ctx: Context) -> tuple[int, str] | N
     return None
 
 
+def _split_preposition(lower: str, ru: Lexicon, ctx: Context) -> tuple[int, str] | None:
+    """"изза" → "из-за"; "поновому", "поцыгански" → "по-новому", "по-цыгански"."""
+    for compound in data.words("repair_ru_compound_prepositions.txt"):
+        if lower == compound.replace("-", ""):
+            return compound.index("-"), "hyphen lost in a compound preposition"
+    tail = lower[2:]
+    if not lower.startswith("по"):
+        return None
+    if (tail.endswith(("ски", "цки")) and "ADVB" in ru.parts_of_speech(tail)) or (
+        tail.endswith(("ому", "ему", "ьи")) and ru.zipf(tail) >= 2.5
+        and {"ADJF", "ADVB"} & ru.parts_of_speech(tail)
+    ):
+        return 2, "hyphen lost after 'по-' in an adverb"
+    return None
+
+
+def _split_nouns(lower: str, ru: Lexicon, ctx: Context) -> tuple[int, str] | None:
+    """Two nouns in apposition written solid, agreeing in case and number:
+    "генералгубернатора", "странахучастницах". Indeclinable first parts ("медиа", "видео")
+    prove nothing: they also open solid words."""
+    for cut in range(5, len(lower) - 4):
+        left, right = lower[:cut], lower[cut:]
+        if ru.zipf(left) < 1.5 or ru.zipf(right) < 1.5:
+            continue
+        left_forms = _noun_forms(left, ru)
+        right_forms = _noun_forms(right, ru)
+        if left_forms and right_forms and len(left_forms) < 6 and left_forms & right_forms:
+            return cut, "hyphen lost between two nouns in apposition"
+    return None
+
+
+def _noun_forms(word: str, ru: Lexicon) -> set[tuple[str, str]]:
+    """Case and number of the common-noun readings ("Сергейвикторович" is a name and a
+    patronymic, written with a space, not a hyphen)."""
+    parses = ru.parses(word)
+    if any(_NAME_TAGS & p.tag.grammemes for p in parses):  # type: ignore[attr-defined]
+        return set()
+    return {(str(p.tag.case), str(p.tag.number)) for p in parses  # type: ignore[attr-defined]
+            if p.tag.POS == "NOUN"}  # type: ignore[attr-defined]
+
+
+_NAME_TAGS = frozenset({"Name", "Patr", "Surn"})
+
+
 def _split_linking(lower: str, ru: Lexicon, ctx: Context) -> tuple[int, str] | None:
     """A coordinate compound adjective: a linking form ("научно", "военно") + an adjective."""
     solid = data.words("repair_ru_solid_prefixes.txt")
-    if any(lower.startswith(prefix) for prefix in solid if len(prefix) >= 4):
+    if any(lower.startswith(prefix) and ru.known(lower[len(prefix):]) for prefix in solid):
         return None
     best: tuple[float, int] | None = None
     for cut in range(5, len(lower) - 4):
@@ -169,12 +225,16 @@ def _split_linking(lower: str, ru: Lexicon, ctx: Context) -> tuple[int, str] | N
 # Each way of splitting, with the wordfreq frequency below which the solid word counts as
 # an error: wordfreq has seen misspellings like "ктото" often, "научноисследовательском" not.
 _FINDERS = (
-    (_split_in_document, 3.0),
+    (_split_in_document, 4.0),
     (_split_prefix, 3.0),
-    (_split_particle, 3.0),
-    (_split_ordinal, 3.0),
+    (_split_particle, 4.0),
+    (_split_ordinal, 4.0),
+    (_split_preposition, 4.0),
     (_split_linking, 1.5),
+    (_split_nouns, 1.0),
 )
+# Splits found by the lexicon alone: a text that writes the same solid word twice means it.
+_LEXICAL_FINDERS = (_split_linking, _split_nouns)
 
 
 def _linking_form(left: str, ru: Lexicon) -> bool:
@@ -194,7 +254,8 @@ def _adjective(right: str, ru: Lexicon) -> bool:
 
 # ---------------------------------------------------------------- lost apostrophes (English)
 
-_APOS_CANDIDATES = re.compile(r"(?<![\w'’\-])([A-Za-z]{2,}?)(s|nt|re|ve|ll|d|m)(?![\w'’\-])")
+# Last letters of a word that lost an apostrophe: "-s", "-nt", "-re", "-ve", "-ll", "-d", "-m".
+_APOSTROPHE_LAST = frozenset("stedmlST")
 _PRONOUNS = frozenset(["i", "you", "we", "they", "he", "she", "it", "that", "there", "who", "what"])
 _SINGULAR_DETERMINERS = frozenset(["a", "an", "each", "every", "another"])
 # A possessive needs its apostrophe form clearly more frequent than the bare form:
@@ -212,21 +273,38 @@ def lost_apostrophe(text: str, ctx: Context) -> list[Edit]:
     if en is None:
         return []
     words = list(WORD.finditer(text))
+    apostrophe = "’" if text.count("’") > text.count("'") else "'"
     edits = []
     for index, m in enumerate(words):
         word = m.group()
         if len(word) < 3 or not word.isascii() or word[:-1].isupper() or "'" in word:
             continue
         fixed = _apostrophe_fix(word, en, ctx, sentence_start(text, m.start())) \
-            or _possessive_in_context(words, index, text, en)
+            or _possessive_in_context(words, index, text, en, ctx)
         if fixed:
             after, reason = fixed
-            edits.append(Edit(m.start(), m.end(), after, reason))
+            edits.append(Edit(m.start(), m.end(), after.replace("'", apostrophe), reason))
     return edits
 
 
 def _apostrophe_fix(word: str, en: Lexicon, ctx: Context,
                     opens_sentence: bool) -> tuple[str, str] | None:
+    if word[-1:] not in _APOSTROPHE_LAST:
+        return None
+    if word.islower():  # no name rule applies: the answer depends on the word alone
+        if word not in _LOWER_CACHE:
+            if len(_LOWER_CACHE) > 100_000:
+                _LOWER_CACHE.clear()
+            _LOWER_CACHE[word] = _apostrophe_by_frequency(word, en, ctx, opens_sentence)
+        return _LOWER_CACHE[word]
+    return _apostrophe_by_frequency(word, en, ctx, opens_sentence)
+
+
+_LOWER_CACHE: dict[str, tuple[str, str] | None] = {}
+
+
+def _apostrophe_by_frequency(word: str, en: Lexicon, ctx: Context,
+                             opens_sentence: bool) -> tuple[str, str] | None:
     lower = word.lower()
     bare = en.zipf(lower)
     for cut, kind in _apostrophe_cuts(lower):
@@ -271,7 +349,7 @@ def _name_possessive(word: str, stem: str, en: Lexicon, ctx: Context) -> bool:
 
 
 def _possessive_in_context(words: list[re.Match[str]], index: int, text: str,
-                           en: Lexicon) -> tuple[str, str] | None:
+                           en: Lexicon, ctx: Context) -> tuple[str, str] | None:
     """A plural that grammar says is a possessive: a singular determiner before it ("a users
     query", "each individual classifiers contribution") or an irregular plural with "s"
     ("Peoples Republic"), followed by a noun rather than a function word."""
@@ -298,9 +376,11 @@ def _possessive_in_context(words: list[re.Match[str]], index: int, text: str,
             or lower.endswith(("ics", "ss", "us", "is")) or not word.endswith("s") \
             or not following.islower() or text[words[index].start() - 1:words[index].start()] == "-":
         return None
-    if _name_like(word) and not sentence_start(text, words[index].start()) \
-            and en.zipf(lower) < 2.5 and (en.zipf(stem) >= 2.0 or
-                                                      not word[1:-1].islower()):
+    if _name_like(word) and en.zipf(lower) < 2.5 and (
+        (not sentence_start(text, words[index].start())
+         and (en.zipf(stem) >= 2.0 or not word[1:-1].islower()))
+        or (en.zipf(lower) == 0 and ctx.evidence.exact.get(word[:-1], 0) > 0)
+    ):
         return f"{word[:-1]}'s", "lost apostrophe (a name + s before a noun)"
     if en.zipf(stem) < 3.0 or not word.islower():
         return None

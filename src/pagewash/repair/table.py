@@ -72,7 +72,9 @@ class Evidence:
     def __init__(self, texts: Iterable[str] = ()) -> None:
         self.exact: Counter[str] = Counter()
         self.folded: Counter[str] = Counter()
+        self.compounds: Counter[str] = Counter()
         self._index: dict[str, set[str]] | None = None
+        self._solid: dict[str, str] | None = None
         for text in texts:
             self.add(text)
 
@@ -80,9 +82,21 @@ class Evidence:
         words = WORD.findall(text)
         self.exact.update(words)
         self.folded.update(w.lower() for w in words)
+        if "-" in text:
+            self.compounds.update(c.lower() for c in COMPOUND.findall(text))
         self._index = None
+        self._solid = None
+
+    def hyphenated(self, solid: str) -> str | None:
+        """The hyphenated compound of this document that ``solid`` spells without hyphens."""
+        if self._solid is None:
+            self._solid = {c.replace("-", ""): c for c in self.compounds}
+        return self._solid.get(solid.lower())
 
     def count(self, word: str) -> int:
+        """How often the document uses ``word`` (a hyphenated compound counts as a whole)."""
+        if "-" in word:
+            return self.compounds.get(word.lower(), 0)
         return self.folded.get(word.lower(), 0)
 
     def neighbours(self, word: str) -> set[str]:
@@ -106,6 +120,7 @@ def _deletions(word: str) -> set[str]:
 
 # Letters with inner apostrophes ("don't"); hyphen parts are separate words.
 WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+COMPOUND = re.compile(r"(?<![\w-])[^\W\d_]+(?:-[^\W\d_]+)+(?![\w-])")
 
 # Spans no rule may touch: URLs, e-mail addresses, paths, identifiers and other code-like
 # chunks of non-space text.

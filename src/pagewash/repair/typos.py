@@ -38,6 +38,9 @@ DOCUMENT_BONUS = 2.0
 # this often, only the document can show them wrong.
 SEEN_MARGIN = 2.0
 SEEN_ZIPF = 1.5
+# A capitalised unknown word inside a sentence is corrected from the lexicon only to a word
+# at least this common (or a dictionary proper name); rare names stay as they are.
+NAME_CANDIDATE_ZIPF = 3.0
 _PROPER_TAGS = frozenset({"Geox", "Name", "Surn", "Patr", "Orgn", "Trad"})
 
 
@@ -112,10 +115,21 @@ def _compound_of_known(lower: str, lex: Lexicon) -> bool:
         if any(lower.endswith(c) and lex.in_dictionary(lower[: -len(c)])
                for c in _RUSSIAN_CLITICS_AFTER if len(lower) - len(c) >= 3):
             return True
+    glue = _ENGLISH_GLUE if lex.lang == "en" else ()
     return any(
-        lex.zipf(lower[:cut]) >= 3.5 and lex.zipf(lower[cut:]) >= 3.5
-        for cut in range(3, len(lower) - 2)
+        (min(cut, len(lower) - cut) >= 3 and lex.zipf(lower[:cut]) >= 3.5
+         and lex.zipf(lower[cut:]) >= 3.5)
+        or (lower[:cut] in glue and len(lower) - cut >= 4 and lex.known(lower[cut:]))
+        or (lower[cut:] in glue and cut >= 3 and lex.known(lower[:cut]))
+        for cut in range(1, len(lower))
     )
+
+
+# Short English words a lost space glues to their neighbour ("alarge", "ledto", "froma").
+_ENGLISH_GLUE = frozenset((
+    "a", "an", "the", "to", "of", "in", "is", "we", "be", "by", "on", "or", "and", "for",
+    "from", "with", "as", "at", "it",
+))
 
 
 def _ordinary(word: str, text: str, m: re.Match[str]) -> bool:
@@ -155,12 +169,22 @@ def _correct(word: str, text: str, start: int, lex: Lexicon, ctx: Context,
         return None
     if own >= SEEN_ZIPF and best.source == "lexicon":
         return None  # "perceptron", "poset": rare words wordfreq knows are not typos
-    if best.source == "lexicon" and (
-        (name_like and not _proper_name(best.word, lex))
-        or (word[:1].isupper() and best.word[:1] != lower[:1])
-    ):
+    if best.source == "lexicon" and name_like and not _name_typo(lower, best, lex):
         return None
     return best
+
+
+def _name_typo(lower: str, best: Candidate, lex: Lexicon) -> bool:
+    """A capitalised word inside a sentence is a name or a title word. Correct it from the
+    lexicon only in Russian (the dictionary lists names, surnames and places, so a
+    capitalised word it does not know is rarely a name), only when neither lexicon knows the
+    word at all, the first letter stays, and the candidate is a dictionary proper name or a
+    common word (Zipf >= ``NAME_CANDIDATE_ZIPF``). English names are too often unknown to
+    any lexicon to be touched."""
+    if lex.lang != "ru" or lex.zipf(lower) > 0 or lex.in_dictionary(lower) \
+            or best.word[:1] != lower[:1]:
+        return False
+    return _proper_name(best.word, lex) or best.score >= NAME_CANDIDATE_ZIPF
 
 
 def _document_candidates(lower: str, lex: Lexicon, ctx: Context,
@@ -177,9 +201,41 @@ def _document_candidates(lower: str, lex: Lexicon, ctx: Context,
             continue
         if name_like and not any(w[:1].isupper() for w in _exact_forms(ctx, form)):
             continue
+        if _rare_inflection(lower, form, lex) or (name_like and _declension(lower, form)) \
+                or (lex.lang == "en" and _english_base(lower) == _english_base(form)):
+            continue
         scored.append(Candidate(form, distance, _weight(form, lex) + DOCUMENT_BONUS,
                                 "document"))
     return scored
+
+
+def _rare_inflection(lower: str, form: str, lex: Lexicon) -> bool:
+    """"криптовалюту" next to "криптовалюты": two endings of a word no dictionary knows are
+    two inflections, not a typo (a dictionary word's inflections are all known)."""
+    if lex.lang != "ru" or lex.in_dictionary(form) or lex.zipf(form) >= 3.0:
+        return False
+    return _same_lemma(lower, form, lex)
+
+
+_DERIVATION_SUFFIXES = ("ations", "ation", "ions", "ion", "ings", "ing", "ers", "er", "es",
+                        "ed", "s", "d", "e", "ly", "ness", "ment")
+
+
+def _english_base(word: str) -> str:
+    """The word without one regular ending: "conductances", "conductance" → "conductanc";
+    "annotating", "annotation" → "annotat"; the document's own word in another form is no
+    correction ("federate" beside "federated")."""
+    for suffix in _DERIVATION_SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+def _declension(lower: str, form: str) -> bool:
+    """"Хайека" next to "Хайек", "Савинкову" next to "Савинков": names decline, so two
+    forms that differ only in their last two letters are one name."""
+    stem = min(len(lower), len(form)) - 2
+    return stem >= 3 and lower[:stem] == form[:stem] and abs(len(lower) - len(form)) <= 2
 
 
 def _exact_forms(ctx: Context, form: str) -> list[str]:

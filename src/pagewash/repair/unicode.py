@@ -133,7 +133,9 @@ def _maps() -> tuple[dict[str, str], dict[str, str]]:
     return to_cyrillic, to_latin
 
 
-_MIXED = re.compile(r"(?=[^\W\d_]*[a-zA-Z])(?=[^\W\d_]*[а-яА-ЯёЁ])[^\W\d_]+")
+_LATIN = re.compile(r"[a-zA-Z]")
+_CYRILLIC = re.compile(r"[а-яА-ЯёЁ]")
+_LETTERS = re.compile(r"[^\W\d_]+")
 
 
 def homoglyphs(text: str, ctx: Context) -> list[Edit]:
@@ -142,20 +144,21 @@ def homoglyphs(text: str, ctx: Context) -> list[Edit]:
     The word's script is the script of most of its letters; the word is left alone unless
     every letter of the other script has a look-alike (so "ERсхемы" or "pHKCl" survive).
     """
-    if not _MIXED.search(text):
+    if not (_LATIN.search(text) and _CYRILLIC.search(text)):
         return []
     to_cyrillic, to_latin = _maps()
     edits = []
-    for m in _MIXED.finditer(text):
+    for m in _LETTERS.finditer(text):
         word = m.group()
-        if not _whole_word(text, m.start(), m.end()):
+        if _single_script(word) or not _whole_word(text, m.start(), m.end()):
             continue
         latin = sum(1 for c in word if "a" <= c.lower() <= "z")
         table, target = (to_latin, "Latin") if latin * 2 > len(word) else (to_cyrillic, "Cyrillic")
         if latin * 2 == len(word):
             continue
         fixed = "".join(table.get(c, c) for c in word)
-        if fixed != word and _single_script(fixed):
+        if fixed != word and _single_script(fixed) and \
+                bool(_LATIN.search(fixed)) == (target == "Latin"):
             edits.append(Edit(m.start(), m.end(), fixed,
                               f"look-alike letters mapped to the word's {target} script"))
     return edits
@@ -168,6 +171,5 @@ def _whole_word(text: str, start: int, end: int) -> bool:
 
 
 def _single_script(word: str) -> bool:
-    has_latin = any("a" <= c.lower() <= "z" for c in word)
-    has_cyrillic = any("а" <= c.lower() <= "я" or c in "ёЁ" for c in word)
-    return has_latin != has_cyrillic
+    """Letters of one script only (or of neither: Greek, CJK...)."""
+    return not (_LATIN.search(word) and _CYRILLIC.search(word))
