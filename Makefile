@@ -57,10 +57,10 @@ golden: $(STAMP)
 bench: bench-extract bench-repair bench-render bench-batch
 
 bench-extract: $(BENCH_STAMP)
-	$(BIN)/python bench/extract.py --shared $(SHARED)
+	$(BIN)/python bench/extract.py --pages $(SHARED)/bench/extraction
 
 bench-repair: $(STAMP)
-	$(BIN)/python bench/repair.py --shared $(SHARED)
+	$(BIN)/python bench/repair.py
 
 bench-render: $(STAMP)
 	$(BIN)/python bench/render.py --shared $(SHARED)

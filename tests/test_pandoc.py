@@ -391,3 +391,20 @@ def test_truncated_inline_images_become_alt_text() -> None:
                                             "AP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7"))),))
     inlines = document_to_ast(doc)["blocks"][0]["c"]
     assert [i["t"] for i in inlines] == ["Str", "Space", "Str", "Image"]
+
+
+def test_binary_formats_are_named() -> None:
+    from pagewash.render.pandoc import is_binary_format
+
+    assert is_binary_format("epub") and is_binary_format("docx") and is_binary_format("odt")
+    assert not is_binary_format("html") and not is_binary_format("typst")
+    assert render_pandoc(english_document(), "typst", OPTIONS).decode("utf-8")
+
+
+@pytest.mark.parametrize("date", ["0001-01-01", "1500", "31.02.2020", "сегодня", "9999-12-31"])
+def test_any_date_gives_valid_epub_dates(date: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    doc = replace(english_document(), metadata=replace(english_document().metadata, date=date))
+    opf = zip_texts(render_pandoc(doc, "epub", OPTIONS))["EPUB/content.opf"].decode()
+    assert re.search(r'<dc:date id="epub-date">\d{4}-\d\d-\d\d', opf)
+    assert re.search(r"dcterms:modified\">\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ<", opf)

@@ -18,6 +18,7 @@ from bs4 import BeautifulSoup
 from lxml import etree
 
 from pagewash.extract.head import ATTRIBUTE, PageHead, read_head
+from pagewash.extract.notes import mark_notes
 from pagewash.extract.prune import hidden_classes, prune_chrome, slim, strip_non_content
 from pagewash.extract.rules import load_rules
 
@@ -38,7 +39,9 @@ def parse(text: str) -> BeautifulSoup:
     head = read_head(root)
     css_hidden = hidden_classes(root)
     removals = strip_non_content(root)
-    removals += prune_chrome(root, load_rules(), css_hidden, keep_optional=True)
+    rules = load_rules()
+    removals += mark_notes(root, rules.notes)
+    removals += prune_chrome(root, rules, css_hidden, keep_optional=True)
     slim(root)
     markup = lxml.html.tostring(root, encoding="unicode")
     soup = BeautifulSoup(markup, "lxml")

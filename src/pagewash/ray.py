@@ -85,6 +85,7 @@ def run_batch(inputs: Sequence[Path], options: Options, settings: BatchSettings,
     Connects to ``settings.address`` (or starts a local Ray with ``settings.workers`` CPUs).
     Failed and empty documents are rows with status ``error``/``empty`` in the shards.
     """
+    import sys
     import time
 
     from pagewash.batch import BatchSummary
@@ -100,6 +101,8 @@ def run_batch(inputs: Sequence[Path], options: Options, settings: BatchSettings,
         ray.init(address=settings.address, num_cpus=None if settings.address else settings.workers,
                  include_dashboard=False, ignore_reinit_error=True,
                  log_to_driver=not settings.quiet)
+    if settings.quiet:
+        ray.data.DataContext.get_current().enable_progress_bars = False
     units = [{"path": str(f.path), "rel": f.rel.as_posix(), "kind": f.kind} for f in files]
     rows = ray.data.from_items(units).flat_map(
         _read_unit, fn_kwargs={"fields": settings.jsonl_fields})
@@ -115,7 +118,7 @@ def run_batch(inputs: Sequence[Path], options: Options, settings: BatchSettings,
     summary = BatchSummary(counts.get("ok", 0), counts.get("empty", 0), counts.get("error", 0),
                            0, time.monotonic() - started, Path(settings.out_dir))
     if not settings.quiet:
-        print(summary.line(), flush=True)
+        print(summary.line(), file=sys.stderr, flush=True)
     return summary
 
 

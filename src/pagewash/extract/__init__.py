@@ -27,6 +27,7 @@ from pagewash.extract import scholarly, score
 from pagewash.extract.blocks import assemble
 from pagewash.extract.head import ATTRIBUTE, PageHead, Removal, quote
 from pagewash.extract.lang import language_of, normalise, script_of
+from pagewash.extract.notes import attach_notes
 from pagewash.extract.readmore import merge_continuations
 from pagewash.extract.rules import Rules, SelectorRule, fold, load_rules
 from pagewash.extract.segment import segment
@@ -53,18 +54,25 @@ def extract(tree: BeautifulSoup, *, url: str | None = None, rules: Path | None =
     metadata = meta_mod.from_head(head, url)
     page_lang = meta_mod.declared_language(head)
 
-    units, removals = segment(tree, url, _tree_selectors(compiled, keep_comments),
-                              compiled.threshold("wrapper_share"))
+    units, removals, found_notes = segment(tree, url, _tree_selectors(compiled, keep_comments),
+                                           compiled.threshold("wrapper_share"))
     changes.extend(_removal_change(r) for r in removals)
     units = merge_continuations(units, changes)
     _set_languages(units, page_lang)
+    for _, note_units in found_notes:
+        _set_languages(note_units, page_lang)
     scholarly.strip_clutter(units, compiled, changes)
     units = scholarly.split_keywords(units, metadata.title, changes)
+    paper = scholarly.is_paper(units, head)
+    if not paper:
+        _drop_captions(units, compiled)
 
     score.classify(units, compiled, score.stopword_sets(compiled, units))
     score.revise(units, compiled)
     scholarly.mark_parts(units)
     scholarly.force_parts(units)
+    if paper:
+        scholarly.force_captions(units)
     metadata = _take_title(units, metadata)
     scholarly.drop_bylines(units, metadata.authors)
     _select(units, compiled)
@@ -78,9 +86,9 @@ def extract(tree: BeautifulSoup, *, url: str | None = None, rules: Path | None =
     if _kept_chars(units) < compiled.threshold("min_content_chars") and not _has_structure(kept):
         return Document(metadata=metadata, changes=tuple(changes), status="empty",
                         reason=_empty_reason(units))
-    blocks = assemble(kept)
+    blocks, notes = attach_notes(assemble(kept), found_notes, changes)
     metadata = replace(metadata, abstracts=_abstracts(blocks))
-    return Document(metadata=metadata, blocks=blocks, changes=tuple(changes))
+    return Document(metadata=metadata, blocks=blocks, notes=notes, changes=tuple(changes))
 
 
 # ------------------------------------------------------------------ steps
@@ -106,6 +114,15 @@ def _tree_selectors(compiled: Rules, keep_comments: bool) -> tuple[SelectorRule,
 def _set_languages(units: list[Unit], page_lang: str | None) -> None:
     for unit in units:
         unit.lang = language_of(unit.script, unit.lang_attr, page_lang)
+
+
+def _drop_captions(units: list[Unit], compiled: Rules) -> None:
+    """Numbered captions the parser spared are dropped like other captions off papers."""
+    reasons = {r.rule: r.reason for r in compiled.selectors}
+    for unit in units:
+        if "caption" in unit.hints:
+            rule = next(iter(sorted(compiled.captions.rules)), "figure-caption")
+            unit.drop(rule, reasons.get(rule, "a figure caption"))
 
 
 def _take_title(units: list[Unit], metadata: Metadata) -> Metadata:

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from lxml import etree
 
 from pagewash.extract.head import Removal, quote
+from pagewash.extract.notes import AREA_ATTR, NOTE_ATTR, REF_ATTR
 from pagewash.extract.rules import Rules, SelectorRule, name_token
 
 # Elements whose content is never readable text.
@@ -31,6 +32,8 @@ INLINE = frozenset({
     "q", "code", "time", "font",
 })
 CONTINUATION_ATTR = "data-pw-continuation"
+CAPTION_ATTR = "data-pw-caption"  # a numbered caption, kept or dropped once the page is known
+_IN_CAPTION = "numbered-caption"  # marks, in ``inside``, the descendants of such a caption
 MIN_CONTINUATION = 60  # a hidden inline run this long after visible text is the rest of it
 MIN_PROSE = 200  # below this many paragraph characters a page is measured by all its text
 
@@ -92,6 +95,9 @@ def prune_chrome(root: etree._Element, rules: Rules, css_hidden: set[str],
     while stack:
         el, inside = stack.pop()
         verdict = _judge(el, inside, rules, hidden, active, wrapper_chars, measure)
+        if verdict is not None and _numbered_caption(el, verdict, inside, rules):
+            el.set(CAPTION_ATTR, verdict.rule)
+            verdict = None
         if verdict is not None:
             doomed.append(el)
             text = " ".join(el.itertext())
@@ -99,6 +105,8 @@ def prune_chrome(root: etree._Element, rules: Rules, css_hidden: set[str],
                 removals.append(Removal(verdict.rule, quote(text), verdict.reason, origin_of(el)))
             continue
         child_inside = inside | {el.tag} if el.tag in CONTENT_ROOTS else inside
+        if el.get(CAPTION_ATTR) is not None:
+            child_inside = child_inside | {_IN_CAPTION}
         stack.extend((c, child_inside) for c in reversed(_children(el)))
     for el in doomed:
         el.drop_tree()
@@ -108,10 +116,21 @@ def prune_chrome(root: etree._Element, rules: Rules, css_hidden: set[str],
 _HIDDEN_RULE = SelectorRule(rule="hidden-element", reason="hidden from readers by the page")
 
 
+def _numbered_caption(el: etree._Element, verdict: SelectorRule, inside: frozenset[str],
+                      rules: Rules) -> bool:
+    """A "Figure 1"/"Таблица 2" caption (or a part of one): the extractor decides, knowing
+    whether the page is a paper."""
+    if verdict.rule not in rules.captions.rules:
+        return False
+    return _IN_CAPTION in inside or bool(rules.captions.numbered.match(el.text_content().strip()))
+
+
 def _judge(el: etree._Element, inside: frozenset[str], rules: Rules, hidden: set[str],
            active: frozenset[int], wrapper_chars: float,
            measure: Callable[[etree._Element], int]) -> SelectorRule | None:
     """The rule that drops ``el``, or None to keep it and look inside."""
+    if el.get(NOTE_ATTR) is not None or el.get(AREA_ATTR) is not None:
+        return None  # a footnote or the notes area: moved to the document's notes
     tokens = _tokens(el)
     if _is_hidden(el, tokens, hidden):
         if _is_continuation(el, tokens, rules):
@@ -222,6 +241,7 @@ def _step(el: etree._Element) -> str:
 KEPT_ATTRIBUTES = frozenset({
     "class", "id", "href", "src", "data-src", "alt", "title", "lang", "role", "colspan",
     "rowspan", "start", "type", "datetime", "itemprop", "rel", CONTINUATION_ATTR,
+    CAPTION_ATTR, REF_ATTR, NOTE_ATTR, AREA_ATTR,
 })
 UNWRAPPED = ("span", "font")
 # Elements that mean something without text: breaks, images, rules, table cells, the skeleton.

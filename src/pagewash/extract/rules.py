@@ -74,6 +74,32 @@ class PhraseRule:
     max_chars: int = 200
 
 
+_NEVER = re.compile(r"(?!)")
+
+
+@dataclass(frozen=True, slots=True)
+class NoteRules:
+    """How a page's own footnotes are recognised: marks, notes areas, back-links, labels."""
+
+    containers: re.Pattern[str] = _NEVER
+    container_roles: frozenset[str] = frozenset()
+    refs: re.Pattern[str] = _NEVER
+    ref_roles: frozenset[str] = frozenset()
+    backlinks: re.Pattern[str] = _NEVER
+    backlink_roles: frozenset[str] = frozenset()
+    backlink_marks: frozenset[str] = frozenset()
+    labels: frozenset[str] = frozenset()
+    not_in: re.Pattern[str] = _NEVER
+
+
+@dataclass(frozen=True, slots=True)
+class CaptionRules:
+    """Which caption rules spare numbered ("Figure 1", "Таблица 2") captions on papers."""
+
+    rules: frozenset[str] = frozenset()
+    numbered: re.Pattern[str] = _NEVER
+
+
 @dataclass(frozen=True, slots=True)
 class Rules:
     """Every rule the extractor applies, compiled."""
@@ -87,6 +113,8 @@ class Rules:
     continuation: re.Pattern[str]
     exact_index: dict[str, PhraseRule] = field(default_factory=dict)
     user_selectors: tuple[SelectorRule, ...] = ()
+    notes: NoteRules = NoteRules()
+    captions: CaptionRules = CaptionRules()
     _token_hits: dict[str, frozenset[int]] = field(default_factory=dict, repr=False)
 
     def threshold(self, name: str) -> float:
@@ -161,7 +189,7 @@ def _compile(sources: list[dict[str, Any]], origin: str) -> Rules:
     continuation = r"(^|[-_])(more|full|rest|expand)([-_]|$)"
     for data in sources:
         _check_keys(data, {"schema", "thresholds", "hidden", "selector", "phrase", "stopwords",
-                           "stopword_coverage"}, "top level", origin)
+                           "stopword_coverage", "notes", "captions"}, "top level", origin)
         thresholds.update(_thresholds(data.get("thresholds", {}), origin))
         selectors.extend(_selector(e, i, origin) for i, e in enumerate(_tables(data, "selector",
                                                                                  origin)))
@@ -177,6 +205,13 @@ def _compile(sources: list[dict[str, Any]], origin: str) -> Rules:
         hidden.update(_strings(hidden_table.get("classes", []), "hidden.classes", origin))
         if "continuation" in hidden_table:
             continuation = _str(hidden_table["continuation"], "hidden.continuation", origin)
+    notes = NoteRules()
+    captions = CaptionRules()
+    for data in sources:
+        if "notes" in data:
+            notes = _notes(_table(data, "notes", origin), origin)
+        if "captions" in data:
+            captions = _captions(_table(data, "captions", origin), origin)
     exact_index: dict[str, PhraseRule] = {}
     for rule in phrases:
         for phrase in rule.exact:
@@ -191,6 +226,46 @@ def _compile(sources: list[dict[str, Any]], origin: str) -> Rules:
         hidden_classes=frozenset(c.lower() for c in hidden),
         continuation=_regex(continuation, "hidden.continuation", origin),
         exact_index=exact_index,
+        notes=notes,
+        captions=captions,
+    )
+
+
+def _notes(table: dict[str, Any], origin: str) -> NoteRules:
+    _check_keys(table, {"containers", "container_roles", "refs", "ref_roles", "backlinks",
+                        "backlink_roles", "backlink_marks", "labels", "not_in"}, "[notes]", origin)
+
+    def pattern(key: str) -> re.Pattern[str]:
+        if key not in table:
+            return _NEVER
+        return _regex(_str(table[key], f"notes.{key}", origin), f"notes.{key}", origin)
+
+    def words(key: str) -> frozenset[str]:
+        return frozenset(fold(w) for w in _strings(table.get(key, []), f"notes.{key}", origin))
+
+    return NoteRules(
+        containers=pattern("containers"),
+        container_roles=words("container_roles"),
+        refs=pattern("refs"),
+        ref_roles=words("ref_roles"),
+        backlinks=pattern("backlinks"),
+        backlink_roles=words("backlink_roles"),
+        backlink_marks=frozenset(
+            w.strip().casefold()
+            for w in _strings(table.get("backlink_marks", []), "notes.backlink_marks", origin)
+        ),
+        labels=words("labels"),
+        not_in=pattern("not_in"),
+    )
+
+
+def _captions(table: dict[str, Any], origin: str) -> CaptionRules:
+    _check_keys(table, {"rules", "numbered"}, "[captions]", origin)
+    numbered = table.get("numbered")
+    return CaptionRules(
+        rules=frozenset(_strings(table.get("rules", []), "captions.rules", origin)),
+        numbered=(_regex(_str(numbered, "captions.numbered", origin), "captions.numbered", origin)
+                  if numbered is not None else _NEVER),
     )
 
 

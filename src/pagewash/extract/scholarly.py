@@ -16,7 +16,7 @@ from functools import lru_cache
 from bs4 import Tag
 
 from pagewash.document import Change, Inline, Link, Strong, Text, inline_text
-from pagewash.extract.head import quote
+from pagewash.extract.head import PageHead, quote
 from pagewash.extract.rules import Rules, fold
 from pagewash.extract.units import Unit
 
@@ -110,6 +110,26 @@ def mark_parts(units: list[Unit]) -> None:
             unit.part = None
         else:
             unit.part = section or hinted
+
+
+def is_paper(units: list[Unit], head: PageHead) -> bool:
+    """A scholarly page: ``citation_*`` metadata, or an abstract or a reference list in sight."""
+    if any(key.startswith("citation_") for key, _ in head.metas):
+        return True
+    for unit in units:
+        if "abstract" in unit.hints or "references" in unit.hints:
+            return True
+        if unit.kind == "h" and label_of(unit.text) in ABSTRACT_LABELS | REFERENCE_LABELS:
+            return True
+    return False
+
+
+def force_captions(units: list[Unit]) -> None:
+    """On a paper, "Figure 1"/"Таблица 2" captions are part of the text (unless a rule says
+    otherwise); the main-container choice may still drop one outside the article."""
+    for unit in units:
+        if "caption" in unit.hints and unit.rule in _STATISTICAL and unit.text.strip():
+            unit.forced = True
 
 
 def force_parts(units: list[Unit]) -> None:

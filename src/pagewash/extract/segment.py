@@ -14,11 +14,12 @@ from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
-from pagewash.document import Code, CodeBlock, Image
+from pagewash.document import Code, CodeBlock, FootnoteRef, Image
 from pagewash.extract import tables
 from pagewash.extract.head import Removal, quote
 from pagewash.extract.inlines import BREAK, Format, Formats, Piece, nest, plain, tidy
-from pagewash.extract.prune import CONTENT_ROOTS, CONTINUATION_ATTR
+from pagewash.extract.notes import AREA_ATTR, NOTE_ATTR, REF_ATTR
+from pagewash.extract.prune import CAPTION_ATTR, CONTENT_ROOTS, CONTINUATION_ATTR
 from pagewash.extract.rules import SelectorRule, name_token
 from pagewash.extract.scholarly import hints_of
 from pagewash.extract.units import Frame, Kind, Unit
@@ -59,6 +60,7 @@ class Segmenter:
         self.name_cache: dict[str, tuple[int, ...]] = {}
         self.inside: frozenset[str] = frozenset()
         self.units: list[Unit] = []
+        self.notes: list[tuple[str, list[Unit]]] = []  # (label, the note's units)
         self.pieces: list[Piece] = []
         self.formats: Formats = ()
         self.frames: tuple[Frame, ...] = ()
@@ -102,7 +104,10 @@ class Segmenter:
         name = tag.name
         if name in SKIP:
             return
-        if tag.attrs.get(CONTINUATION_ATTR):
+        attrs = tag.attrs
+        if attrs and self.marked(tag, attrs):
+            return
+        if attrs.get(CONTINUATION_ATTR):
             self.reveal(tag)
             return
         if name in FORMATS or name == "a":
@@ -119,6 +124,40 @@ class Segmenter:
             self.flush()
         else:
             self.block(tag, name)
+
+    def marked(self, tag: Tag, attrs: dict) -> bool:
+        """Handle an element the parser marked (note mark, note, notes area, numbered
+        caption); False for any other element."""
+        if REF_ATTR in attrs:
+            label = attrs[REF_ATTR]
+            if label:
+                self.pieces.append((FootnoteRef(label), self.formats))
+            else:
+                self.walk_children(tag)  # a superscript holding several marks
+            return True
+        if AREA_ATTR in attrs:
+            self.flush()
+            if attrs[AREA_ATTR] != "label":
+                for note in tag.find_all(attrs={NOTE_ATTR: True}):
+                    if note.find_parent(attrs={NOTE_ATTR: True}) is None:
+                        self.collect_note(note)
+            return True
+        if NOTE_ATTR in attrs:
+            self.flush()
+            self.collect_note(tag)
+            return True
+        if CAPTION_ATTR in attrs and (tag.name in TRANSPARENT or tag.name in FORMATS):
+            self.block(tag, tag.name)  # a caption is a paragraph of its own
+            return True
+        return False
+
+    def collect_note(self, tag: Tag) -> None:
+        """A footnote's content, segmented on its own, goes to ``notes``, not the body."""
+        sub = Segmenter(self.base_url)
+        sub.lang = self.lang
+        units = sub.run(tag)
+        self.notes.append((str(tag.attrs[NOTE_ATTR]), units))
+        self.notes.extend(sub.notes)
 
     def inline(self, tag: Tag, name: str) -> None:
         if name == "a":
@@ -200,6 +239,8 @@ class Segmenter:
         self.ancestors.append(id(tag))
         self.steps.append(_step(tag))
         hints = hints_of(tag)
+        if CAPTION_ATTR in tag.attrs:
+            hints = hints | {"caption"}
         if "byline" in hints:
             hints = hints - {"byline"}
             if self.byline_at is None:
@@ -321,15 +362,16 @@ class Segmenter:
 
 def segment(soup: BeautifulSoup, base_url: str | None = None,
             selectors: tuple[SelectorRule, ...] = (), wrapper_share: float = 0.4,
-            ) -> tuple[list[Unit], list[Removal]]:
-    """Cut the body of ``soup`` into units, in document order.
+            ) -> tuple[list[Unit], list[Removal], list[tuple[str, list[Unit]]]]:
+    """Cut the body of ``soup`` into units, in document order, and its footnotes apart.
 
     ``selectors`` are applied while walking (rules the parser could not apply: optional ones
-    such as comment sections, and a user's rules); their removals are returned too.
+    such as comment sections, and a user's rules); their removals are returned too. Notes come
+    as (label, units) pairs in page order.
     """
     root = soup.body or soup
     segmenter = Segmenter(base_url, selectors, wrapper_share)
-    return segmenter.run(root), segmenter.removals
+    return segmenter.run(root), segmenter.removals, segmenter.notes
 
 
 def _attr(tag: Tag, name: str) -> str:

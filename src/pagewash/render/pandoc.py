@@ -138,6 +138,15 @@ def pandoc_format(to: str) -> str:
     return name
 
 
+BINARY_FORMATS = ZIP_FORMATS | {"pdf", "chunkedhtml"}
+
+
+def is_binary_format(to: str) -> bool:
+    """True when pandoc's output for ``to`` is not UTF-8 text (packages, PDF)."""
+    name = to.strip().lower().lstrip(".")
+    return FORMAT_ALIASES.get(name, name) in BINARY_FORMATS
+
+
 # ---------------------------------------------------------------- one render job
 
 
@@ -192,6 +201,7 @@ def source_date_epoch(doc: Document) -> int:
     return int(dt.datetime(date.year, date.month, date.day, tzinfo=dt.UTC).timestamp())
 
 
+FIRST_YEAR = 1601  # pandoc drops earlier dates, which leaves EPUB's dc:date empty
 DATE_PATTERNS = (
     re.compile(r"^(?P<y>\d{4})(?:[-/.](?P<m>\d{1,2})(?:[-/.](?P<d>\d{1,2}))?)?(?:\b|T)"),
     re.compile(r"^(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})\b"),
@@ -206,9 +216,10 @@ def parse_date(text: str | None) -> dt.date | None:
         if not match:
             continue
         try:
-            return dt.date(int(match["y"]), int(match["m"] or 1), int(match["d"] or 1))
+            date = dt.date(int(match["y"]), int(match["m"] or 1), int(match["d"] or 1))
         except ValueError:
             return None
+        return date if FIRST_YEAR <= date.year else None
     return None
 
 
@@ -304,7 +315,8 @@ def finish(job: RenderJob, raw: bytes) -> bytes:
 
 
 def _w3c_time(epoch: int) -> str:
-    return dt.datetime.fromtimestamp(epoch, tz=dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    moment = dt.datetime.fromtimestamp(epoch, tz=dt.UTC)
+    return f"{moment.year:04d}-{moment:%m-%dT%H:%M:%S}Z"
 
 
 Edits = dict[str, Callable[[bytes], bytes]]

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pagewash.errors import RenderError
 
 ZIP_EPOCH_FLOOR = 315532800  # 1980-01-01, the earliest time a zip member can hold
+ZIP_EPOCH_CEILING = 4354819198  # 2107-12-31 23:59:58, the latest
 LOCAL_HEADER = struct.Struct("<4sHHHHHIIIHH")
 CENTRAL_HEADER = struct.Struct("<4sHHHHHHIIIHHHHHII")
 END_RECORD = struct.Struct("<4sHHHHIIH")
@@ -71,7 +72,8 @@ def read_members(package: bytes) -> list[Member]:
 
 def dos_time(epoch: int) -> tuple[int, int]:
     """(time, date) in the zip format for ``epoch``, not earlier than 1980."""
-    moment = dt.datetime.fromtimestamp(max(epoch, ZIP_EPOCH_FLOOR), tz=dt.UTC)
+    moment = dt.datetime.fromtimestamp(min(max(epoch, ZIP_EPOCH_FLOOR), ZIP_EPOCH_CEILING),
+                                       tz=dt.UTC)
     time = (moment.hour << 11) | (moment.minute << 5) | (moment.second // 2)
     date = ((moment.year - 1980) << 9) | (moment.month << 5) | moment.day
     return time, date

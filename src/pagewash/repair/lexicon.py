@@ -55,9 +55,19 @@ class Lexicon:
             return False
         cached = self._dictionary_cache.get(word)
         if cached is None:
-            cached = bool(self._morph.word_is_known(word))  # type: ignore[attr-defined]
+            morph = self._morph
+            # The exact look-up is fast; the ё-tolerant one only matters for a word with "е".
+            cached = bool(morph.word_is_known(word, strict=True)  # type: ignore[attr-defined]
+                          or ("е" in word and morph.word_is_known(word)))  # type: ignore[attr-defined]
             _remember(self._dictionary_cache, word, cached)
         return cached
+
+    def hyphenated_in_dictionary(self, word: str) -> bool:
+        """Exact dictionary look-up of a hyphenated form (no ё-folding, no caching: the
+        callers try many cuts of a rare word once)."""
+        return self._morph is not None and bool(
+            self._morph.word_is_known(word, strict=True)  # type: ignore[attr-defined]
+        )
 
     def parses(self, word: str) -> list[object]:
         """Dictionary analyses of a lower-case form (pymorphy3 ``Parse`` objects)."""

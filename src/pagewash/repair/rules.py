@@ -3,13 +3,9 @@ to ``--repair`` / ``--skip-repair`` and the label of each recorded change."""
 
 from __future__ import annotations
 
-from pagewash.repair.scraping import (
-    doubled_word,
-    hyphenation,
-    lost_apostrophe,
-    lost_hyphen,
-    sentence_space,
-)
+from pagewash.repair.apostrophes import lost_apostrophe
+from pagewash.repair.hyphens import lost_hyphen
+from pagewash.repair.scraping import doubled_word, hyphenation, sentence_space
 from pagewash.repair.table import Rule
 from pagewash.repair.typos import corrections, typos
 from pagewash.repair.unicode import homoglyphs, mojibake, unicode_hygiene

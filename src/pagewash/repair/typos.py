@@ -202,7 +202,7 @@ def _document_candidates(lower: str, lex: Lexicon, ctx: Context,
         if name_like and not any(w[:1].isupper() for w in _exact_forms(ctx, form)):
             continue
         if _rare_inflection(lower, form, lex) or (name_like and _declension(lower, form)) \
-                or (lex.lang == "en" and _english_base(lower) == _english_base(form)):
+                or (lex.lang == "en" and _english_bases(lower) & _english_bases(form)):
             continue
         scored.append(Candidate(form, distance, _weight(form, lex) + DOCUMENT_BONUS,
                                 "document"))
@@ -221,14 +221,12 @@ _DERIVATION_SUFFIXES = ("ations", "ation", "ions", "ion", "ings", "ing", "ers", 
                         "ed", "s", "d", "e", "ly", "ness", "ment")
 
 
-def _english_base(word: str) -> str:
-    """The word without one regular ending: "conductances", "conductance" → "conductanc";
-    "annotating", "annotation" → "annotat"; the document's own word in another form is no
-    correction ("federate" beside "federated")."""
-    for suffix in _DERIVATION_SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            return word[: -len(suffix)]
-    return word
+def _english_bases(word: str) -> set[str]:
+    """The word with and without each regular ending it has: "conductances" and
+    "conductance" share "conductanc", "annotating" and "annotation" share "annotat"; the
+    document's own word in another form is no correction ("federate" beside "federated")."""
+    return {word} | {word[: -len(suffix)] for suffix in _DERIVATION_SUFFIXES
+                     if word.endswith(suffix) and len(word) - len(suffix) >= 4}
 
 
 def _declension(lower: str, form: str) -> bool:

@@ -1,0 +1,381 @@
+"""A page's own footnotes, found on the lxml tree and marked for the segmenter.
+
+Sites write notes as a mark in the text (``<sup><a href="#fn1">1</a></sup>``, a classed
+``footnote-ref`` link, ``role="doc-noteref"``) pointing at an element further down (``<li
+id="fn1">`` in an ``<ol class="footnotes">`` or a ``role="doc-endnotes"`` section) that links
+back with an arrow. Here the marks and the notes are recognised and labelled with attributes,
+back-links are dropped, and the notes area is set apart, so the segmenter emits
+``FootnoteRef(label)`` in the text and collects the notes instead of reading them as body
+text. A mark is a note mark only when its target is a note: a superscript link to a section
+heading stays a superscript link.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from lxml import etree
+
+from pagewash.document import (
+    CONTAINER_INLINES,
+    Block,
+    Change,
+    FootnoteRef,
+    Heading,
+    Inline,
+    ListBlock,
+    ListItem,
+    Note,
+    Paragraph,
+    Quote,
+    Section,
+    Superscript,
+    Table,
+    TableRow,
+    Text,
+    iter_blocks,
+)
+from pagewash.extract.blocks import assemble
+from pagewash.extract.head import Removal, quote
+from pagewash.extract.rules import NoteRules, fold, name_token
+from pagewash.extract.units import Unit
+
+REF_ATTR = "data-pw-noteref"  # on a note mark: the note's label ("" on a superscript holding marks)
+NOTE_ATTR = "data-pw-note"  # on a note's element: its label
+AREA_ATTR = "data-pw-notes"  # on the notes area (or its label heading): not body text
+MARK_MAX_CHARS = 8  # a note mark is a number, a letter or a symbol, maybe in brackets
+AREA_NOTE_SHARE = 0.7  # a notes area is mostly notes; a wrapper around the article is not
+NOTE_BLOCKS = frozenset({"li", "p", "div", "dd", "dt", "aside", "section", "td", "footer",
+                         "blockquote"})
+_LABEL = re.compile(r"^[\w*†‡§¶#]{1,10}$")
+_BRACKETS = "[]()<>{} \t\n\xa0.,;:"
+_VARIATION = str.maketrans("", "", "\ufe0e\ufe0f")
+
+
+@dataclass(slots=True)
+class _Found:
+    """Marks and notes found on one page, keyed by the note element."""
+
+    labels: dict[etree._Element, str] = field(default_factory=dict)
+    marks: list[tuple[etree._Element, etree._Element]] = field(default_factory=list)
+    mark_ids: set[str] = field(default_factory=set)
+
+
+def mark_notes(root: etree._Element, rules: NoteRules) -> list[Removal]:
+    """Label note marks, notes and notes areas in place; drop back-links inside notes."""
+    anchors = [a for a in root.iter("a") if (a.get("href") or "").startswith("#")
+               and len(a.get("href")) > 1]
+    if not anchors:
+        return []
+    targets, order = _targets(root)
+    found = _Found()
+    for anchor in anchors:
+        target = targets.get(anchor.get("href")[1:])
+        if target is None or not _is_mark(anchor, rules):
+            continue
+        note = _note_element(target)
+        if note is None or order[note] < order[anchor] or _contains(note, anchor):
+            continue  # a note follows its mark; a link back up the page is no mark
+        if not _is_note(note, anchor, rules):
+            continue
+        found.marks.append((anchor, note))
+        found.mark_ids.update(_ids_around(anchor))
+    if not found.marks:
+        return []
+    _label_notes(found)
+    for anchor, note in found.marks:
+        _set_mark(anchor, found.labels[note])
+    dropped = sum(_drop_backlinks(note, label, found.mark_ids, rules)
+                  for note, label in found.labels.items())
+    _set_areas(found, rules)
+    if not dropped:
+        return []
+    return [Removal("note-backlink", f"↩ ×{dropped}", "links from a note back to its mark",
+                    "notes")]
+
+
+def _targets(root: etree._Element) -> tuple[dict[str, etree._Element], dict[etree._Element, int]]:
+    """Elements by id (and old-style ``<a name>`` anchors, first one wins), and the document
+    position of every element."""
+    targets: dict[str, etree._Element] = {}
+    order: dict[etree._Element, int] = {}
+    for position, el in enumerate(root.iter()):
+        if not isinstance(el.tag, str):
+            continue
+        order[el] = position
+        ident = el.get("id") or (el.get("name") if el.tag == "a" else None)
+        if ident and ident not in targets:
+            targets[ident] = el
+    return targets, order
+
+
+def _is_mark(anchor: etree._Element, rules: NoteRules) -> bool:
+    """A short link that looks like a note mark: in or around a superscript, or classed so."""
+    text = anchor.text_content().strip(_BRACKETS)
+    if not text or len(text) > MARK_MAX_CHARS or _is_backlink(anchor, set(), rules):
+        return False
+    if (anchor.get("role") or "").lower() in rules.ref_roles or (
+            (anchor.get("rel") or "").lower() == "footnote"):
+        return True
+    if _has_token(anchor, rules.refs):
+        return True
+    parent = anchor.getparent()
+    in_sup = parent is not None and parent.tag == "sup"
+    return in_sup or anchor.find(".//sup") is not None
+
+
+def _note_element(target: etree._Element) -> etree._Element | None:
+    """The block a target id names: the element itself, or the block around an inline anchor."""
+    node: etree._Element | None = target
+    while node is not None and node.tag not in NOTE_BLOCKS:
+        if node.tag in ("body", "html"):
+            return None
+        node = node.getparent()
+    return node
+
+
+def _contains(outer: etree._Element, inner: etree._Element) -> bool:
+    return any(a is outer for a in inner.iterancestors()) or outer is inner
+
+
+def _is_note(note: etree._Element, anchor: etree._Element, rules: NoteRules) -> bool:
+    """In a notes area, or linking back to the mark that points at it; never an entry of a
+    reference list (that is the paper's bibliography, kept as its own section)."""
+    if any(_has_token(node, rules.not_in) for node in (note, *note.iterancestors())):
+        return False
+    if _in_area(note, rules):
+        return True
+    back_ids = _ids_around(anchor)
+    for link in note.iter("a"):
+        href = link.get("href") or ""
+        if href.startswith("#") and href[1:] in back_ids:
+            return True
+        if _is_backlink(link, set(), rules):
+            return True
+    return False
+
+
+def _in_area(note: etree._Element, rules: NoteRules) -> bool:
+    for node in (note, *note.iterancestors()):
+        if node.tag in ("body", "html"):
+            return False
+        if _is_area(node, rules):
+            return True
+    return False
+
+
+def _is_area(node: etree._Element, rules: NoteRules) -> bool:
+    return (node.get("role") or "").lower() in rules.container_roles or _has_token(
+        node, rules.containers)
+
+
+def _ids_around(anchor: etree._Element) -> set[str]:
+    """Ids a back-link may point at: the mark's own and its superscript's."""
+    ids = {anchor.get("id") or "", anchor.get("name") or ""}
+    parent = anchor.getparent()
+    if parent is not None and parent.tag == "sup":
+        ids.add(parent.get("id") or "")
+    ids.discard("")
+    return ids
+
+
+def _has_token(el: etree._Element, pattern: re.Pattern[str]) -> bool:
+    tokens = (el.get("class") or "").split()
+    ident = el.get("id")
+    if ident:
+        tokens.append(ident)
+    return any(pattern.search(name_token(t)) for t in tokens)
+
+
+def _label_notes(found: _Found) -> None:
+    """One label per note, in the order of first mention: the mark's own text when it is a
+    plain token ("1", "a", "*"), else the note's number."""
+    used: set[str] = set()
+    for anchor, note in found.marks:
+        if note in found.labels:
+            continue
+        text = anchor.text_content().strip(_BRACKETS)
+        label = text if _LABEL.match(text) else str(len(found.labels) + 1)
+        base, suffix = label, 2
+        while label in used:
+            label, suffix = f"{base}-{suffix}", suffix + 1
+        used.add(label)
+        found.labels[note] = label
+
+
+def _set_mark(anchor: etree._Element, label: str) -> None:
+    """Mark the link, or the superscript around it when the link is all it holds."""
+    parent = anchor.getparent()
+    if parent is not None and parent.tag == "sup":
+        rest = (parent.text_content() or "").replace(anchor.text_content(), "", 1)
+        if not rest.strip(_BRACKETS):
+            parent.set(REF_ATTR, label)
+            return
+        if parent.get(REF_ATTR) is None:
+            parent.set(REF_ATTR, "")  # a superscript holding several marks: keep the marks only
+    anchor.set(REF_ATTR, label)
+
+
+def _drop_backlinks(note: etree._Element, label: str, mark_ids: set[str],
+                    rules: NoteRules) -> int:
+    """Remove links back to the text and a leading copy of the label; count the links."""
+    note.set(NOTE_ATTR, label)
+    doomed = [a for a in note.iter("a") if _is_backlink(a, mark_ids, rules)]
+    for link in doomed:
+        link.drop_tree()
+    _drop_leading_label(note, label)
+    return len(doomed)
+
+
+def _is_backlink(link: etree._Element, mark_ids: set[str], rules: NoteRules) -> bool:
+    href = link.get("href") or ""
+    if not href.startswith("#"):
+        return False
+    if href[1:] in mark_ids or (link.get("role") or "").lower() in rules.backlink_roles:
+        return True
+    if _has_token(link, rules.backlinks):
+        return True
+    text = link.text_content().translate(_VARIATION).strip().casefold()
+    return bool(text) and (text in rules.backlink_marks
+                           or all(c in "↩↑^⤴⇑ " for c in text))
+
+
+def _drop_leading_label(note: etree._Element, label: str) -> None:
+    """``<p id="fn1"><sup>1</sup> Text`` repeats the label the note already carries."""
+    if (note.text or "").strip():
+        return
+    first = next((c for c in note if isinstance(c.tag, str)), None)
+    if first is None or first.tag not in ("sup", "span", "a", "b", "strong", "small"):
+        return
+    if first.text_content().strip(_BRACKETS) == label and len(first) == 0:
+        first.drop_tree()
+
+
+def _set_areas(found: _Found, rules: NoteRules) -> None:
+    """Set apart the element holding the notes (the list, or the notes section around it)."""
+    notes = list(found.labels)
+    areas: set[etree._Element] = set()
+    for note in notes:
+        area = _area_of(note, rules)
+        if area is not None:
+            areas.add(area)
+    for area in areas:
+        area.set(AREA_ATTR, "area")
+        heading = _label_heading(area, rules)
+        if heading is not None:
+            heading.set(AREA_ATTR, "label")
+
+
+def _area_of(note: etree._Element, rules: NoteRules) -> etree._Element | None:
+    """The highest element around ``note`` that is a list or a notes area and mostly notes."""
+    best = None
+    for node in note.iterancestors():
+        if node.tag in ("body", "html"):
+            break
+        if node.tag in ("ol", "ul", "dl") or _is_area(node, rules):
+            if not _mostly_notes(node):
+                break
+            best = node
+    return best
+
+
+def _mostly_notes(node: etree._Element) -> bool:
+    total = len(node.text_content().strip())
+    if not total:
+        return True
+    in_notes = sum(len(n.text_content().strip()) for n in node.iter()
+                   if n.get(NOTE_ATTR) is not None
+                   and not any(a.get(NOTE_ATTR) is not None for a in n.iterancestors()))
+    heading = sum(len(h.text_content().strip()) for h in node.iter("h1", "h2", "h3", "h4",
+                                                                   "h5", "h6"))
+    return in_notes + heading >= AREA_NOTE_SHARE * total
+
+
+def _label_heading(area: etree._Element, rules: NoteRules) -> etree._Element | None:
+    """A "Notes" heading just before the notes area."""
+    previous = area.getprevious()
+    while previous is not None and not isinstance(previous.tag, str):
+        previous = previous.getprevious()
+    if previous is None or previous.tag not in ("h1", "h2", "h3", "h4", "h5", "h6", "p", "hr"):
+        return None
+    if previous.tag == "hr":
+        return previous
+    return previous if fold(previous.text_content()) in rules.labels else None
+
+
+# ------------------------------------------------------------------ document side
+
+
+def attach_notes(blocks: tuple[Block, ...], found: list[tuple[str, list[Unit]]],
+                 changes: list[Change]) -> tuple[tuple[Block, ...], tuple[Note, ...]]:
+    """The notes the kept text refers to, as ``Note`` blocks; marks whose note was lost
+    turn back into plain superscripts. Notes nothing refers to are logged and left out."""
+    referenced = _labels_in(blocks)
+    notes: list[Note] = []
+    for label, units in found:
+        text = " ".join(u.text for u in units).strip()
+        if label not in referenced or any(n.label == label for n in notes):
+            if text:
+                changes.append(Change(stage="extract", rule="unreferenced-note",
+                                      before=quote(text), after="",
+                                      reason="a note whose mark is not in the kept text"))
+            continue
+        for unit in units:
+            unit.final = "good"
+        note_blocks = assemble(units)
+        if note_blocks:
+            notes.append(Note(label, note_blocks))
+    lost = referenced - {n.label for n in notes}
+    if lost:
+        blocks = tuple(_map_block(b, lost) for b in blocks)
+    return blocks, tuple(notes)
+
+
+def _labels_in(blocks: tuple[Block, ...]) -> set[str]:
+    labels: set[str] = set()
+    for _, block in iter_blocks(blocks):
+        if isinstance(block, (Heading, Paragraph)):
+            _collect_labels(block.inlines, labels)
+        elif isinstance(block, Table):
+            for row in block.head + block.body:
+                for cell in row.cells:
+                    _collect_labels(cell.inlines, labels)
+    return labels
+
+
+def _collect_labels(inlines: tuple[Inline, ...], labels: set[str]) -> None:
+    for run in inlines:
+        if isinstance(run, FootnoteRef):
+            labels.add(run.label)
+        elif isinstance(run, CONTAINER_INLINES):
+            _collect_labels(run.children, labels)  # type: ignore[union-attr]
+
+
+def _map_block(block: Block, lost: set[str]) -> Block:
+    if isinstance(block, (Heading, Paragraph)):
+        return replace(block, inlines=_unmark(block.inlines, lost))
+    if isinstance(block, (Quote, Section)):
+        return replace(block, blocks=tuple(_map_block(b, lost) for b in block.blocks))
+    if isinstance(block, ListBlock):
+        items = tuple(ListItem(tuple(_map_block(b, lost) for b in item.blocks))
+                      for item in block.items)
+        return replace(block, items=items)
+    if isinstance(block, Table):
+        def rows(group: tuple[TableRow, ...]) -> tuple[TableRow, ...]:
+            return tuple(TableRow(tuple(replace(c, inlines=_unmark(c.inlines, lost))
+                                        for c in row.cells)) for row in group)
+        return replace(block, head=rows(block.head), body=rows(block.body))
+    return block
+
+
+def _unmark(inlines: tuple[Inline, ...], lost: set[str]) -> tuple[Inline, ...]:
+    out: list[Inline] = []
+    for run in inlines:
+        if isinstance(run, FootnoteRef) and run.label in lost:
+            out.append(Superscript((Text(run.label),)))
+        elif isinstance(run, CONTAINER_INLINES):
+            out.append(replace(run, children=_unmark(run.children, lost)))  # type: ignore
+        else:
+            out.append(run)
+    return tuple(out)

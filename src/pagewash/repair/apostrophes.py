@@ -1,0 +1,241 @@
+"""Apostrophes English possessives and contractions lose: "Russias", "countrys",
+"didnt", "a users query", "Peoples Republic"."""
+
+from __future__ import annotations
+
+import re
+
+from pagewash.repair import data
+from pagewash.repair.lexicon import Lexicon, lexicon
+from pagewash.repair.table import WORD, Context, Edit
+from pagewash.repair.tokens import sentence_start
+
+# Last letters of a word that lost an apostrophe: "-s", "-nt", "-re", "-ve", "-ll", "-d", "-m".
+_APOSTROPHE_LAST = frozenset("stedmlST")
+_PRONOUNS = frozenset(["i", "you", "we", "they", "he", "she", "it", "that", "there", "who", "what"])
+_SINGULAR_DETERMINERS = frozenset(["a", "an", "each", "every", "another"])
+# A possessive needs its apostrophe form clearly more frequent than the bare form:
+# one Zipf unit is ten times; "its"/"it's" (6.1/6.3) and "lets"/"let's" stay apart.
+_APOS_MARGIN = 1.0
+
+
+def lost_apostrophe(text: str, ctx: Context) -> list[Edit]:
+    """Restore apostrophes of English possessives and contractions: "Russias" → "Russia's",
+    "didnt" → "didn't", "a users query" → "a user's query", "Peoples Republic" →
+    "People's Republic"."""
+    if ctx.lang not in (None, "en") or not ctx.config.language_enabled("en"):
+        return []
+    en = lexicon("en")
+    if en is None:
+        return []
+    words = list(WORD.finditer(text))
+    apostrophe = "’" if text.count("’") > text.count("'") else "'"
+    edits = []
+    for index, m in enumerate(words):
+        word = m.group()
+        if len(word) < 3 or not word.isascii() or word[:-1].isupper() or "'" in word:
+            continue
+        fixed = _apostrophe_fix(word, en, ctx, sentence_start(text, m.start())) \
+            or _possessive_in_context(words, index, text, en, ctx)
+        if fixed:
+            after, reason = fixed
+            edits.append(Edit(m.start(), m.end(), after.replace("'", apostrophe), reason))
+    return edits
+
+
+def _apostrophe_fix(word: str, en: Lexicon, ctx: Context,
+                    opens_sentence: bool) -> tuple[str, str] | None:
+    if word[-1:] not in _APOSTROPHE_LAST:
+        return None
+    if word.islower():  # no name rule applies: the answer depends on the word alone
+        if word not in _LOWER_CACHE:
+            if len(_LOWER_CACHE) > 100_000:
+                _LOWER_CACHE.clear()
+            _LOWER_CACHE[word] = _apostrophe_by_frequency(word, en, ctx, opens_sentence)
+        return _LOWER_CACHE[word]
+    return _apostrophe_by_frequency(word, en, ctx, opens_sentence)
+
+
+_LOWER_CACHE: dict[str, tuple[str, str] | None] = {}
+
+
+def _apostrophe_by_frequency(word: str, en: Lexicon, ctx: Context,
+                             opens_sentence: bool) -> tuple[str, str] | None:
+    lower = word.lower()
+    bare = en.zipf(lower)
+    for cut, kind in _apostrophe_cuts(lower):
+        candidate = f"{word[:cut]}'{word[cut:]}"
+        stem = lower[:cut]
+        if kind == "contraction" and word[cut:].lower() in ("re", "ve", "ll", "d", "m") \
+                and stem not in _PRONOUNS:
+            continue
+        with_apostrophe = en.zipf(candidate.lower())
+        if with_apostrophe >= 2.5 and with_apostrophe - bare >= _APOS_MARGIN:
+            return candidate, f"lost apostrophe ({kind}): '{candidate}' is far more common"
+        if kind == "possessive" and not opens_sentence and _name_possessive(word, stem, en, ctx):
+            return candidate, "lost apostrophe (possessive of a name used in the text)"
+        if kind == "possessive" and _consonant_y(stem) and en.zipf(stem) >= 3.0:
+            return candidate, "lost apostrophe ('-ys' is no English plural)"
+    return None
+
+
+def _apostrophe_cuts(lower: str) -> list[tuple[int, str]]:
+    cuts = []
+    if lower.endswith("s") and not lower.endswith(("ss", "us", "is")):
+        cuts.append((len(lower) - 1, "possessive"))
+    if lower.endswith("nt") and len(lower) > 3:
+        cuts.append((len(lower) - 1, "contraction"))  # "dont" -> "don't"
+    for ending in ("re", "ve", "ll", "d", "m"):
+        if lower.endswith(ending) and len(lower) > len(ending):
+            cuts.append((len(lower) - len(ending), "contraction"))
+    return cuts
+
+
+def _consonant_y(stem: str) -> bool:
+    """"query", "country": the plural would be "-ies", so "querys" is "query's"."""
+    return len(stem) > 2 and stem.endswith("y") and stem[-2] not in "aeiou"
+
+
+def _name_possessive(word: str, stem: str, en: Lexicon, ctx: Context) -> bool:
+    """"Pyongyangs": a capitalised word never seen with its "s", whose possessive is seen or
+    whose bare form this text uses ("Gaussians", "Domingos" are seen, so they stay)."""
+    if not word[:1].isupper() or en.zipf(word.lower()) > 0:
+        return False
+    return en.zipf(f"{stem}'s") >= 1.5 or ctx.evidence.exact.get(word[:-1], 0) > 0
+
+
+def _possessive_in_context(words: list[re.Match[str]], index: int, text: str,
+                           en: Lexicon, ctx: Context) -> tuple[str, str] | None:
+    """A plural that grammar says is a possessive: a singular determiner before it ("a users
+    query", "each individual classifiers contribution") or an irregular plural with "s"
+    ("Peoples Republic"), followed by a noun rather than a function word."""
+    word = words[index].group()
+    lower = word.lower()
+    if not lower.endswith("s") or index + 1 >= len(words):
+        return None
+    nxt = words[index + 1]
+    between = text[words[index].end():nxt.start()]
+    function_words = data.words("repair_en_function_words.txt")
+    if between != " " or nxt.group().lower() in function_words:
+        return None
+    stem = lower[:-1]
+    if lower in function_words:
+        return None
+    if stem in data.words("repair_en_irregular_plurals.txt"):
+        if word[:1].isupper() != nxt.group()[:1].isupper():
+            return None
+        return f"{word[:-1]}'s", "lost apostrophe (irregular plural + s before a noun)"
+    following = nxt.group()
+    if lower == "ones" and _preposition_before(words, index, text) and following.islower():
+        return "one's", "lost apostrophe (\"one's\" after a preposition, before a noun)"
+    if lower in data.words("repair_en_not_possessive.txt") \
+            or lower.endswith(("ics", "ss", "us", "is")) or not word.endswith("s") \
+            or not following.islower() or text[words[index].start() - 1:words[index].start()] == "-":
+        return None
+    if _name_like(word) and en.zipf(lower) < 2.5 and (
+        (not sentence_start(text, words[index].start())
+         and (en.zipf(stem) >= 2.0 or not word[1:-1].islower()))
+        or (en.zipf(lower) == 0 and ctx.evidence.exact.get(word[:-1], 0) > 0)
+    ):
+        return f"{word[:-1]}'s", "lost apostrophe (a name + s before a noun)"
+    if en.zipf(stem) < 3.0 or not word.islower():
+        return None
+    if _singular_determiner_before(words, index, text, en):
+        return f"{word[:-1]}'s", "lost apostrophe (singular determiner before a plural)"
+    if _owned_noun(following.lower(), en) and _determiner_or_preposition_before(words, index,
+                                                                                text):
+        return f"{word[:-1]}'s", "lost apostrophe (a plural before the noun it owns)"
+    return None
+
+
+def _name_like(word: str) -> bool:
+    """"Kleinbergs", "LinkedIns", "iScores": capitalised or CamelCase, not an acronym."""
+    stem = word[:-1]
+    return (stem[:1].isupper() or any(c.isupper() for c in stem[1:])) and not stem.isupper() \
+        and sum(1 for c in stem if c.isupper()) <= 2
+
+
+_SUPERLATIVES = frozenset((
+    "most", "largest", "biggest", "greatest", "best", "first", "leading", "top", "highest",
+    "lowest", "oldest", "fastest",
+))
+# Noun endings a verb almost never has ("navigation", "interestingness", "behavior").
+_NOUN_ENDINGS = ("tion", "sion", "ness", "ity", "ship", "ism", "ogy", "ior", "iour")
+# Adjective endings a verb almost never has ("navigational", "musical", "famous").
+_OWNED_ADJECTIVE_ENDINGS = ("ional", "ical", "ous")
+
+
+def _owned_noun(following: str, en: Lexicon) -> bool:
+    """The word after a plural shows it is a possessive: a plural noun ("users interests":
+    a plural subject takes no "-s" verb), a superlative ("worlds largest"), a noun or an
+    adjective by its ending."""
+    if following in _SUPERLATIVES or following.endswith(_NOUN_ENDINGS + _OWNED_ADJECTIVE_ENDINGS):
+        return True
+    return (following.endswith("s") and not following.endswith(("ss", "us", "is", "ics"))
+            and en.zipf(following[:-1]) >= 3.0 and not _can_be_verb(following, en))
+
+
+def _can_be_verb(word: str, en: Lexicon) -> bool:
+    """"produces", "leads", "needs": an "-s" word whose "-ing" form exists may be a verb
+    ("the use of tags produces"), so it proves nothing."""
+    bases = [word[:-1]]
+    if word.endswith("es") and word[:-2].endswith(("s", "x", "z", "ch", "sh")):
+        bases.append(word[:-2])
+    for base in bases:
+        forms = (base + "ing", base[:-1] + "ing") if base.endswith("e") else (base + "ing",)
+        if any(en.zipf(form) >= 2.5 for form in forms):
+            return True
+    return False
+
+
+_DETERMINERS = frozenset((
+    "the", "a", "an", "each", "every", "our", "their", "your", "his", "her", "its", "my",
+    "any", "no",
+))
+_PREPOSITIONS = frozenset((
+    "of", "on", "in", "to", "from", "for", "with", "about", "by", "through", "into", "over",
+    "under", "at",
+))
+
+
+def _determiner_or_preposition_before(words: list[re.Match[str]], index: int,
+                                      text: str) -> bool:
+    if index == 0:
+        return False
+    prev = words[index - 1]
+    return text[prev.end():words[index].start()] == " " and prev.group().lower() in _DETERMINERS \
+        and (prev.group().islower() or sentence_start(text, prev.start()))
+
+
+def _preposition_before(words: list[re.Match[str]], index: int, text: str) -> bool:
+    if index == 0:
+        return False
+    prev = words[index - 1]
+    return text[prev.end():words[index].start()] == " " and prev.group().lower() in _PREPOSITIONS
+
+
+def _singular_determiner_before(words: list[re.Match[str]], index: int, text: str,
+                                en: Lexicon) -> bool:
+    for back in (1, 2):
+        if index - back < 0:
+            return False
+        prev = words[index - back]
+        gap = text[prev.end():words[index - back + 1].start()]
+        if gap != " ":
+            return False
+        prev_word = prev.group().lower()
+        if prev_word in _SINGULAR_DETERMINERS:
+            if prev_word not in ("a", "an") and _can_be_verb(words[index].group().lower(), en):
+                return False  # "each explains": "each" is a pronoun here
+            # "A" may be a variable ("algorithm A achieves"), unless it opens the sentence.
+            return prev.group().islower() or sentence_start(text, prev.start())
+        if back == 2 or not prev.group().islower() or not prev_word.endswith(_ADJECTIVE_ENDINGS) \
+                or prev_word in data.words("repair_en_quantifiers.txt"):
+            return False
+    return False
+
+
+# Endings of English adjectives; only such a word may stand between the determiner and the
+# plural ("each individual classifiers contribution"), so "a genre was" is left alone.
+_ADJECTIVE_ENDINGS = ("al", "ive", "ous", "ful", "less", "ic", "able", "ible", "ent", "ant",
+                      "ary", "ory", "ed", "ing", "ern", "ior", "est", "ular")
