@@ -1,7 +1,8 @@
 """Every fixture's case.toml checked against the extractor's output (before repair).
 
-``must_include`` phrases must be in the extracted text or the title, ``must_not_include``
-phrases must not be anywhere in either, ``[metadata]`` values must match, ``[sections]`` lists
+``must_include`` phrases must be in the extracted text (body or notes) or the title,
+``must_not_include`` phrases must not be anywhere in these, ``notes`` lists the footnote labels
+(each note's text must be out of the body), ``[metadata]`` values must match, ``[sections]`` lists
 the section roles in order, ``status = "empty"`` marks a page with no main content.
 """
 
@@ -45,14 +46,14 @@ def test_status(loaded: tuple[dict, Document]) -> None:
 
 def test_must_include(loaded: tuple[dict, Document]) -> None:
     case, doc = loaded
-    text = _flat((doc.metadata.title or "") + "\n" + document_text(doc))
+    text = _flat((doc.metadata.title or "") + "\n" + document_text(doc) + "\n" + _notes_text(doc))
     missing = [p for p in case.get("must_include", []) if _flat(p) not in text]
     assert not missing, f"missing from the extracted text: {missing}"
 
 
 def test_must_not_include(loaded: tuple[dict, Document]) -> None:
     case, doc = loaded
-    text = _flat(document_text(doc) + "\n" + (doc.metadata.title or ""))
+    text = _flat(document_text(doc) + "\n" + (doc.metadata.title or "") + "\n" + _notes_text(doc))
     present = [p for p in case.get("must_not_include", []) if _flat(p) in text]
     assert not present, f"chrome left in the extracted text: {present}"
 
@@ -83,12 +84,24 @@ def test_section_roles(loaded: tuple[dict, Document]) -> None:
             assert items == sections[role]
 
 
+def test_notes(loaded: tuple[dict, Document]) -> None:
+    case, doc = loaded
+    assert [n.label for n in doc.notes] == case.get("notes", [])
+    body = _flat(document_text(doc))
+    for note in doc.notes:
+        assert _flat(document_text(Document(blocks=note.blocks))) not in body
+
+
 def test_every_removal_is_explained(loaded: tuple[dict, Document]) -> None:
     _, doc = loaded
     for change in doc.changes:
         assert change.stage == "extract"
         assert change.rule
         assert len(change.before) <= 80
+
+
+def _notes_text(doc: Document) -> str:
+    return "\n".join(document_text(Document(blocks=n.blocks)) for n in doc.notes)
 
 
 def _flat(text: str) -> str:

@@ -6,12 +6,13 @@ from pathlib import Path
 
 import pytest
 from markdown_it import MarkdownIt
+from mdit_py_plugins.footnote import footnote_plugin
 
 import pagewash
 from conftest import FIXTURES
 
 CASES = sorted(p.parent for p in FIXTURES.glob("*/input.html"))
-GFM = MarkdownIt("commonmark").enable("table")
+GFM = MarkdownIt("commonmark").enable("table").use(footnote_plugin)
 
 
 def _as_page(markdown: str) -> str:

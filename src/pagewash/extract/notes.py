@@ -64,15 +64,15 @@ class _Found:
 
 def mark_notes(root: etree._Element, rules: NoteRules) -> list[Removal]:
     """Label note marks, notes and notes areas in place; drop back-links inside notes."""
-    anchors = [a for a in root.iter("a") if (a.get("href") or "").startswith("#")
-               and len(a.get("href")) > 1]
-    if not anchors:
+    marks = [a for a in root.iter("a") if (a.get("href") or "").startswith("#")
+             and len(a.get("href")) > 1 and _is_mark(a, rules)]
+    if not marks:
         return []
     targets, order = _targets(root)
     found = _Found()
-    for anchor in anchors:
+    for anchor in marks:
         target = targets.get(anchor.get("href")[1:])
-        if target is None or not _is_mark(anchor, rules):
+        if target is None:
             continue
         note = _note_element(target)
         if note is None or order[note] < order[anchor] or _contains(note, anchor):
@@ -242,22 +242,23 @@ def _is_backlink(link: etree._Element, mark_ids: set[str], rules: NoteRules) -> 
 
 
 def _drop_leading_label(note: etree._Element, label: str) -> None:
-    """``<p id="fn1"><sup>1</sup> Text`` repeats the label the note already carries."""
+    """``<p id="fn1"><sup>1</sup> Text`` repeats the label the note already carries; what a
+    dropped back-link leaves of a ``[1]`` label is empty brackets."""
     if (note.text or "").strip():
         return
     first = next((c for c in note if isinstance(c.tag, str)), None)
-    if first is None or first.tag not in ("sup", "span", "a", "b", "strong", "small"):
+    if first is None or first.tag not in ("sup", "span", "a", "b", "strong", "small", "label"):
         return
-    if first.text_content().strip(_BRACKETS) == label and len(first) == 0:
+    if first.text_content().strip(_BRACKETS) in ("", label):
         first.drop_tree()
 
 
 def _set_areas(found: _Found, rules: NoteRules) -> None:
     """Set apart the element holding the notes (the list, or the notes section around it)."""
-    notes = list(found.labels)
     areas: set[etree._Element] = set()
-    for note in notes:
-        area = _area_of(note, rules)
+    verdicts: dict[etree._Element, bool] = {}
+    for note in found.labels:
+        area = _area_of(note, rules, verdicts)
         if area is not None:
             areas.add(area)
     for area in areas:
@@ -267,14 +268,18 @@ def _set_areas(found: _Found, rules: NoteRules) -> None:
             heading.set(AREA_ATTR, "label")
 
 
-def _area_of(note: etree._Element, rules: NoteRules) -> etree._Element | None:
-    """The highest element around ``note`` that is a list or a notes area and mostly notes."""
+def _area_of(note: etree._Element, rules: NoteRules,
+             verdicts: dict[etree._Element, bool]) -> etree._Element | None:
+    """The highest element around ``note`` that is a list or a notes area and mostly notes
+    (``verdicts`` remembers the elements already measured)."""
     best = None
     for node in note.iterancestors():
         if node.tag in ("body", "html"):
             break
         if node.tag in ("ol", "ul", "dl") or _is_area(node, rules):
-            if not _mostly_notes(node):
+            if node not in verdicts:
+                verdicts[node] = _mostly_notes(node)
+            if not verdicts[node]:
                 break
             best = node
     return best

@@ -96,7 +96,8 @@ def prune_chrome(root: etree._Element, rules: Rules, css_hidden: set[str],
         el, inside = stack.pop()
         verdict = _judge(el, inside, rules, hidden, active, wrapper_chars, measure)
         if verdict is not None and _numbered_caption(el, verdict, inside, rules):
-            el.set(CAPTION_ATTR, verdict.rule)
+            if _IN_CAPTION not in inside:  # the caption's own parts just stay
+                el.set(CAPTION_ATTR, verdict.rule)
             verdict = None
         if verdict is not None:
             doomed.append(el)

@@ -29,6 +29,7 @@ _HINTS = (
     ("byline", re.compile(r"(^|[-_\s])(authors?|byline|contributors?|author-?name)([-_\s]|$)",
                           re.I)),
 )
+PAPER_HINT_MIN_CHARS = 60  # an abstract sentence or a reference entry, not a menu label
 BYLINE_MAX_CHARS = 300  # a byline names people (and maybe their affiliation), it is not prose
 ABSTRACT_LABELS = frozenset({
     "abstract", "summary", "аннотация", "резюме", "реферат", "annotation", "аннотация статьи",
@@ -117,7 +118,8 @@ def is_paper(units: list[Unit], head: PageHead) -> bool:
     if any(key.startswith("citation_") for key, _ in head.metas):
         return True
     for unit in units:
-        if "abstract" in unit.hints or "references" in unit.hints:
+        hinted = "abstract" in unit.hints or "references" in unit.hints
+        if hinted and unit.length >= PAPER_HINT_MIN_CHARS:
             return True
         if unit.kind == "h" and label_of(unit.text) in ABSTRACT_LABELS | REFERENCE_LABELS:
             return True

@@ -73,7 +73,8 @@ NOT_LANGUAGES = frozenset({"c", "posix", "und", "mul", "zxx", "xx"})
 SAFE_LINK_SCHEMES = frozenset({"http", "https", "mailto"})
 # Characters XML 1.0 forbids; one stray control byte would make every XHTML page invalid.
 XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-WHITESPACE = re.compile(r"([ \t\n\r\f\v]+)")
+SPACE_CHARS = " \t\n\r\f\v"
+TOKEN = re.compile(r"[^ \t\n\r\f\v]+|[ \t\n\r\f\v]+")
 NO_ATTR: list[Any] = ["", [], []]
 
 
@@ -189,17 +190,9 @@ def clean_text(text: str) -> str:
 
 
 def text_inlines(text: str) -> list[JSON]:
-    """Words as ``Str`` and runs of whitespace as one ``Space`` (non-breaking spaces kept)."""
-    out: list[JSON] = []
-    for part in WHITESPACE.split(clean_text(text)):
-        if not part:
-            continue
-        if WHITESPACE.fullmatch(part):
-            if not out or out[-1]["t"] != "Space":
-                out.append({"t": "Space"})
-        else:
-            out.append({"t": "Str", "c": part})
-    return out
+    """Words as ``Str`` and each run of whitespace as one ``Space`` (non-breaking spaces kept)."""
+    return [{"t": "Str", "c": token} if token[0] not in SPACE_CHARS else {"t": "Space"}
+            for token in TOKEN.findall(clean_text(text))]
 
 
 def _squash_spaces(items: list[JSON]) -> list[JSON]:
@@ -326,6 +319,7 @@ def _note(run: FootnoteRef, lang: str, ctx: _Context) -> list[JSON]:
 
 
 CONTAINERS = frozenset({"Emph", "Strong", "Superscript", "Subscript", "Span"})
+NESTED = CONTAINERS | {"Link"}
 
 
 def mark_foreign_words(items: list[JSON], lang: str, ctx: _Context) -> list[JSON]:
@@ -336,7 +330,8 @@ def mark_foreign_words(items: list[JSON], lang: str, ctx: _Context) -> list[JSON
     """
     tables = language_tables()
     own = tables.script.get(base_language(lang))
-    if own is None:
+    if own is None or not any(item["t"] in NESTED or _foreign_language(item, own, tables)
+                              for item in items):
         return items
     out: list[JSON] = []
     group: list[JSON] = []

@@ -123,21 +123,36 @@ def repair_document(doc: Document, config: RepairConfig | None = None) -> Docume
     protected = _protected(config)
     changes: list[Change] = []
     parts = _Parts(doc.blocks, tuple(note.blocks for note in doc.notes))
+    evidence = _FreshEvidence(parts, changes)
     for _ in range(MAX_PASSES):
         start = len(changes)
-        parts.map(_runner(text_rules, parts.langs, Evidence(parts.texts()), config, protected,
-                          changes))
-        evidence = Evidence(parts.texts())
-        parts.map(_runner(word_rules, parts.langs, evidence, config, protected, changes))
+        parts.map(_runner(text_rules, parts.langs, evidence.get(), config, protected, changes))
+        parts.map(_runner(word_rules, parts.langs, evidence.get(), config, protected, changes))
         if len(changes) == start:
             break
-    evidence = Evidence(parts.texts())
-    metadata = _repair_metadata(doc.metadata, evidence, config, protected, changes)
+    metadata = _repair_metadata(doc.metadata, evidence.get(), config, protected, changes)
     if not changes:
         return doc
     notes = tuple(replace(note, blocks=blocks) for note, blocks in zip(doc.notes, parts.notes,
                                                                       strict=True))
     return replace(doc, blocks=parts.blocks, notes=notes, metadata=metadata).with_changes(changes)
+
+
+class _FreshEvidence:
+    """The document's word counts, recounted only after an edit (counting and indexing a
+    long page costs more than most rules)."""
+
+    def __init__(self, parts: _Parts, changes: list[Change]) -> None:
+        self._parts = parts
+        self._changes = changes
+        self._evidence: Evidence | None = None
+        self._counted_at = -1
+
+    def get(self) -> Evidence:
+        if self._evidence is None or self._counted_at != len(self._changes):
+            self._evidence = Evidence(self._parts.texts())
+            self._counted_at = len(self._changes)
+        return self._evidence
 
 
 class _Parts:

@@ -33,9 +33,12 @@ def lost_apostrophe(text: str, ctx: Context) -> list[Edit]:
     edits = []
     for index, m in enumerate(words):
         word = m.group()
-        if len(word) < 3 or not word.isascii() or word[:-1].isupper() or "'" in word:
+        if len(word) < 3 or word[-1] not in _APOSTROPHE_LAST or not word.isascii() \
+                or word[:-1].isupper() or "'" in word:
             continue
-        fixed = _apostrophe_fix(word, en, ctx, sentence_start(text, m.start())) \
+        # Only a capitalised word's fix depends on opening a sentence (names).
+        opens = word[:1].isupper() and sentence_start(text, m.start())
+        fixed = _apostrophe_fix(word, en, ctx, opens) \
             or _possessive_in_context(words, index, text, en, ctx)
         if fixed:
             after, reason = fixed

@@ -73,7 +73,7 @@ class Evidence:
         self.exact: Counter[str] = Counter()
         self.folded: Counter[str] = Counter()
         self.compounds: Counter[str] = Counter()
-        self._index: dict[str, set[str]] | None = None
+        self._index: dict[str, list[str]] | None = None
         self._solid: dict[str, str] | None = None
         for text in texts:
             self.add(text)
@@ -102,14 +102,16 @@ class Evidence:
     def neighbours(self, word: str) -> set[str]:
         """Lower-case document words that share ``word`` or one of its one-letter deletions."""
         if self._index is None:
-            index: dict[str, set[str]] = {}
+            index: dict[str, list[str]] = {}
+            add = index.setdefault
             for form in self.folded:
-                for key in _deletions(form):
-                    index.setdefault(key, set()).add(form)
+                add(form, []).append(form)
+                for i in range(len(form)):
+                    add(form[:i] + form[i + 1:], []).append(form)
             self._index = index
         found: set[str] = set()
         for key in _deletions(word.lower()):
-            found |= self._index.get(key, set())
+            found.update(self._index.get(key, ()))
         found.discard(word.lower())
         return found
 

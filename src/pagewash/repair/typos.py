@@ -18,11 +18,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from pagewash.repair import data
-from pagewash.repair.lexicon import Lexicon
+from pagewash.repair.lexicon import Lexicon, lexicon
 from pagewash.repair.table import WORD, Context, Edit
 from pagewash.repair.tokens import is_acronym, match_case, sentence_start, word_lexicon
 
 MIN_LENGTH = 4
+# A run where most checkable words are unknown is in another language (or is a list of
+# names): nothing in it is corrected. Runs shorter than this are judged by their words alone.
+FOREIGN_MIN_WORDS = 6
 # Lexicon candidates: seen by wordfreq at least this often (Russian scholarly vocabulary is
 # rare in wordfreq, so Russian candidates may be rarer but must be dictionary forms) ...
 CANDIDATE_ZIPF = {"en": 2.0, "ru": 1.0}
@@ -55,13 +58,13 @@ class Candidate:
 def typos(text: str, ctx: Context) -> list[Edit]:
     """Correct unknown words that are one or two edits from a clearly better known word."""
     words = list(WORD.finditer(text))
+    unknown = _unknown_words(words, ctx)
+    if not unknown or len(unknown) * 2 > _counted(words, ctx):
+        return []  # nothing to correct, or another language (German in an English page)
     edits = []
-    for index, m in enumerate(words):
+    for index, m, lex in unknown:
         word = m.group()
-        if len(word) < MIN_LENGTH or "'" in word or "’" in word:
-            continue
-        lex = word_lexicon(word, ctx)
-        if lex is None or lex.known(word.lower()) or not _ordinary(word, text, m):
+        if not _ordinary(word, text, m):
             continue
         if ctx.evidence.count(word) >= 2:
             continue  # a word used twice is meant: a name, a term
@@ -74,6 +77,28 @@ def typos(text: str, ctx: Context) -> list[Edit]:
             edits.append(Edit(m.start(), m.end(), match_case(word, fix.word),
                               _reason(word, fix)))
     return edits
+
+
+def _unknown_words(words: list[re.Match[str]],
+                   ctx: Context) -> list[tuple[int, re.Match[str], Lexicon]]:
+    """The words long enough to correct that their language's lexicon does not know."""
+    found = []
+    for index, m in enumerate(words):
+        word = m.group()
+        if len(word) < MIN_LENGTH or "'" in word or "’" in word:
+            continue
+        lex = word_lexicon(word, ctx)
+        if lex is not None and not lex.known(word.lower()):
+            found.append((index, m, lex))
+    return found
+
+
+def _counted(words: list[re.Match[str]], ctx: Context) -> int:
+    """How many words could have been checked: with too few, the share of unknown words
+    says nothing about the language, so the count is never below ``FOREIGN_MIN_WORDS``."""
+    total = sum(1 for m in words if len(m.group()) >= MIN_LENGTH
+                and word_lexicon(m.group(), ctx) is not None)
+    return max(total, FOREIGN_MIN_WORDS)
 
 
 _ENGLISH_SUFFIXES = ("s", "es", "ed", "d", "ing", "er", "ers", "y", "ly", "ness", "able",
@@ -158,6 +183,8 @@ def _correct(word: str, text: str, start: int, lex: Lexicon, ctx: Context,
     in_compound = "-" in (text[start - 1:start], text[end:end + 1])
     name_like = word[:1].isupper() and (not sentence_start(text, start) or in_compound)
     scored = _document_candidates(lower, lex, ctx, name_like)
+    if name_like and lex.lang == "en" and not scored:
+        return None  # English names are corrected only from the document (see _name_typo)
     if in_language:
         known = {c.word for c in scored}
         scored += [c for c in _lexicon_candidates(lower, lex) if c.word not in known]
@@ -242,9 +269,22 @@ def _exact_forms(ctx: Context, form: str) -> list[str]:
 
 def _lexicon_candidates(lower: str, lex: Lexicon) -> list[Candidate]:
     """Known words one edit away (Russian: in the dictionary; both: frequent enough)."""
+    return list(_cached_lexicon_candidates(lower, lex.lang))
+
+
+@lru_cache(maxsize=20_000)
+def _cached_lexicon_candidates(lower: str, lang: str) -> tuple[Candidate, ...]:
+    """Hundreds of look-ups per word, and page chrome repeats its unknown words: remembered."""
+    lex = lexicon(lang)
+    if lex is None:
+        return ()
+    return tuple(_find_lexicon_candidates(lower, lex))
+
+
+def _find_lexicon_candidates(lower: str, lex: Lexicon) -> list[Candidate]:
     floor = CANDIDATE_ZIPF[lex.lang]
     found = []
-    for form in filter(lex.buckets.__contains__, _edits1(lower, lex.alphabet)):
+    for form in lex.buckets.known_among(_edits1(lower, lex.alphabet)):
         zipf = lex.zipf(form)
         if zipf < floor or _same_letters(form, lower):
             continue
