@@ -110,3 +110,48 @@ def test_demo_conversion_is_byte_identical_twice(tmp_path: Path) -> None:
             assert result.returncode == 0, result.stderr
     for suffix in ("md", "docx", "epub"):
         assert (tmp_path / f"a.{suffix}").read_bytes() == (tmp_path / f"b.{suffix}").read_bytes()
+
+
+def test_login_wall_has_no_main_content(tmp_path: Path) -> None:
+    out = tmp_path / "wall.md"
+    result = run("convert", FIXTURES / "en-login-wall" / "input.html", "-o", out)
+    assert result.returncode == 3
+    assert b"no main content" in result.stderr
+    assert not out.exists() and not list(tmp_path.iterdir())
+
+
+def test_malformed_rules_file_is_a_usage_error(tmp_path: Path) -> None:
+    rules = tmp_path / "rules.toml"
+    rules.write_text("[selectors\nbroken", encoding="utf-8")
+    result = run("convert", SEED, "--rules", rules)
+    assert result.returncode == 2
+    assert str(rules.name) in result.stderr.decode()
+
+
+def test_config_file_sets_defaults_and_unknown_keys_are_refused(tmp_path: Path) -> None:
+    config = tmp_path / "pagewash.toml"
+    config.write_text('[convert]\nno-repair = true\nfront-matter = false\n', encoding="utf-8")
+    result = run("--config", config, "convert", SEED)
+    assert result.returncode == 0, result.stderr
+    text = result.stdout.decode()
+    assert not text.startswith("---") and "Респубикой" in text  # repair off, no front matter
+    config.write_text("[convert]\nno-such-option = 1\n", encoding="utf-8")
+    refused = run("--config", config, "convert", SEED)
+    assert refused.returncode == 2 and b"no-such-option" in refused.stderr
+
+
+def test_repair_command_plain_and_jsonl(tmp_path: Path) -> None:
+    text = "Russias economy and the countrys borders were discussed.\n"
+    plain = run("repair", "--lang", "en", "-", stdin=text.encode())
+    assert plain.returncode == 0, plain.stderr
+    assert "Russia's" in plain.stdout.decode()
+    lines = (
+        '{"id": 1, "lang": "en", "text": "The countrys position was clear."}\n'
+        "not json\n"
+        '{"id": 2, "text": "Nothing to fix here."}\n'
+    )
+    result = run("repair", "--jsonl", "-", stdin=lines.encode())
+    assert result.returncode == 1  # one bad line: reported, the rest still repaired
+    out = [line for line in result.stdout.decode().splitlines() if line]
+    assert len(out) == 3
+    assert "country's" in out[0] and '"status": "error"' in out[1] and "Nothing to fix" in out[2]

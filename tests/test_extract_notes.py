@@ -78,6 +78,19 @@ NOTES_STYLES = {
         '</a></sup></p><div class="footnotes"><p id="fn1"><a href="#r1">1</a> First note text.'
         '</p><p id="fn2"><a href="#r2">2</a> Second note text.</p></div>'
     ),
+    "docutils": (
+        '<p>{p}<a class="footnote-reference brackets" href="#id3" id="id1" role="doc-noteref">'
+        '<span class="fn-bracket">[</span>1<span class="fn-bracket">]</span></a></p>'
+        '<p>{p}<a class="footnote-reference brackets" href="#id4" id="id2" role="doc-noteref">'
+        '<span class="fn-bracket">[</span>2<span class="fn-bracket">]</span></a></p>'
+        '<aside class="footnote-list brackets"><aside class="footnote brackets" id="id3" '
+        'role="doc-footnote"><span class="label"><span class="fn-bracket">[</span><a '
+        'role="doc-backlink" href="#id1">1</a><span class="fn-bracket">]</span></span><p>First '
+        'note text.</p></aside><aside class="footnote brackets" id="id4" role="doc-footnote">'
+        '<span class="label"><span class="fn-bracket">[</span><a role="doc-backlink" '
+        'href="#id2">2</a><span class="fn-bracket">]</span></span><p>Second note text.</p>'
+        '</aside></aside>'
+    ),
     "backlink-only": (
         '<p>{p}<sup><a href="#n1">1</a></sup></p><p>{p}<sup><a href="#n2">2</a></sup></p>'
         '<h2>Notes</h2><ol><li id="n1">First note text. <a href="#top">↑</a></li>'

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from urllib.parse import unquote
 
 from lxml import etree
 
@@ -71,7 +72,10 @@ def mark_notes(root: etree._Element, rules: NoteRules) -> list[Removal]:
     targets, order = _targets(root)
     found = _Found()
     for anchor in marks:
-        target = targets.get(anchor.get("href")[1:])
+        fragment = anchor.get("href")[1:]
+        target = targets.get(fragment)
+        if target is None:
+            target = targets.get(unquote(fragment))
         if target is None:
             continue
         note = _note_element(target)

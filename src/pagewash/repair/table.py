@@ -73,7 +73,9 @@ class Evidence:
         self.exact: Counter[str] = Counter()
         self.folded: Counter[str] = Counter()
         self.compounds: Counter[str] = Counter()
-        self._index: dict[str, list[str]] | None = None
+        # Deletion keys per word length, built on demand from the words grouped by length.
+        self._index: dict[int, dict[str, list[str]]] = {}
+        self._by_length: dict[int, list[str]] | None = None
         self._solid: dict[str, str] | None = None
         for text in texts:
             self.add(text)
@@ -84,7 +86,8 @@ class Evidence:
         self.folded.update(w.lower() for w in words)
         if "-" in text:
             self.compounds.update(c.lower() for c in COMPOUND.findall(text))
-        self._index = None
+        self._index = {}
+        self._by_length = None
         self._solid = None
 
     def hyphenated(self, solid: str) -> str | None:
@@ -100,20 +103,35 @@ class Evidence:
         return self.folded.get(word.lower(), 0)
 
     def neighbours(self, word: str) -> set[str]:
-        """Lower-case document words that share ``word`` or one of its one-letter deletions."""
-        if self._index is None:
-            index: dict[str, list[str]] = {}
-            add = index.setdefault
+        """Lower-case document words that share ``word`` or one of its one-letter deletions.
+
+        Such words are one letter shorter, as long or one letter longer, so only those
+        lengths are indexed, each when a query first needs it (most pages ask for few)."""
+        lower = word.lower()
+        keys = _deletions(lower)
+        found: set[str] = set()
+        for length in (len(lower) - 1, len(lower), len(lower) + 1):
+            index = self._length_index(length)
+            for key in keys:
+                found.update(index.get(key, ()))
+        found.discard(lower)
+        return found
+
+    def _length_index(self, length: int) -> dict[str, list[str]]:
+        """Deletion keys of the document's words of one length."""
+        if self._by_length is None:
+            self._by_length = {}
             for form in self.folded:
+                self._by_length.setdefault(len(form), []).append(form)
+        index = self._index.get(length)
+        if index is None:
+            index = self._index[length] = {}
+            add = index.setdefault
+            for form in self._by_length.get(length, ()):
                 add(form, []).append(form)
                 for i in range(len(form)):
                     add(form[:i] + form[i + 1:], []).append(form)
-            self._index = index
-        found: set[str] = set()
-        for key in _deletions(word.lower()):
-            found.update(self._index.get(key, ()))
-        found.discard(word.lower())
-        return found
+        return index
 
 
 def _deletions(word: str) -> set[str]:
