@@ -51,6 +51,12 @@ def test_stdin_and_format_from_suffix(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["seed.epub"]
 
 
+def test_pandoc_text_formats_go_to_stdout() -> None:
+    result = run("convert", SEED, "--to", "html")
+    assert result.returncode == 0, result.stderr
+    assert "Отношения России с КНДР" in result.stdout.decode()
+
+
 def test_explain_lists_removals_and_repairs(tmp_path: Path) -> None:
     report = tmp_path / "changes.json"
     result = run("convert", SEED, "--explain", "--report", report, "-o", tmp_path / "a.md")

@@ -408,3 +408,16 @@ def test_any_date_gives_valid_epub_dates(date: str, monkeypatch: pytest.MonkeyPa
     opf = zip_texts(render_pandoc(doc, "epub", OPTIONS))["EPUB/content.opf"].decode()
     assert re.search(r'<dc:date id="epub-date">\d{4}-\d\d-\d\d', opf)
     assert re.search(r"dcterms:modified\">\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ<", opf)
+
+
+def test_absurd_nesting_is_a_render_error_not_a_crash() -> None:
+    from pagewash.errors import RenderError
+
+    block = para("deep")
+    for _ in range(300):
+        block = Quote((block,))
+    assert render_pandoc(Document(blocks=(block,)), "epub", OPTIONS)[:2] == b"PK"
+    for _ in range(3000):
+        block = Quote((block,))
+    with pytest.raises(RenderError, match="nested too deeply"):
+        render_pandoc(Document(blocks=(block,)), "epub", OPTIONS)

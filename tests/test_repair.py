@@ -104,6 +104,14 @@ CASES = [
      "See https://exmaple.com/Russias_data or mail teh@exmaple.org or src/teh_file.py",
      "See https://exmaple.com/Russias_data or mail teh@exmaple.org or src/teh_file.py"),
     ("bundled corrections", "en", "We recieve data.", "We receive data."),
+    ("an editor's bracketed expansions are word fragments", "ru",
+     "Тр[удов] Имп[ераторского] журн[алистики]", "Тр[удов] Имп[ераторского] журн[алистики]"),
+    ("an unknown Russian word used in two forms is a term", "ru",
+     "Сведения о кетском народе. Кетские сказки и речь.",
+     "Сведения о кетском народе. Кетские сказки и речь."),
+    ("a run mostly in another language is left alone", None,
+     "Die Kostenersparnisse helfen dem Betrieb, sagte er, und das Potenzial bleibt.",
+     "Die Kostenersparnisse helfen dem Betrieb, sagte er, und das Potenzial bleibt."),
 ]
 
 
@@ -268,3 +276,55 @@ def test_metadata_and_notes_are_repaired_with_the_document() -> None:
     assert {"0", "notes.0.0", "metadata.title", "metadata.abstracts.0",
             "metadata.keywords.0"} <= where
     assert repair_document(repaired) == repaired
+
+
+# ---------------------------------------------------------------- helpers and lexicon storage
+
+
+def test_initials_open_no_sentence() -> None:
+    from pagewash.repair.tokens import after_initials, sentence_start
+
+    text = "работа Ж. Делеза и В.Ф. Безпалова. Затем"
+    assert after_initials(text, text.index("Делеза"))
+    assert after_initials(text, text.index("Безпалова"))
+    assert not sentence_start(text, text.index("Безпалова"))
+    assert sentence_start(text, text.index("Затем"))
+    assert not after_initials(text, text.index("Затем"))
+
+
+def test_frequency_table_round_trip_and_misses(tmp_path: Path) -> None:
+    from pagewash.repair.frequencies import Frequencies
+
+    buckets = [[] for _ in range(600)]
+    buckets[300] = ["the", "республика"]
+    buckets[599] = ["rareword"]
+    table = Frequencies.from_buckets(buckets)
+    path = tmp_path / "table.bin"
+    path.write_bytes(table.to_bytes())
+    with path.open("rb") as handle:
+        stored = Frequencies.read(handle)
+    for current in (table, stored):
+        assert current.get("the") == 300 and current.get("республика") == 300
+        assert current.get("rareword") == 599
+        assert current.get("rarewords") is None and "республики" not in current
+        assert current.known_among(["rareword", "rarewrod", "the"]) == ["rareword", "the"]
+    path.write_bytes(table.to_bytes()[:-3])
+    with path.open("rb") as handle, pytest.raises(ValueError, match="truncated"):
+        Frequencies.read(handle)
+
+
+def test_frequency_cache_is_built_once_and_rebuilt_when_damaged(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pagewash.repair import frequencies
+
+    monkeypatch.setenv("PAGEWASH_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(frequencies, "_stream_buckets", lambda lang: iter([["a"], ["b", "c"]]))
+    stale = tmp_path / "wordfreq-0.1-large-en.v0.bin"
+    stale.write_bytes(b"old")
+    table = frequencies.load_frequencies("en")
+    cached = list(tmp_path.iterdir())
+    assert table.get("c") == 1 and len(cached) == 1
+    cached[0].write_bytes(b"garbage")
+    assert frequencies.load_frequencies("en").get("b") == 1
+    with cached[0].open("rb") as handle:
+        assert frequencies.Frequencies.read(handle).get("a") == 0

@@ -190,7 +190,8 @@ def run_batch(inputs: Sequence[Path], options: Options, settings: BatchSettings,
     ``options.to`` is the output format (``jsonl`` for one record file). ``stages`` replaces
     the per-document functions (tests); ``observer`` sees every worker result (benchmarks).
     Raises ``InputError``/``UsageError`` before any work for missing inputs or bad settings;
-    never for a bad document.
+    never for a bad document. Workers start with the forkserver method, so a script calling
+    this needs the usual ``if __name__ == "__main__":`` guard.
     """
     if settings.engine == "ray":
         from pagewash.ray import run_batch as run_on_ray

@@ -181,9 +181,9 @@ def _read(source: str) -> tuple[bytes, Path | None]:
 def _convert_one(source: str, output: Path | None, options: Options, *, explain: bool,
                  report: Path | None) -> None:
     from pagewash.pipeline import clean, render_document
-    from pagewash.render import TEXT_FORMATS
+    from pagewash.render import is_text_format
 
-    if output is None and options.to not in TEXT_FORMATS:
+    if output is None and not is_text_format(options.to):
         _fail(f"{options.to} is a binary format; give an output file with -o", EXIT_USAGE)
     try:
         data, in_path = _read(source)

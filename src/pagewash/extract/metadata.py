@@ -7,6 +7,7 @@ Order of trust: Highwire ``citation_*`` tags (written for scholarly indexers), J
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections.abc import Iterator
@@ -45,11 +46,9 @@ def from_head(head: PageHead, url: str | None) -> Metadata:
         title=title,
         subtitle=_ld_text(ld.get("alternativeHeadline")) or _ld_text(ld.get("alternateName")),
         authors=tuple(_authors(head, ld)),
-        date=_date(
-            head.first("citation_publication_date", "citation_date", "citation_online_date",
-                       "dc.date", "dcterms.issued", "dcterms.date", "article:published_time",
-                       "date", "pubdate", "publish-date")
-            or _ld_text(ld.get("datePublished")) or _ld_text(ld.get("dateCreated"))
+        date=_first_date(
+            *(value for name in _DATE_META for value in head.meta(name)),
+            _ld_text(ld.get("datePublished")), _ld_text(ld.get("dateCreated")),
         ),
         doi=_doi(head, ld),
         url=page_url,
@@ -229,6 +228,40 @@ def _keywords(head: PageHead, ld: dict[str, Any]) -> list[str]:
             if word:
                 out.setdefault(word, None)
     return list(out)
+
+
+_DATE_META = (
+    "citation_publication_date", "citation_date", "citation_online_date", "dc.date",
+    "dcterms.issued", "dcterms.date", "article:published_time", "date", "pubdate", "publish-date",
+)
+# Content systems write these when a date is unset; they are never a publication date.
+_PLACEHOLDER_YEARS = range(0, 1400)
+_PLACEHOLDER_DATES = frozenset({"1970-01-01", "1900-01-01"})
+
+
+def _first_date(*values: str | None) -> str | None:
+    """The first value that is a real date, skipping placeholders such as 0001-01-01."""
+    for value in values:
+        date = _date(value)
+        if date and _plausible(date):
+            return date
+    return None
+
+
+def _plausible(date: str) -> bool:
+    if date in _PLACEHOLDER_DATES:
+        return False
+    match = re.match(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$", date)
+    if not match:
+        return True  # free text as the page wrote it ("Spring 2019"): keep
+    year, month, day = (int(g) if g else 1 for g in match.groups())
+    if year in _PLACEHOLDER_YEARS or year > dt.date.today().year + 1:
+        return False
+    try:
+        dt.date(year, month, day)
+    except ValueError:
+        return False
+    return True
 
 
 def _date(value: str | None) -> str | None:

@@ -36,6 +36,16 @@ def check_format(name: str) -> str:
     return to
 
 
+def is_text_format(name: str) -> bool:
+    """True when the output is UTF-8 text that can go to stdout (md, html, rst, latex, …)."""
+    to = normalise_format(name)
+    if to in TEXT_FORMATS:
+        return True
+    from pagewash.render.pandoc import is_binary_format
+
+    return not is_binary_format(to)
+
+
 def render(doc: Document, options: Options) -> str | bytes:
     """Text formats come back as ``str``; pandoc formats as ``bytes``."""
     to = normalise_format(options.to)

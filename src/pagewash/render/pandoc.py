@@ -219,7 +219,7 @@ def parse_date(text: str | None) -> dt.date | None:
             date = dt.date(int(match["y"]), int(match["m"] or 1), int(match["d"] or 1))
         except ValueError:
             return None
-        return date if FIRST_YEAR <= date.year else None
+        return date if date.year >= FIRST_YEAR else None
     return None
 
 
@@ -269,7 +269,11 @@ def build_job(doc: Document, to: str, options: Options) -> RenderJob:
     fmt = pandoc_format(to)
     _check_options(fmt, options)
     epoch = source_date_epoch(doc)
-    ast = document_to_ast(doc, ast_config(fmt, options, doc, epoch))
+    try:
+        ast = document_to_ast(doc, ast_config(fmt, options, doc, epoch))
+    except RecursionError as exc:
+        raise RenderError("the document is nested too deeply (hundreds of levels of lists, "
+                          "quotes or emphasis) to be written; flatten it first") from exc
     cover = _read_option_file(options.cover, "cover image")
     if cover is not None:
         cover_type(cover)

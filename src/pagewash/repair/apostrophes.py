@@ -10,8 +10,9 @@ from pagewash.repair.lexicon import Lexicon, lexicon
 from pagewash.repair.table import WORD, Context, Edit
 from pagewash.repair.tokens import sentence_start
 
-# Last letters of a word that lost an apostrophe: "-s", "-nt", "-re", "-ve", "-ll", "-d", "-m".
-_APOSTROPHE_LAST = frozenset("stedmlST")
+# Endings of a word that lost an apostrophe: "-s", "-nt", "-re", "-ve", "-ll", "-d", "-m".
+_APOSTROPHE_ENDINGS = ("s", "nt", "re", "ve", "ll", "d", "m")
+_LATIN = re.compile(r"[A-Za-z]{3}")
 _PRONOUNS = frozenset(["i", "you", "we", "they", "he", "she", "it", "that", "there", "who", "what"])
 _SINGULAR_DETERMINERS = frozenset(["a", "an", "each", "every", "another"])
 # A possessive needs its apostrophe form clearly more frequent than the bare form:
@@ -25,6 +26,8 @@ def lost_apostrophe(text: str, ctx: Context) -> list[Edit]:
     "People's Republic"."""
     if ctx.lang not in (None, "en") or not ctx.config.language_enabled("en"):
         return []
+    if not _LATIN.search(text):
+        return []  # a Russian run: nothing to look at
     en = lexicon("en")
     if en is None:
         return []
@@ -33,8 +36,8 @@ def lost_apostrophe(text: str, ctx: Context) -> list[Edit]:
     edits = []
     for index, m in enumerate(words):
         word = m.group()
-        if len(word) < 3 or word[-1] not in _APOSTROPHE_LAST or not word.isascii() \
-                or word[:-1].isupper() or "'" in word:
+        if len(word) < 3 or not word.lower().endswith(_APOSTROPHE_ENDINGS) \
+                or not word.isascii() or word[:-1].isupper() or "'" in word:
             continue
         # Only a capitalised word's fix depends on opening a sentence (names).
         opens = word[:1].isupper() and sentence_start(text, m.start())
@@ -48,8 +51,6 @@ def lost_apostrophe(text: str, ctx: Context) -> list[Edit]:
 
 def _apostrophe_fix(word: str, en: Lexicon, ctx: Context,
                     opens_sentence: bool) -> tuple[str, str] | None:
-    if word[-1:] not in _APOSTROPHE_LAST:
-        return None
     if word.islower():  # no name rule applies: the answer depends on the word alone
         if word not in _LOWER_CACHE:
             if len(_LOWER_CACHE) > 100_000:

@@ -214,7 +214,15 @@ def load_frequencies(lang: str) -> Frequencies:
         log.warning("rebuilding unreadable word-frequency cache %s: %s", path, exc)
     table = Frequencies.from_buckets(_stream_buckets(lang))
     _store(path, table.to_bytes())
+    _drop_stale(path, lang)
     return table
+
+
+def _drop_stale(current: Path, lang: str) -> None:
+    """Tables of older formats or wordfreq versions are never read again."""
+    for old in current.parent.glob(f"wordfreq-*-large-{lang}.v*.bin"):
+        if old != current:
+            old.unlink(missing_ok=True)
 
 
 def _store(path: Path, blob: bytes) -> None:

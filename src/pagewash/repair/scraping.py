@@ -23,6 +23,8 @@ def hyphenation(text: str, ctx: Context) -> list[Edit]:
     A hyphen before a plain space is joined only when the second part is no word at all and
     the joined word is, since "pre- and post-" is written that way on purpose.
     """
+    if "-" not in text and "\u2010" not in text and "\u00ad" not in text:
+        return []
     edits = []
     for m in _BROKEN.finditer(text):
         left, gap, right = m.group(1), m.group(2), m.group(3)
@@ -77,12 +79,15 @@ def doubled_word(text: str, ctx: Context) -> list[Edit]:
 
 # ---------------------------------------------------------------- sentence spacing
 
+_GLUED = re.compile(r"[.!?][»”\")]?[A-ZА-ЯЁ]")  # cheap screen before the full pattern
 _NO_SPACE = re.compile(r"(?<![\w.])([^\W\d_]{2,}[»”\")]?)([.!?])([A-ZА-ЯЁ][^\W\d_]+)")
 
 
 def sentence_space(text: str, ctx: Context) -> list[Edit]:
     """Insert the space lost after sentence punctuation ("end.Next" → "end. Next") when both
     words are known, so "ASP.NET" or "Node.Js" stay as they are."""
+    if not _GLUED.search(text):
+        return []
     edits = []
     for m in _NO_SPACE.finditer(text):
         left, right = m.group(1).rstrip("»”\")"), m.group(3)

@@ -90,6 +90,11 @@ class Evidence:
         self._by_length = None
         self._solid = None
 
+    def with_stem(self, stem: str) -> list[str]:
+        """Lower-case document words that are ``stem`` plus at most three letters."""
+        longest = len(stem) + 3
+        return [form for form in self.folded if form.startswith(stem) and len(form) <= longest]
+
     def hyphenated(self, solid: str) -> str | None:
         """The hyphenated compound of this document that ``solid`` spells without hyphens."""
         if self._solid is None:

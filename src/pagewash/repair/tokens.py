@@ -3,6 +3,8 @@ sentence starts, how to carry a word's capitalisation over to its correction."""
 
 from __future__ import annotations
 
+import re
+
 from pagewash.repair.lexicon import Lexicon, lexicon, script_language
 from pagewash.repair.table import Context
 
@@ -22,12 +24,23 @@ def word_lexicon(word: str, ctx: Context) -> Lexicon | None:
 
 
 def sentence_start(text: str, start: int) -> bool:
-    """True when the word at ``start`` opens a sentence, a line or a list item."""
+    """True when the word at ``start`` opens a sentence, a line or a list item. The full
+    stop of an initial ("Ж. Делезом", "В.Ф. Безпалова") ends no sentence."""
     head = text[max(0, start - 4):start]
     stripped = head.rstrip(" \t\u00a0\"'«“„‘(")
     if start - len(head) <= 0 and not stripped:
         return True
+    if after_initials(text, start):
+        return False
     return not stripped or stripped[-1] in ".!?…:\n•·▪" or head.endswith("\n")
+
+
+_INITIALS = re.compile(r"(?:^|[\s(«\"„“])(?:[A-ZА-ЯЁ]\.[ \u00a0\u202f]?){1,2}[ \u00a0\u202f]$")
+
+
+def after_initials(text: str, start: int) -> bool:
+    """The word at ``start`` follows one or two initials: it is a surname."""
+    return bool(_INITIALS.search(text[max(0, start - 8):start]))
 
 
 def match_case(source: str, target: str) -> str:

@@ -20,7 +20,13 @@ from functools import lru_cache
 from pagewash.repair import data
 from pagewash.repair.lexicon import Lexicon, lexicon
 from pagewash.repair.table import WORD, Context, Edit
-from pagewash.repair.tokens import is_acronym, match_case, sentence_start, word_lexicon
+from pagewash.repair.tokens import (
+    after_initials,
+    is_acronym,
+    match_case,
+    sentence_start,
+    word_lexicon,
+)
 
 MIN_LENGTH = 4
 # A run where most checkable words are unknown is in another language (or is a list of
@@ -58,16 +64,16 @@ class Candidate:
 def typos(text: str, ctx: Context) -> list[Edit]:
     """Correct unknown words that are one or two edits from a clearly better known word."""
     words = list(WORD.finditer(text))
-    unknown = _unknown_words(words, ctx)
-    if not unknown or len(unknown) * 2 > _counted(words, ctx):
+    unknown, checked = _unknown_words(words, ctx)
+    if not unknown or len(unknown) * 2 > max(checked, FOREIGN_MIN_WORDS):
         return []  # nothing to correct, or another language (German in an English page)
     edits = []
     for index, m, lex in unknown:
         word = m.group()
         if not _ordinary(word, text, m):
             continue
-        if ctx.evidence.count(word) >= 2:
-            continue  # a word used twice is meant: a name, a term
+        if ctx.evidence.count(word) >= 2 or _other_unknown_form(word.lower(), lex, ctx):
+            continue  # a word used twice, or in two forms, is meant: a name, a term
         if lex.lang == "en" and _inflection_of_known(word.lower(), lex):
             continue  # "itemsets", "lossy", "bidded": rare forms of known words
         if _compound_of_known(word.lower(), lex):
@@ -80,25 +86,23 @@ def typos(text: str, ctx: Context) -> list[Edit]:
 
 
 def _unknown_words(words: list[re.Match[str]],
-                   ctx: Context) -> list[tuple[int, re.Match[str], Lexicon]]:
-    """The words long enough to correct that their language's lexicon does not know."""
+                   ctx: Context) -> tuple[list[tuple[int, re.Match[str], Lexicon]], int]:
+    """The words long enough to correct that their language's lexicon does not know, and
+    how many words were checked (with too few, the share of unknown words says nothing
+    about the language, so the caller never counts fewer than ``FOREIGN_MIN_WORDS``)."""
     found = []
+    checked = 0
     for index, m in enumerate(words):
         word = m.group()
         if len(word) < MIN_LENGTH or "'" in word or "’" in word:
             continue
         lex = word_lexicon(word, ctx)
-        if lex is not None and not lex.known(word.lower()):
+        if lex is None:
+            continue
+        checked += 1
+        if not lex.known(word.lower()):
             found.append((index, m, lex))
-    return found
-
-
-def _counted(words: list[re.Match[str]], ctx: Context) -> int:
-    """How many words could have been checked: with too few, the share of unknown words
-    says nothing about the language, so the count is never below ``FOREIGN_MIN_WORDS``."""
-    total = sum(1 for m in words if len(m.group()) >= MIN_LENGTH
-                and word_lexicon(m.group(), ctx) is not None)
-    return max(total, FOREIGN_MIN_WORDS)
+    return found, checked
 
 
 _ENGLISH_SUFFIXES = ("s", "es", "ed", "d", "ing", "er", "ers", "y", "ly", "ness", "able",
@@ -157,11 +161,25 @@ _ENGLISH_GLUE = frozenset((
 ))
 
 
+def _other_unknown_form(lower: str, lex: Lexicon, ctx: Context) -> bool:
+    """The document uses another unknown form of the same Russian word ("шорском" beside
+    "шорские"): an inflected term or name the lexicon lacks, not a typo. (English inflects
+    too little for this to tell; there two typos of one word are likelier.)"""
+    if lex.lang != "ru" or len(lower) < 6:
+        return False
+    stem = lower[:-2]
+    return any(form != lower and not lex.known(form) for form in ctx.evidence.with_stem(stem))
+
+
 def _ordinary(word: str, text: str, m: re.Match[str]) -> bool:
     if is_acronym(word) or any(c.isupper() for c in word[1:]):
         return False
     before, after = text[m.start() - 1:m.start()], text[m.end():m.end() + 2]
     if before.isdigit() or after[:1].isdigit() or (before in "@/\\_" and before):
+        return False
+    # "Общ[ества]", "Др[евней]": an editor's expansion of an abbreviation, a word fragment.
+    if (before == "[" and text[m.start() - 2:m.start() - 1].isalpha()) or (
+            after[:1] == "]" and before.isalpha()):
         return False
     # "Proc.", "approx.", "Natl." and other abbreviations end in a full stop.
     abbreviation = after[:1] == "." and (len(word) <= 5 or not after[1:2].isspace())
@@ -198,6 +216,8 @@ def _correct(word: str, text: str, start: int, lex: Lexicon, ctx: Context,
         return None  # "perceptron", "poset": rare words wordfreq knows are not typos
     if best.source == "lexicon" and name_like and not _name_typo(lower, best, lex):
         return None
+    if best.source == "lexicon" and word[:1].isupper() and after_initials(text, start):
+        return None  # "Ж. Делезом", "В.Ф. Безпалова": a surname, whatever it resembles
     return best
 
 
