@@ -3,7 +3,7 @@
 Two pip-only sources were measured and combined:
 
 * wordfreq (``large`` lists): 713k Russian and 321k English word forms with frequencies,
-  kept as compact checksum tables (``frequencies.py``: 9 MB and 4 MB instead of 150 MB and
+  kept as compact checksum tables (``frequencies.py``: 8 MB and 4 MB instead of 150 MB and
   45 MB as dicts), read from a cache in milliseconds. Frequencies let a correction be chosen
   only when it is *clearly* the best candidate.
 * pymorphy3 with its OpenCorpora dictionary: 5.1M inflected forms of 392k Russian lemmas
