@@ -16,6 +16,7 @@ from html.parser import HTMLParser
 
 import lxml.html
 from bs4 import BeautifulSoup
+from bs4.builder import LXMLTreeBuilder
 from lxml import etree
 
 from pagewash.extract.head import ATTRIBUTE, PageHead, Removal, read_head
@@ -25,6 +26,11 @@ from pagewash.extract.rules import load_rules
 
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True)
+# lxml.html's default class lookup calls back into Python for every element proxy (a tenth
+# of the parse stage); only HtmlElement's own methods are used, so a lookup in C will do.
+_PARSER.set_element_class_lookup(etree.ElementDefaultClassLookup(
+    element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment,
+    pi=lxml.html.HtmlProcessingInstruction, entity=lxml.html.HtmlEntity))
 _EMPTY_PAGE = "<html><head></head><body></body></html>"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 MAX_NESTING = 1000  # deeper elements are unwrapped when libxml2 gives up (at 2048)
@@ -52,10 +58,68 @@ def parse(text: str) -> BeautifulSoup:
     removals += mark_notes(root, rules.notes)
     removals += prune_chrome(root, rules, css_hidden, keep_optional=True)
     slim(root)
-    markup = lxml.html.tostring(root, encoding="unicode")
-    soup = BeautifulSoup(markup, "lxml")
+    _empty_head(root)
+    soup = _build_soup(root)
     setattr(soup, ATTRIBUTE, replace(head, removals=tuple(removals)))
     return soup
+
+
+def _empty_head(root: etree._Element) -> None:
+    """Drop the head's children: ``read_head`` has read them and the extractor walks only
+    the body, yet they are a fifth of the elements left (mostly ``<meta>``)."""
+    head = root.find("head")
+    if head is not None:
+        for child in list(head):
+            head.remove(child)
+        head.text = None
+
+
+def _build_soup(root: etree._Element) -> BeautifulSoup:
+    """The BeautifulSoup tree of ``root``, built straight from the lxml tree.
+
+    Serialising the pruned tree and having bs4's lxml builder parse it again cost a second
+    libxml2 parse plus a string the size of the page; walking the tree and feeding the same
+    builder callbacks (start, data, end) builds the same soup without either.
+    """
+    return BeautifulSoup("", builder=_TreeFeeder(root))
+
+
+class _TreeFeeder(LXMLTreeBuilder):
+    """bs4's lxml HTML builder, fed from an lxml tree instead of from markup."""
+
+    def __init__(self, root: etree._Element) -> None:
+        super().__init__()
+        self.root: etree._Element | None = root
+
+    def feed(self, markup: object) -> None:
+        """Replay ``self.root`` as parser events; ``markup`` (always empty) is unused.
+
+        The events go straight to the soup: an HTML tree has no namespaces, so the
+        builder's per-element namespace and attribute bookkeeping would change nothing.
+        Iterative, because pages nest deeper than Python's recursion limit.
+        """
+        soup = self.soup
+        if soup is None:
+            raise RuntimeError("the builder feeds a soup it was initialised with")
+        start, end, data = soup.handle_starttag, soup.handle_endtag, soup.handle_data
+        attributes = self.attribute_dict_class
+        namespaces = self.active_namespace_prefixes[-1]
+        root, self.root = self.root, None  # the soup keeps its builder: let the tree go
+        stack: list[tuple[etree._Element, bool]] = [] if root is None else [(root, False)]
+        while stack:
+            el, closing = stack.pop()
+            if closing or not isinstance(el.tag, str):  # a closed element, or a stray node
+                if closing:
+                    end(el.tag)
+                if el.tail:
+                    data(el.tail)
+                continue
+            start(el.tag, None, None, attributes(el.attrib), namespaces=namespaces)
+            if el.text:
+                data(el.text)
+            stack.append((el, True))
+            stack.extend((child, False) for child in reversed(el))
+        self.close()
 
 
 def page_head(soup: BeautifulSoup) -> PageHead | None:

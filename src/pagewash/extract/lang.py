@@ -26,6 +26,8 @@ def normalise(tag: str | None) -> str | None:
 def script_of(text: str) -> str | None:
     """"cyrl", "latn", "other" or None (no letters) for the first ``SAMPLE`` characters."""
     sample = text[:SAMPLE]
+    if sample.isascii():  # most blocks: every letter is Latin, no need to count
+        return "latn" if _LETTER.search(sample) else None
     letters = len(_LETTER.findall(sample))
     if not letters:
         return None

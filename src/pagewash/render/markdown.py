@@ -169,15 +169,16 @@ def _table(table: Table) -> str:
     if not rows:
         return ""
     width = max(sum(c.colspan for c in row.cells) for row in rows)
-    simple = all(
+    simple = len(table.head) <= 1 and all(
         c.colspan == 1 and c.rowspan == 1 and not _has_break(c) for row in rows for c in row.cells
     )
     if not simple:
         return _html_table(table)
-    head = table.head[-1] if table.head else rows[0]
-    body = table.body if table.head else rows[1:]
-    lines = [_pipe_row(head.cells, width), "|" + " --- |" * width]
-    lines.extend(_pipe_row(row.cells, width) for row in body)
+    # GFM needs a header row; a table without one gets an empty header (as pandoc writes it)
+    # rather than promoting its first data row to a header it never was.
+    header = _pipe_row(table.head[-1].cells, width) if table.head else "|" + "  |" * width
+    lines = [header, "|" + " --- |" * width]
+    lines.extend(_pipe_row(row.cells, width) for row in table.body)
     caption = _inlines(table.caption).strip()
     return "\n".join(lines) + (f"\n\n{caption}" if caption else "")
 

@@ -147,13 +147,17 @@ CYRILLIC_LETTER = re.compile("[\u0400-\u052f\u1c80-\u1c8f\u2de0-\u2dff\ua640-\ua
 LATIN_LETTER = re.compile("[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff]")
 
 
+ROMAN_NUMERAL = re.compile(r"M{0,4}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})")
+PUNCTUATION = "\"'«»„“”()[]{}.,;:!?–—-"
+
+
 @lru_cache(maxsize=65536)
 def word_script(word: str) -> str | None:
     """"Cyrillic" or "Latin" by the majority of a word's letters; None for digits/punctuation."""
     cyrillic = len(CYRILLIC_LETTER.findall(word))
     latin = len(LATIN_LETTER.findall(word))
-    if cyrillic == latin == 0:
-        return None
+    if cyrillic == latin == 0 or ROMAN_NUMERAL.fullmatch(word.strip(PUNCTUATION)):
+        return None  # Roman numerals ("XVIII век") belong to no language
     return "Cyrillic" if cyrillic > latin else "Latin"
 
 

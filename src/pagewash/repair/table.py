@@ -73,9 +73,11 @@ class Evidence:
         self.exact: Counter[str] = Counter()
         self.folded: Counter[str] = Counter()
         self.compounds: Counter[str] = Counter()
-        # Deletion keys per word length, built on demand from the words grouped by length.
-        self._index: dict[int, dict[str, list[str]]] = {}
-        self._by_length: dict[int, list[str]] | None = None
+        # Look-up tables for ``neighbours``, built on demand from the words grouped by
+        # length and first letter (see there).
+        self._index: dict[tuple[int, str], dict[str, list[str]]] = {}
+        self._tails: dict[int, dict[str, list[str]]] = {}
+        self._groups: dict[tuple[int, str], list[str]] | None = None
         self._solid: dict[str, str] | None = None
         for text in texts:
             self.add(text)
@@ -83,11 +85,16 @@ class Evidence:
     def add(self, text: str) -> None:
         words = WORD.findall(text)
         self.exact.update(words)
-        self.folded.update(w.lower() for w in words)
+        if words:
+            # One lower() over the joined words: the same forms as word by word (a line
+            # break is no cased letter, so even final sigma comes out alike), without a
+            # Python-level call per word.
+            self.folded.update("\n".join(words).lower().split("\n"))
         if "-" in text:
             self.compounds.update(c.lower() for c in COMPOUND.findall(text))
         self._index = {}
-        self._by_length = None
+        self._tails = {}
+        self._groups = None
         self._solid = None
 
     def with_stem(self, stem: str) -> list[str]:
@@ -110,37 +117,71 @@ class Evidence:
     def neighbours(self, word: str) -> set[str]:
         """Lower-case document words that share ``word`` or one of its one-letter deletions.
 
-        Such words are one letter shorter, as long or one letter longer, so only those
-        lengths are indexed, each when a query first needs it (most pages ask for few)."""
+        Such a word is one letter shorter (a deletion of the word), one letter longer (the
+        word is one of its deletions) or as long (the two share a deletion). Indexing every
+        deletion of every document word costs more than the rest of the typo search, so a
+        deletion that keeps the first letter is looked up among the words with the same
+        first letter, and one that drops it by the word's tail (``tail(x)`` is ``x[1:]``):
+
+        * longer ``f``: ``f`` minus a later letter is the word and ``f`` starts like it,
+          or ``tail(f)`` is the word;
+        * as long: both drop a later letter (same first letter), ``tail(f)`` is a deletion
+          of the word (``f`` drops its first letter), or ``f`` minus a later letter is
+          ``tail(word)`` (the word drops its first; ``f`` starts with its second letter).
+        """
         lower = word.lower()
-        keys = _deletions(lower)
-        found: set[str] = set()
-        for length in (len(lower) - 1, len(lower), len(lower) + 1):
-            index = self._length_index(length)
-            for key in keys:
-                found.update(index.get(key, ()))
+        length = len(lower)
+        shorter = {lower[:i] + lower[i + 1:] for i in range(length)}
+        found = {key for key in shorter if key in self.folded}
+        found.update(self._tail_index(length + 1).get(lower, ()))
+        found.update(self._deletion_index(length + 1, lower[:1]).get(lower, ()))
+        same_first = self._deletion_index(length, lower[:1])
+        same_tails = self._tail_index(length)
+        for key in shorter:
+            found.update(same_first.get(key, ()))
+            found.update(same_tails.get(key, ()))
+        found.update(self._deletion_index(length, lower[1:2]).get(lower[1:], ()))
         found.discard(lower)
         return found
 
-    def _length_index(self, length: int) -> dict[str, list[str]]:
-        """Deletion keys of the document's words of one length."""
-        if self._by_length is None:
-            self._by_length = {}
+    def _group(self, length: int, first: str) -> list[str]:
+        """The document's lower-case words of one length and first letter."""
+        if self._groups is None:
+            self._groups = {}
             for form in self.folded:
-                self._by_length.setdefault(len(form), []).append(form)
-        index = self._index.get(length)
+                self._groups.setdefault((len(form), form[:1]), []).append(form)
+        return self._groups.get((length, first), [])
+
+    def _deletion_index(self, length: int, first: str) -> dict[str, list[str]]:
+        """One-letter deletions of the words of one length and first letter -> the words."""
+        index = self._index.get((length, first))
         if index is None:
-            index = self._index[length] = {}
-            add = index.setdefault
-            for form in self._by_length.get(length, ()):
-                add(form, []).append(form)
-                for i in range(len(form)):
-                    add(form[:i] + form[i + 1:], []).append(form)
+            index = self._index[(length, first)] = {}
+            for form in self._group(length, first):
+                for key in {form[:i] + form[i + 1:] for i in range(length)}:
+                    _append(index, key, form)
+        return index
+
+    def _tail_index(self, length: int) -> dict[str, list[str]]:
+        """The words of one length by their tail (all but the first letter)."""
+        index = self._tails.get(length)
+        if index is None:
+            index = self._tails[length] = {}
+            if self._groups is None:
+                self._group(length, "")
+            for (size, _first), forms in (self._groups or {}).items():
+                if size == length:
+                    for form in forms:
+                        _append(index, form[1:], form)
         return index
 
 
-def _deletions(word: str) -> set[str]:
-    return {word, *(word[:i] + word[i + 1:] for i in range(len(word)))}
+def _append(index: dict[str, list[str]], key: str, form: str) -> None:
+    forms = index.get(key)
+    if forms is None:
+        index[key] = [form]
+    else:
+        forms.append(form)
 
 
 # Letters with inner apostrophes ("don't"); hyphen parts are separate words.

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from pagewash.repair import data
 from pagewash.repair.lexicon import Lexicon, lexicon
@@ -405,7 +405,9 @@ def edit_distance(a: str, b: str, limit: int) -> int:
 def corrections(text: str, ctx: Context) -> list[Edit]:
     """Apply the bundled and the user's corrections (``wrong<TAB>right``), whole words only;
     an all-lower-case entry matches any capitalisation and keeps it."""
-    pattern, exact, folded = _correction_pattern(_merged(ctx.config.corrections))
+    user = ctx.config.corrections
+    pattern, exact, folded = (_correction_pattern(_merged(user)) if user
+                              else _bundled_correction_pattern())
     if pattern is None:
         return []
     edits = []
@@ -423,6 +425,13 @@ def _merged(user: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
     bundled = dict(data.pairs("corrections.tsv"))
     bundled.update(user)
     return tuple(sorted(bundled.items()))
+
+
+@cache
+def _bundled_correction_pattern(
+) -> tuple[re.Pattern[str] | None, dict[str, str], dict[str, str]]:
+    """The pattern without user corrections, looked up once instead of merged per run."""
+    return _correction_pattern(_merged({}))
 
 
 @lru_cache(maxsize=16)

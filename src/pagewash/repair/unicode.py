@@ -87,6 +87,8 @@ def _is_latin_or_cyrillic(char: str) -> bool:
 def unicode_hygiene(text: str, ctx: Context) -> list[Edit]:
     """Drop soft hyphens, zero-width characters and stray BOMs; compose decomposed letters
     (NFC: "й", "ё"); keep non-breaking spaces only where typography wants them."""
+    if text.isascii():
+        return []  # invisible characters, combining marks and no-break spaces are not ASCII
     edits = [Edit(m.start(), m.end(), "", "invisible character removed")
              for m in _INVISIBLE.finditer(text)]
     if not unicodedata.is_normalized("NFC", text):
@@ -144,7 +146,7 @@ def homoglyphs(text: str, ctx: Context) -> list[Edit]:
     The word's script is the script of most of its letters; the word is left alone unless
     every letter of the other script has a look-alike (so "ERсхемы" or "pHKCl" survive).
     """
-    if not (_LATIN.search(text) and _CYRILLIC.search(text)):
+    if text.isascii() or not (_LATIN.search(text) and _CYRILLIC.search(text)):
         return []
     to_cyrillic, to_latin = _maps()
     edits = []
