@@ -15,8 +15,9 @@ time, so one huge JSONL or WARC file is spread over every worker, and writes:
   JSONL line or WARC record), ``url``, ``id``, ``status`` (``error`` or ``empty``),
   ``stage``, ``type`` and ``message``. Empty pages are listed with stage ``extract`` and type
   ``NoContent``; they are counted as empty, not failed, and do not change the exit status;
-- ``.pagewash/``: the resume state (``job.json``, one ``done/<key>.json`` marker per finished
-  input file, temporary files). Nothing else is written in the output folder.
+- ``.pagewash/``: the resume state (``job.json``, a ``done/<key>.json`` marker per finished
+  JSONL/WARC file and per page file that failed or was empty; a converted page file's output
+  is its own marker; temporary files). Nothing else is written in the output folder.
 
 Every file is written to ``.pagewash/tmp`` and moved into place with ``os.replace``, so a
 killed job never leaves a half-written output. With ``resume=True`` input files with a valid
@@ -46,7 +47,7 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path, PurePosixPath
 from typing import Any, TextIO
 
-from pagewash.errors import InputError, PagewashError, UsageError
+from pagewash.errors import InputError, PagewashError, TooLargeError, UsageError
 from pagewash.pipeline import Options
 from pagewash.records import (
     DEFAULT_FIELDS,
@@ -466,13 +467,15 @@ class _Job:
                 os.replace(parts / f"{state.unit.key}.jsonl.tmp", parts / f"{state.unit.key}.jsonl")
             else:
                 (parts / f"{state.unit.key}.jsonl").write_text("", encoding="utf-8")
+        del self.states[state.unit.number]
+        if not (self.record_mode or state.unit.source.is_container or state.problems):
+            return  # a converted page file: its output is its marker
         marker = {"input": state.unit.source.rel.as_posix(), **_stat(state.unit.source.path),
                   "converted": state.converted, "empty": state.empty, "failed": state.failed,
                   "problems": [entry for _, entry in sorted(state.problems,
                                                               key=lambda p: p[0])]}
         _atomic_write(self._marker(state.unit), json.dumps(marker, ensure_ascii=False) + "\n",
                       self.tmp_dir)
-        del self.states[state.unit.number]
 
     def _marker(self, unit: Unit) -> Path:
         return self.state_dir / "done" / f"{unit.key}.json"
@@ -544,7 +547,6 @@ def _atomic_write(path: Path, content: str | bytes, tmp_dir: Path | str) -> None
     data = content.encode("utf-8") if isinstance(content, str) else content
     path.parent.mkdir(parents=True, exist_ok=True)
     temp = Path(tmp_dir) / f"{os.getpid()}-{time.monotonic_ns()}.part"
-    temp.parent.mkdir(parents=True, exist_ok=True)
     try:
         temp.write_bytes(data)
         os.replace(temp, path)
@@ -804,10 +806,6 @@ def _read_page(path: Path) -> bytes:
         return path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path}: cannot be read ({exc.strerror})") from exc
-
-
-class TooLargeError(InputError):
-    """A page above ``max_document_mb``: refused before parsing to keep the job moving."""
 
 
 def _check_size(data: bytes | str, limit: int | None) -> None:

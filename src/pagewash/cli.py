@@ -114,6 +114,10 @@ def main() -> None:
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
               help="Batch: seconds allowed per document.")
 @click.option("--resume", is_flag=True, help="Batch: skip inputs whose output is complete.")
+@click.option("--max-memory-mb", type=click.IntRange(min=64),
+              help="Batch: memory limit per worker (default: memory / workers).")
+@click.option("--max-document-mb", type=click.FloatRange(min=0.001), default=20.0, show_default=True,
+              help="Batch: larger pages fail as too large.")
 @click.option("-q", "--quiet", is_flag=True, help="Batch: no progress output.")
 @click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
               help="Batch: where to run.")
@@ -248,6 +252,8 @@ def _convert_batch(inputs: tuple[str, ...], out_dir: Path | None, output: Path |
         glob=raw["glob_pattern"],
         timeout=raw["timeout"],
         resume=raw["resume"],
+        max_memory_mb=raw["max_memory_mb"],
+        max_document_mb=raw["max_document_mb"],
         quiet=raw["quiet"],
         engine=raw["engine"],
         address=raw["address"],

@@ -15,6 +15,10 @@ class InputError(PagewashError):
     stage = "load"
 
 
+class TooLargeError(InputError):
+    """A page above the batch's size limit: refused before parsing to keep the job moving."""
+
+
 class DecodeError(PagewashError):
     """The bytes could not be decoded as text in any plausible encoding."""
 

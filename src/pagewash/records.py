@@ -59,9 +59,10 @@ def _default_clean(data: bytes | str, options: Options) -> Document:
 
 
 def _default_render(doc: Document, options: Options) -> str | bytes:
-    from pagewash.pipeline import render
+    """Batch rendering: pandoc formats go to the worker process's warm pandoc, not a new one."""
+    from pagewash.render import render
 
-    return render(doc, options)
+    return render(doc, options, persistent=True)
 
 
 @dataclass(frozen=True)

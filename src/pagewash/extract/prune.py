@@ -37,9 +37,12 @@ _IN_CAPTION = "numbered-caption"  # marks, in ``inside``, the descendants of suc
 MIN_CONTINUATION = 60  # a hidden inline run this long after visible text is the rest of it
 MIN_PROSE = 200  # below this many paragraph characters a page is measured by all its text
 
-_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+# display:none or visibility:hidden in any case; the first letter is spelled out as a set
+# ("d" and "v" have no other case forms) so the engine can skip ahead to it: three times
+# faster on stylesheets than ``re.IGNORECASE`` over the whole pattern.
+_HIDDEN_STYLE = re.compile(r"[dD](?i:isplay\s*:\s*none)|[vV](?i:isibility\s*:\s*hidden)")
 _MEDIA_BLOCK = re.compile(r"@(media|supports)[^{]*\{(?:[^{}]*\{[^{}]*\})*[^{}]*\}", re.IGNORECASE)
-_CSS_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+_CSS_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")  # what ``_hiding_rules`` finds, faster
 _CLASS_SELECTOR = re.compile(r"^\.([\w-]+)$")
 _TOGGLE = re.compile(
     r"^\W*(read|show|see|view)\s+(more|less|all|full)|^\W*(подробнее|читать|показать|развернуть)",
@@ -52,13 +55,34 @@ def hidden_classes(root: etree._Element) -> set[str]:
     found: set[str] = set()
     for style in root.iter("style"):
         css = _MEDIA_BLOCK.sub("", style.text or "")
-        for selectors, body in _CSS_RULE.findall(css):
-            if not _HIDDEN_STYLE.search(body):
-                continue
+        for selectors in _hiding_rules(css):
             for selector in selectors.split(","):
                 match = _CLASS_SELECTOR.match(selector.strip())
                 if match:
                     found.add(match.group(1).lower())
+    return found
+
+
+def _hiding_rules(css: str) -> list[str]:
+    """The selectors of each rule whose body hides, as ``_CSS_RULE`` cuts the sheet.
+
+    Cutting every rule out of a big stylesheet and searching its body costs a tenth of the
+    parse stage. A hiding declaration holds no brace, so the sheet is searched once and each
+    hit is placed between its nearest braces: it is in a rule body when "{" comes before it
+    and "}" after it, and a non-empty run lies between the "{" and the brace before that
+    (such a run is never the body of the rule before, whose body ends with "}").
+    """
+    found = []
+    for hit in _HIDDEN_STYLE.finditer(css):
+        opening = css.rfind("{", 0, hit.start())
+        if opening < 0 or css.rfind("}", 0, hit.start()) > opening:
+            continue
+        closing = css.find("}", hit.end())
+        if closing < 0 or css.find("{", hit.end(), closing) >= 0:
+            continue
+        selectors = css[max(css.rfind("{", 0, opening), css.rfind("}", 0, opening)) + 1:opening]
+        if selectors:
+            found.append(selectors)
     return found
 
 

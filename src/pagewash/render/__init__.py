@@ -46,8 +46,12 @@ def is_text_format(name: str) -> bool:
     return not is_binary_format(to)
 
 
-def render(doc: Document, options: Options) -> str | bytes:
-    """Text formats come back as ``str``; pandoc formats as ``bytes``."""
+def render(doc: Document, options: Options, *, persistent: bool = False) -> str | bytes:
+    """Text formats come back as ``str``; pandoc formats as ``bytes``.
+
+    ``persistent`` renders pandoc formats on this process's warm pandoc worker instead of
+    starting pandoc per document: batch workers use it, a one-off conversion does not need it.
+    """
     to = normalise_format(options.to)
     if to == "md":
         from pagewash.render.markdown import render_markdown
@@ -61,6 +65,10 @@ def render(doc: Document, options: Options) -> str | bytes:
         from pagewash.render.record import render_json
 
         return render_json(doc)
+    if persistent:
+        from pagewash.render.pandoc_worker import default_pool
+
+        return default_pool().render(doc, to, options)
     from pagewash.render.pandoc import render_pandoc
 
     return render_pandoc(doc, to, options)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from pagewash.document import Block, Change, Document, Metadata, iter_blocks, map_text
 from pagewash.errors import UsageError
@@ -31,6 +31,7 @@ from pagewash.repair.table import (
     Evidence,
     RepairConfig,
     Rule,
+    WatchedEvidence,
     apply_changes,
     apply_rule,
 )
@@ -98,17 +99,50 @@ def _repair_string(text: str, lang: str | None, evidence: Evidence, config: Repa
                    protected: frozenset[str], changes: list[Change], block: str | None) -> str:
     """The whole table on one string until it stops changing; the evidence is refreshed from
     the string itself after the character rules."""
-    text_rules, word_rules = _rules(config)
-    ctx = Context(lang, evidence, config, protected)
+    return _repair_run(text, lang, evidence, _Table(config, protected), changes, block)
+
+
+def _repair_run(text: str, lang: str | None, evidence: Evidence, table: _Table,
+                changes: list[Change], block: str | None) -> str:
     for _ in range(MAX_PASSES):
         start = len(changes)
-        for rule in text_rules:
-            text = apply_rule(text, rule, ctx, changes, block)
-        for rule in word_rules:
-            text = apply_rule(text, rule, ctx, changes, block)
+        for rules in (table.text_rules, table.word_rules):
+            text = table.run(rules, text, lang, evidence, changes, block)
         if len(changes) == start:
             break
     return text
+
+
+class _Table:
+    """The enabled rules of one repair call, and the texts they are known to leave alone.
+
+    Rules see only the text, its language, the configuration and the document's word
+    counts; a text that a rule set left unchanged without consulting the counts comes out
+    unchanged again. The fixed-point passes after an edit, and metadata repeating body text
+    (abstracts), ask again for mostly such texts: they are skipped."""
+
+    def __init__(self, config: RepairConfig, protected: frozenset[str]) -> None:
+        self.text_rules, self.word_rules = _rules(config)
+        self.config = config
+        self.protected = protected
+        self._settled: set[tuple[str, str, str | None]] = set()
+
+    def run(self, rules: tuple[Rule, ...], text: str, lang: str | None, evidence: Evidence,
+            changes: list[Change], block: str | None) -> str:
+        """``rules`` applied in order to ``text``, the applied edits recorded in ``changes``."""
+        if not rules:
+            return text
+        key = (rules[0].phase, text, lang)
+        if key in self._settled:
+            return text
+        watched = WatchedEvidence(evidence)
+        ctx = Context(lang, cast(Evidence, watched), self.config, self.protected)
+        start = len(changes)
+        for rule in rules:
+            text = apply_rule(text, rule, ctx, changes, block)
+        if len(changes) == start and not watched.consulted:
+            self._settled.add(key)
+        return text
 
 
 def repair_document(doc: Document, config: RepairConfig | None = None) -> Document:
@@ -119,18 +153,17 @@ def repair_document(doc: Document, config: RepairConfig | None = None) -> Docume
     ("3", "5.1.0"), "notes.<i>.<path>" or "metadata.<field>[.<i>]".
     """
     config = config or RepairConfig()
-    text_rules, word_rules = _rules(config)
-    protected = _protected(config)
+    table = _Table(config, _protected(config))
     changes: list[Change] = []
     parts = _Parts(doc.blocks, tuple(note.blocks for note in doc.notes))
     evidence = _FreshEvidence(parts, changes)
     for _ in range(MAX_PASSES):
         start = len(changes)
-        parts.map(_runner(text_rules, parts.langs, evidence.get(), config, protected, changes))
-        parts.map(_runner(word_rules, parts.langs, evidence.get(), config, protected, changes))
+        parts.map(_runner(table, table.text_rules, parts.langs, evidence.get(), changes))
+        parts.map(_runner(table, table.word_rules, parts.langs, evidence.get(), changes))
         if len(changes) == start:
             break
-    metadata = _repair_metadata(doc.metadata, evidence.get(), config, protected, changes)
+    metadata = _repair_metadata(doc.metadata, evidence.get(), table, changes)
     if not changes:
         return doc
     notes = tuple(replace(note, blocks=blocks) for note, blocks in zip(doc.notes, parts.notes,
@@ -176,16 +209,15 @@ class _Parts:
         return texts
 
 
-def _repair_metadata(meta: Metadata, evidence: Evidence, config: RepairConfig,
-                     protected: frozenset[str], changes: list[Change]) -> Metadata:
+def _repair_metadata(meta: Metadata, evidence: Evidence, table: _Table,
+                     changes: list[Change]) -> Metadata:
     """Title, subtitle, description, abstracts and keywords get the same repairs as the
     body, so front matter and records never disagree with the text."""
 
     def fix(text: str | None, lang: str | None, where: str) -> str | None:
         if not text:
             return text
-        return _repair_string(text, _base_lang(lang), evidence, config, protected, changes,
-                              f"metadata.{where}")
+        return _repair_run(text, _base_lang(lang), evidence, table, changes, f"metadata.{where}")
 
     abstracts = tuple(replace(a, text=fix(a.text, a.lang, f"abstracts.{i}") or a.text)
                       for i, a in enumerate(meta.abstracts))
@@ -196,16 +228,12 @@ def _repair_metadata(meta: Metadata, evidence: Evidence, config: RepairConfig,
                    abstracts=abstracts, keywords=keywords)
 
 
-def _runner(rules: tuple[Rule, ...], langs: dict[str, str | None], evidence: Evidence,
-            config: RepairConfig, protected: frozenset[str],
-            changes: list[Change]) -> Callable[[str, str, Block], str]:
+def _runner(table: _Table, rules: tuple[Rule, ...], langs: dict[str, str | None],
+            evidence: Evidence, changes: list[Change]) -> Callable[[str, str, Block], str]:
     """A ``map_text`` callback running ``rules`` on one run, recording into ``changes``."""
 
     def run(text: str, path: str, _block: Block) -> str:
-        ctx = Context(langs.get(path), evidence, config, protected)
-        for rule in rules:
-            text = apply_rule(text, rule, ctx, changes, path)
-        return text
+        return table.run(rules, text, langs.get(path), evidence, changes, path)
 
     return run
 

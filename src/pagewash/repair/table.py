@@ -11,9 +11,11 @@ is replayed, so ``apply_changes`` reproduces the repaired text exactly.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import islice
 
 from pagewash.document import Change
 from pagewash.errors import UsageError
@@ -77,10 +79,11 @@ class Evidence:
         # length and first letter (see there).
         self._index: dict[tuple[int, str], dict[str, list[str]]] = {}
         self._tails: dict[int, dict[str, list[str]]] = {}
-        self._groups: dict[tuple[int, str], list[str]] | None = None
+        self._groups: dict[int, dict[str, list[str]]] | None = None
         self._solid: dict[str, str] | None = None
-        for text in texts:
-            self.add(text)
+        self._sorted: list[str] | None = None
+        # One pass over all texts: no word or compound can span a line break.
+        self.add("\n".join(texts))
 
     def add(self, text: str) -> None:
         words = WORD.findall(text)
@@ -96,11 +99,21 @@ class Evidence:
         self._tails = {}
         self._groups = None
         self._solid = None
+        self._sorted = None
 
     def with_stem(self, stem: str) -> list[str]:
         """Lower-case document words that are ``stem`` plus at most three letters."""
+        if self._sorted is None:
+            self._sorted = sorted(self.folded)
         longest = len(stem) + 3
-        return [form for form in self.folded if form.startswith(stem) and len(form) <= longest]
+        found = []
+        # The words that start with ``stem`` are one run of the sorted list.
+        for form in islice(self._sorted, bisect_left(self._sorted, stem), None):
+            if not form.startswith(stem):
+                break
+            if len(form) <= longest:
+                found.append(form)
+        return found
 
     def hyphenated(self, solid: str) -> str | None:
         """The hyphenated compound of this document that ``solid`` spells without hyphens."""
@@ -144,20 +157,20 @@ class Evidence:
         found.discard(lower)
         return found
 
-    def _group(self, length: int, first: str) -> list[str]:
-        """The document's lower-case words of one length and first letter."""
+    def _by_first_letter(self, length: int) -> dict[str, list[str]]:
+        """The document's lower-case words of one length, by first letter."""
         if self._groups is None:
             self._groups = {}
             for form in self.folded:
-                self._groups.setdefault((len(form), form[:1]), []).append(form)
-        return self._groups.get((length, first), [])
+                self._groups.setdefault(len(form), {}).setdefault(form[:1], []).append(form)
+        return self._groups.get(length, {})
 
     def _deletion_index(self, length: int, first: str) -> dict[str, list[str]]:
         """One-letter deletions of the words of one length and first letter -> the words."""
         index = self._index.get((length, first))
         if index is None:
             index = self._index[(length, first)] = {}
-            for form in self._group(length, first):
+            for form in self._by_first_letter(length).get(first, ()):
                 for key in {form[:i] + form[i + 1:] for i in range(length)}:
                     _append(index, key, form)
         return index
@@ -167,12 +180,9 @@ class Evidence:
         index = self._tails.get(length)
         if index is None:
             index = self._tails[length] = {}
-            if self._groups is None:
-                self._group(length, "")
-            for (size, _first), forms in (self._groups or {}).items():
-                if size == length:
-                    for form in forms:
-                        _append(index, form[1:], form)
+            for forms in self._by_first_letter(length).values():
+                for form in forms:
+                    _append(index, form[1:], form)
         return index
 
 
@@ -195,6 +205,19 @@ _GUARDED = re.compile(
     r"""|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"""
     r"""|\S*(?:[_\\{}<>=#$|~^`]|/\w|\w\.[a-z]{2,}\b|\(\))\S*"""
 )
+
+
+class WatchedEvidence:
+    """Stands in for an ``Evidence`` and notes whether a rule consulted it: a rule that did
+    not gives the same answer for the same text whatever the document's word counts."""
+
+    def __init__(self, evidence: Evidence) -> None:
+        self._evidence = evidence
+        self.consulted = False
+
+    def __getattr__(self, name: str) -> object:
+        self.consulted = True
+        return getattr(self._evidence, name)
 
 
 @dataclass

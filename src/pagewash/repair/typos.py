@@ -92,17 +92,45 @@ def _unknown_words(words: list[re.Match[str]],
     about the language, so the caller never counts fewer than ``FOREIGN_MIN_WORDS``)."""
     found = []
     checked = 0
+    verdicts = _verdicts(ctx)
     for index, m in enumerate(words):
         word = m.group()
-        if len(word) < MIN_LENGTH or "'" in word or "’" in word:
+        if len(word) < MIN_LENGTH:
             continue
-        lex = word_lexicon(word, ctx)
+        verdict = verdicts.get(word)
+        if verdict is None:
+            verdict = _verdict(word, ctx)
+            if len(verdicts) >= _VERDICT_LIMIT:
+                verdicts.clear()
+            verdicts[word] = verdict
+        lex, unknown = verdict
         if lex is None:
             continue
         checked += 1
-        if not lex.known(word.lower()):
+        if unknown:
             found.append((index, m, lex))
     return found, checked
+
+
+# Per block language and enabled languages: each word's lexicon (None: not checked) and
+# whether that lexicon lacks it. Pages repeat their words, so most words of a run are
+# answered by one look-up instead of a script test, a lexicon choice and a lexicon look-up.
+_VERDICTS: dict[tuple[str | None, tuple[str, ...] | None],
+                dict[str, tuple[Lexicon | None, bool]]] = {}
+_VERDICT_LIMIT = 100_000
+
+
+def _verdicts(ctx: Context) -> dict[str, tuple[Lexicon | None, bool]]:
+    languages = ctx.config.languages
+    key = (ctx.lang, None if languages is None else tuple(languages))
+    return _VERDICTS.setdefault(key, {})
+
+
+def _verdict(word: str, ctx: Context) -> tuple[Lexicon | None, bool]:
+    if "'" in word or "’" in word:
+        return None, False
+    lex = word_lexicon(word, ctx)
+    return lex, lex is not None and not lex.known(word.lower())
 
 
 _ENGLISH_SUFFIXES = ("s", "es", "ed", "d", "ing", "er", "ers", "y", "ly", "ness", "able",
