@@ -474,50 +474,76 @@ def map_text(blocks: tuple[Block, ...], fn: TextFn, prefix: str = "") -> tuple[B
 
 
 def _map_block(block: Block, fn: TextFn, path: str) -> Block:
+    """The block with ``fn`` applied; the very same object when nothing changed, so repeated
+    passes over a settled document allocate nothing."""
     if isinstance(block, (Heading, Paragraph)):
-        return replace(block, inlines=_map_inlines(block.inlines, fn, path, block))
+        inlines = _map_inlines(block.inlines, fn, path, block)
+        return block if inlines is block.inlines else replace(block, inlines=inlines)
     if isinstance(block, (Quote, Section)):
-        return replace(block, blocks=map_text(block.blocks, fn, f"{path}."))
+        blocks = _map_children(block.blocks, fn, f"{path}.")
+        return block if blocks is block.blocks else replace(block, blocks=blocks)
     if isinstance(block, ListBlock):
-        items = tuple(
-            ListItem(map_text(item.blocks, fn, f"{path}.{i}."))
-            for i, item in enumerate(block.items)
-        )
+        items = tuple(_map_item(item, fn, f"{path}.{i}.") for i, item in enumerate(block.items))
+        if all(new is old for new, old in zip(items, block.items, strict=True)):
+            return block
         return replace(block, items=items)
     if isinstance(block, Table):
-
-        def rows(rs: tuple[TableRow, ...]) -> tuple[TableRow, ...]:
-            return tuple(
-                TableRow(
-                    tuple(
-                        replace(c, inlines=_map_inlines(c.inlines, fn, path, block))
-                        for c in r.cells
-                    )
-                )
-                for r in rs
-            )
-
-        return replace(
-            block,
-            head=rows(block.head),
-            body=rows(block.body),
-            caption=_map_inlines(block.caption, fn, path, block),
-        )
+        head = _map_rows(block.head, fn, path, block)
+        body = _map_rows(block.body, fn, path, block)
+        caption = _map_inlines(block.caption, fn, path, block)
+        if head is block.head and body is block.body and caption is block.caption:
+            return block
+        return replace(block, head=head, body=body, caption=caption)
     return block
+
+
+def _map_children(blocks: tuple[Block, ...], fn: TextFn, prefix: str) -> tuple[Block, ...]:
+    mapped = map_text(blocks, fn, prefix)
+    return blocks if all(new is old for new, old in zip(mapped, blocks, strict=True)) else mapped
+
+
+def _map_item(item: ListItem, fn: TextFn, prefix: str) -> ListItem:
+    blocks = _map_children(item.blocks, fn, prefix)
+    return item if blocks is item.blocks else ListItem(blocks)
+
+
+def _map_rows(rows: tuple[TableRow, ...], fn: TextFn, path: str,
+              block: Block) -> tuple[TableRow, ...]:
+    out: list[TableRow] = []
+    changed = False
+    for row in rows:
+        cells = tuple(_map_cell(cell, fn, path, block) for cell in row.cells)
+        if all(new is old for new, old in zip(cells, row.cells, strict=True)):
+            out.append(row)
+        else:
+            out.append(TableRow(cells))
+            changed = True
+    return tuple(out) if changed else rows
+
+
+def _map_cell(cell: TableCell, fn: TextFn, path: str, block: Block) -> TableCell:
+    inlines = _map_inlines(cell.inlines, fn, path, block)
+    return cell if inlines is cell.inlines else replace(cell, inlines=inlines)
 
 
 def _map_inlines(
     inlines: tuple[Inline, ...], fn: TextFn, path: str, block: Block
 ) -> tuple[Inline, ...]:
     out: list[Inline] = []
+    changed = False
     for run in inlines:
+        new: Inline = run
         if isinstance(run, Text):
-            out.append(Text(fn(run.text, path, block)))
+            text = fn(run.text, path, block)
+            if text != run.text:
+                new = Text(text)
         elif isinstance(run, CONTAINER_INLINES):
-            out.append(replace(run, children=_map_inlines(run.children, fn, path, block)))
-        else:
-            out.append(run)
-    return tuple(out)
+            children = _map_inlines(run.children, fn, path, block)
+            if children is not run.children:
+                new = replace(run, children=children)
+        changed = changed or new is not run
+        out.append(new)
+    return tuple(out) if changed else inlines
 
 
 def document_text(doc: Document) -> str:

@@ -37,10 +37,10 @@ _IN_CAPTION = "numbered-caption"  # marks, in ``inside``, the descendants of suc
 MIN_CONTINUATION = 60  # a hidden inline run this long after visible text is the rest of it
 MIN_PROSE = 200  # below this many paragraph characters a page is measured by all its text
 
-# display:none or visibility:hidden in any case; the first letter is spelled out as a set
-# ("d" and "v" have no other case forms) so the engine can skip ahead to it: three times
-# faster on stylesheets than ``re.IGNORECASE`` over the whole pattern.
-_HIDDEN_STYLE = re.compile(r"[dD](?i:isplay\s*:\s*none)|[vV](?i:isibility\s*:\s*hidden)")
+# display:none or visibility:hidden in any case; the first letters are spelled out as one
+# set ("d" and "v" have no other case forms) so the engine can skip ahead to them: three
+# times faster on stylesheets than ``re.IGNORECASE`` over the whole pattern.
+_HIDDEN_STYLE = re.compile(r"[dDvV](?:(?<=[dD])(?i:isplay\s*:\s*none)|(?<=[vV])(?i:isibility\s*:\s*hidden))")
 _MEDIA_BLOCK = re.compile(r"@(media|supports)[^{]*\{(?:[^{}]*\{[^{}]*\})*[^{}]*\}", re.IGNORECASE)
 _CSS_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")  # what ``_hiding_rules`` finds, faster
 _CLASS_SELECTOR = re.compile(r"^\.([\w-]+)$")

@@ -31,11 +31,18 @@ def is_layout(table: Tag) -> bool:
         return True
     for row in rows:
         for cell in _cells(row):
-            if cell.find(_BLOCKY) is not None and len(cell.get_text()) > MAX_CELL_CHARS:
+            # Long text is checked first: most cells are short, and a bs4 search is slow.
+            if len(cell.get_text()) > MAX_CELL_CHARS and _contains(cell, _BLOCKY):
                 return True
-            if cell.find("table") is not None:
+            if _contains(cell, ("table",)):
                 return True
     return False
+
+
+def _contains(tag: Tag, names: tuple[str, ...]) -> bool:
+    """A descendant element has one of ``names`` (``tag.find(names)``, without building a
+    search filter per call)."""
+    return any(isinstance(node, Tag) and node.name in names for node in tag.descendants)
 
 
 def convert(table: Tag, read_cell: CellReader) -> tuple[Table | None, str, int]:

@@ -90,16 +90,16 @@ def repair_text(text: str, lang: str | None = None,
     """Repair one plain text; the text itself is the evidence. Returns text and changes."""
     config = config or RepairConfig()
     changes: list[Change] = []
-    repaired = _repair_string(text, _base_lang(lang), Evidence([text]), config,
-                              _protected(config), changes, None)
-    return repaired, changes
-
-
-def _repair_string(text: str, lang: str | None, evidence: Evidence, config: RepairConfig,
-                   protected: frozenset[str], changes: list[Change], block: str | None) -> str:
-    """The whole table on one string until it stops changing; the evidence is refreshed from
-    the string itself after the character rules."""
-    return _repair_run(text, lang, evidence, _Table(config, protected), changes, block)
+    table = _Table(config, _protected(config))
+    # The evidence is recounted from the repaired text until a pass changes nothing, so that
+    # repairing the result again finds nothing more to do (an edit such as a removed doubled
+    # word changes the counts later rules rely on).
+    for _ in range(MAX_PASSES):
+        start = len(changes)
+        text = _repair_run(text, _base_lang(lang), Evidence([text]), table, changes, None)
+        if len(changes) == start:
+            break
+    return text, changes
 
 
 def _repair_run(text: str, lang: str | None, evidence: Evidence, table: _Table,

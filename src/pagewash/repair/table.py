@@ -77,8 +77,8 @@ class Evidence:
         self.compounds: Counter[str] = Counter()
         # Look-up tables for ``neighbours``, built on demand from the words grouped by
         # length and first letter (see there).
-        self._index: dict[tuple[int, str], dict[str, list[str]]] = {}
-        self._tails: dict[int, dict[str, list[str]]] = {}
+        self._index: dict[tuple[int, str], _Keyed] = {}
+        self._tails: dict[int, _Keyed] = {}
         self._groups: dict[int, dict[str, list[str]]] | None = None
         self._solid: dict[str, str] | None = None
         self._sorted: list[str] | None = None
@@ -102,7 +102,7 @@ class Evidence:
         self._sorted = None
 
     def with_stem(self, stem: str) -> list[str]:
-        """Lower-case document words that are ``stem`` plus at most three letters."""
+        """Lower-case document words that are ``stem`` plus at most three letters (sorted)."""
         if self._sorted is None:
             self._sorted = sorted(self.folded)
         longest = len(stem) + 3
@@ -146,14 +146,14 @@ class Evidence:
         length = len(lower)
         shorter = {lower[:i] + lower[i + 1:] for i in range(length)}
         found = {key for key in shorter if key in self.folded}
-        found.update(self._tail_index(length + 1).get(lower, ()))
-        found.update(self._deletion_index(length + 1, lower[:1]).get(lower, ()))
+        self._tail_index(length + 1).collect(lower, found)
+        self._deletion_index(length + 1, lower[:1]).collect(lower, found)
         same_first = self._deletion_index(length, lower[:1])
         same_tails = self._tail_index(length)
         for key in shorter:
-            found.update(same_first.get(key, ()))
-            found.update(same_tails.get(key, ()))
-        found.update(self._deletion_index(length, lower[1:2]).get(lower[1:], ()))
+            same_first.collect(key, found)
+            same_tails.collect(key, found)
+        self._deletion_index(length, lower[1:2]).collect(lower[1:], found)
         found.discard(lower)
         return found
 
@@ -165,33 +165,50 @@ class Evidence:
                 self._groups.setdefault(len(form), {}).setdefault(form[:1], []).append(form)
         return self._groups.get(length, {})
 
-    def _deletion_index(self, length: int, first: str) -> dict[str, list[str]]:
+    def _deletion_index(self, length: int, first: str) -> _Keyed:
         """One-letter deletions of the words of one length and first letter -> the words."""
         index = self._index.get((length, first))
         if index is None:
-            index = self._index[(length, first)] = {}
+            index = self._index[(length, first)] = _Keyed()
             for form in self._by_first_letter(length).get(first, ()):
-                for key in {form[:i] + form[i + 1:] for i in range(length)}:
-                    _append(index, key, form)
+                index.add_all({form[:i] + form[i + 1:] for i in range(length)}, form)
         return index
 
-    def _tail_index(self, length: int) -> dict[str, list[str]]:
+    def _tail_index(self, length: int) -> _Keyed:
         """The words of one length by their tail (all but the first letter)."""
         index = self._tails.get(length)
         if index is None:
-            index = self._tails[length] = {}
+            index = self._tails[length] = _Keyed()
             for forms in self._by_first_letter(length).values():
                 for form in forms:
-                    _append(index, form[1:], form)
+                    index.add_all((form[1:],), form)
         return index
 
 
-def _append(index: dict[str, list[str]], key: str, form: str) -> None:
-    forms = index.get(key)
-    if forms is None:
-        index[key] = [form]
-    else:
-        forms.append(form)
+class _Keyed:
+    """Words by key. Most keys have one word, kept as a plain string: a list per key would
+    be tens of thousands of small containers per page for the garbage collector to walk."""
+
+    __slots__ = ("first", "more")
+
+    def __init__(self) -> None:
+        self.first: dict[str, str] = {}
+        self.more: dict[str, list[str]] = {}
+
+    def add_all(self, keys: Iterable[str], form: str) -> None:
+        first = self.first
+        for key in keys:
+            if key in first:
+                self.more.setdefault(key, []).append(form)
+            else:
+                first[key] = form
+
+    def collect(self, key: str, found: set[str]) -> None:
+        """Add the words under ``key`` to ``found``."""
+        form = self.first.get(key)
+        if form is not None:
+            found.add(form)
+            found.update(self.more.get(key, ()))
 
 
 # Letters with inner apostrophes ("don't"); hyphen parts are separate words.
