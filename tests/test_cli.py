@@ -161,3 +161,15 @@ def test_repair_command_plain_and_jsonl(tmp_path: Path) -> None:
     out = [line for line in result.stdout.decode().splitlines() if line]
     assert len(out) == 3
     assert "country's" in out[0] and '"status": "error"' in out[1] and "Nothing to fix" in out[2]
+
+
+def test_extension_never_decides_the_format(tmp_path: Path) -> None:
+    """A page saved as .bin, with no extension, or gzipped under any name is sniffed as HTML."""
+    import gzip
+
+    for name, data in (("page.bin", SEED.read_bytes()), ("page", SEED.read_bytes()),
+                       ("page.dat", gzip.compress(SEED.read_bytes()))):
+        (tmp_path / name).write_bytes(data)
+        result = run("convert", tmp_path / name, "--to", "txt")
+        assert result.returncode == 0, (name, result.stderr)
+        assert "Отношения России с КНДР" in result.stdout.decode()
