@@ -54,6 +54,22 @@ MAX_FRAMES = 16  # list and quote nesting kept as structure; deeper ones read as
 PERMALINK_MARKS = frozenset({"¶", "#", "§", "🔗", "⚓", "link", "permalink"})
 
 
+# Class/id token -> indexes of the selector rules naming it, per selector table. Sites share
+# their framework's tokens ("container", "col-md-8"), so the answers are kept across pages.
+_NAME_HITS: dict[tuple[SelectorRule, ...], dict[str, tuple[int, ...]]] = {}
+_NAME_HITS_LIMIT = 50_000
+
+
+def _name_hits_for(selectors: tuple[SelectorRule, ...]) -> dict[str, tuple[int, ...]]:
+    """The kept token answers for ``selectors`` (emptied when it grows past the limit)."""
+    hits = _NAME_HITS.get(selectors)
+    if hits is None or len(hits) > _NAME_HITS_LIMIT:
+        if len(_NAME_HITS) >= 8:
+            _NAME_HITS.clear()  # a caller making up selector tables page by page
+        hits = _NAME_HITS[selectors] = {}
+    return hits
+
+
 class Segmenter:
     """Walks a (pruned) tree once and collects units."""
 
@@ -65,7 +81,7 @@ class Segmenter:
         self.wrapper_chars: float | None = None
         self.root: Tag | None = None
         self.removals: list[Removal] = []
-        self.name_cache: dict[str, tuple[int, ...]] = {}
+        self.name_cache = _name_hits_for(selectors)
         self.inside: frozenset[str] = frozenset()
         self.units: list[Unit] = []
         self.notes: list[tuple[str, list[Unit]]] = []  # (label, the note's units)

@@ -4,14 +4,18 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from pagewash.repair import data
 from pagewash.repair.lexicon import Lexicon, lexicon
-from pagewash.repair.table import WORD, Context, Edit
+from pagewash.repair.table import Context, Edit, word_matches
 from pagewash.repair.tokens import sentence_start
 
 # Endings of a word that lost an apostrophe: "-s", "-nt", "-re", "-ve", "-ll", "-d", "-m".
 _APOSTROPHE_ENDINGS = ("s", "nt", "re", "ve", "ll", "d", "m")
+# Last letters of those endings in either case: most words are turned away by this one
+# look-up before any lowercasing (only ASCII words go on, and they lowercase letter by letter).
+_ENDING_LETTERS = frozenset("".join(e[-1] + e[-1].upper() for e in _APOSTROPHE_ENDINGS))
 _LATIN = re.compile(r"[A-Za-z]{3}")
 _PRONOUNS = frozenset(["i", "you", "we", "they", "he", "she", "it", "that", "there", "who", "what"])
 _SINGULAR_DETERMINERS = frozenset(["a", "an", "each", "every", "another"])
@@ -31,13 +35,14 @@ def lost_apostrophe(text: str, ctx: Context) -> list[Edit]:
     en = lexicon("en")
     if en is None:
         return []
-    words = list(WORD.finditer(text))
+    words = word_matches(text)
     apostrophe = "’" if text.count("’") > text.count("'") else "'"
     edits = []
     for index, m in enumerate(words):
         word = m.group()
-        if len(word) < 3 or not word.lower().endswith(_APOSTROPHE_ENDINGS) \
-                or not word.isascii() or word[:-1].isupper() or "'" in word:
+        if word[-1] not in _ENDING_LETTERS or len(word) < 3 or not word.isascii() \
+                or not word.lower().endswith(_APOSTROPHE_ENDINGS) or word[:-1].isupper() \
+                or "'" in word:
             continue
         # Only a capitalised word's fix depends on opening a sentence (names).
         opens = word[:1].isupper() and sentence_start(text, m.start())
@@ -108,7 +113,7 @@ def _name_possessive(word: str, stem: str, en: Lexicon, ctx: Context) -> bool:
     return en.zipf(f"{stem}'s") >= 1.5 or ctx.evidence.exact.get(word[:-1], 0) > 0
 
 
-def _possessive_in_context(words: list[re.Match[str]], index: int, text: str,
+def _possessive_in_context(words: Sequence[re.Match[str]], index: int, text: str,
                            en: Lexicon, ctx: Context) -> tuple[str, str] | None:
     """A plural that grammar says is a possessive: a singular determiner before it ("a users
     query", "each individual classifiers contribution") or an irregular plural with "s"
@@ -202,7 +207,7 @@ _PREPOSITIONS = frozenset((
 ))
 
 
-def _determiner_or_preposition_before(words: list[re.Match[str]], index: int,
+def _determiner_or_preposition_before(words: Sequence[re.Match[str]], index: int,
                                       text: str) -> bool:
     if index == 0:
         return False
@@ -211,14 +216,14 @@ def _determiner_or_preposition_before(words: list[re.Match[str]], index: int,
         and (prev.group().islower() or sentence_start(text, prev.start()))
 
 
-def _preposition_before(words: list[re.Match[str]], index: int, text: str) -> bool:
+def _preposition_before(words: Sequence[re.Match[str]], index: int, text: str) -> bool:
     if index == 0:
         return False
     prev = words[index - 1]
     return text[prev.end():words[index].start()] == " " and prev.group().lower() in _PREPOSITIONS
 
 
-def _singular_determiner_before(words: list[re.Match[str]], index: int, text: str,
+def _singular_determiner_before(words: Sequence[re.Match[str]], index: int, text: str,
                                 en: Lexicon) -> bool:
     for back in (1, 2):
         if index - back < 0:

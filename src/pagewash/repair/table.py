@@ -215,6 +215,22 @@ class _Keyed:
 WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 COMPOUND = re.compile(r"(?<![\w-])[^\W\d_]+(?:-[^\W\d_]+)+(?![\w-])")
 
+
+def word_matches(text: str) -> tuple[re.Match[str], ...]:
+    """The ``WORD`` matches of ``text``. The lexical rules run one after another on the same
+    run, mostly without changing it, so the last run's words are kept and shared instead of
+    being found again by every rule (matches are immutable, so sharing them is safe)."""
+    global _LAST_WORDS
+    last_text, last_words = _LAST_WORDS
+    if text is last_text or text == last_text:
+        return last_words
+    words = tuple(WORD.finditer(text))
+    _LAST_WORDS = (text, words)
+    return words
+
+
+_LAST_WORDS: tuple[str, tuple[re.Match[str], ...]] = ("", ())
+
 # Spans no rule may touch: URLs, e-mail addresses, paths, identifiers and other code-like
 # chunks of non-space text.
 _GUARDED = re.compile(

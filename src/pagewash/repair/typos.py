@@ -13,13 +13,13 @@ for Russian a dictionary proper name.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from pagewash.repair import data
 from pagewash.repair.lexicon import Lexicon, lexicon
-from pagewash.repair.table import WORD, Context, Edit
+from pagewash.repair.table import Context, Edit, word_matches
 from pagewash.repair.tokens import (
     after_initials,
     is_acronym,
@@ -63,7 +63,7 @@ class Candidate:
 
 def typos(text: str, ctx: Context) -> list[Edit]:
     """Correct unknown words that are one or two edits from a clearly better known word."""
-    words = list(WORD.finditer(text))
+    words = word_matches(text)
     unknown, checked = _unknown_words(words, ctx)
     if not unknown or len(unknown) * 2 > max(checked, FOREIGN_MIN_WORDS):
         return []  # nothing to correct, or another language (German in an English page)
@@ -85,7 +85,7 @@ def typos(text: str, ctx: Context) -> list[Edit]:
     return edits
 
 
-def _unknown_words(words: list[re.Match[str]],
+def _unknown_words(words: Sequence[re.Match[str]],
                    ctx: Context) -> tuple[list[tuple[int, re.Match[str], Lexicon]], int]:
     """The words long enough to correct that their language's lexicon does not know, and
     how many words were checked (with too few, the share of unknown words says nothing
@@ -214,7 +214,7 @@ def _ordinary(word: str, text: str, m: re.Match[str]) -> bool:
     return not abbreviation
 
 
-def _in_language(words: list[re.Match[str]], index: int, lex: Lexicon) -> bool:
+def _in_language(words: Sequence[re.Match[str]], index: int, lex: Lexicon) -> bool:
     """A neighbour is a known word of the same language, so this is no foreign quotation."""
     neighbours = [words[i].group() for i in (index - 1, index + 1) if 0 <= i < len(words)]
     if not neighbours:
