@@ -53,7 +53,8 @@ def run_pagewash(pages: dict[str, str], repair: bool = True) -> tuple[dict[str, 
     """
     from dataclasses import replace
 
-    from pagewash.pipeline import Options, clean, render
+    from pagewash.pipeline import Options, clean
+    from pagewash.pipeline import render_document as render
     from pagewash.render.markdown import render_markdown
 
     options = Options(to="md", repair=repair)

@@ -5,9 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
-import pagewash
 from pagewash.batch import ERRORS_FILE, RECORDS_FILE, BatchSettings, run_batch
 from pagewash.pipeline import Options
 from pagewash.records import RECORD_FIELDS, clean_record
@@ -60,17 +57,6 @@ LOGIN_WALL = f"""<html><head><title>Sign in</title></head><body>{CHROME}
 <a href="/register">Create an account</a></div>{FOOTER}</body></html>"""
 
 
-def pipeline_missing() -> str | None:
-    try:
-        pagewash.convert("<html><body><p>A short probe paragraph.</p></body></html>")
-    except (ImportError, AttributeError) as exc:
-        return f"the pipeline stages have not all landed yet ({exc})"
-    except pagewash.PagewashError:
-        return None
-    return None
-
-
-pytestmark = pytest.mark.skipif(pipeline_missing() is not None, reason=str(pipeline_missing()))
 
 
 def _corpus(root: Path) -> None:

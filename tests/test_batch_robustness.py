@@ -15,12 +15,9 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
-
 from pagewash.batch import ERRORS_FILE, STATE_DIR, BatchSettings, run_batch
 from pagewash.pipeline import Options
 from pagewash.records import Stages
-from test_batch_pipeline import pipeline_missing
 from test_batch_standin import (
     article,
     jsonl_line,
@@ -108,7 +105,6 @@ def test_300_documents_with_20_bad_ones(tmp_path: Path) -> None:
     _check_folder(out)
 
 
-@pytest.mark.skipif(pipeline_missing() is not None, reason=str(pipeline_missing()))
 def test_300_documents_with_20_bad_ones_through_the_real_pipeline(tmp_path: Path) -> None:
     """The pipeline may call a page of 100,000 nested divs empty instead of failing it."""
     build_corpus(tmp_path / "in")

@@ -319,12 +319,16 @@ def test_frequency_cache_is_built_once_and_rebuilt_when_damaged(
 
     monkeypatch.setenv("PAGEWASH_CACHE_DIR", str(tmp_path))
     monkeypatch.setattr(frequencies, "_stream_buckets", lambda lang: iter([["a"], ["b", "c"]]))
-    stale = tmp_path / "wordfreq-0.1-large-en.v0.bin"
-    stale.write_bytes(b"old")
+    current = frequencies._cache_path("en")
+    older_format = current.with_name(current.name.rsplit(".v", 1)[0] + ".v0.bin")
+    older_format.write_bytes(b"old")
+    other_version = tmp_path / "wordfreq-0.1-large-en.v0.bin"  # another environment's table
+    other_version.write_bytes(b"other")
     table = frequencies.load_frequencies("en")
-    cached = list(tmp_path.iterdir())
-    assert table.get("c") == 1 and len(cached) == 1
-    cached[0].write_bytes(b"garbage")
+    assert table.get("c") == 1
+    assert current.exists() and not older_format.exists() and other_version.exists()
+    current.write_bytes(b"garbage")
     assert frequencies.load_frequencies("en").get("b") == 1
-    with cached[0].open("rb") as handle:
+    with current.open("rb") as handle:
         assert frequencies.Frequencies.read(handle).get("a") == 0
+    assert not list(tmp_path.glob("*.tmp"))

@@ -768,7 +768,12 @@ def _convert(task: Task, config: _WorkerConfig) -> Result:
     doc = task.doc
     status, problem, line = "ok", None, None
     try:
-        data = doc.data if doc.data is not None else _read_page(Path(task.path or ""))
+        if doc.data is None:
+            path = Path(task.path or "")
+            _check_file_size(path, config.max_document_bytes)
+            data = _read_page(path)
+        else:
+            data = doc.data
         _check_size(data, config.max_document_bytes)
         options = replace(config.options, url=doc.url or config.options.url,
                           content_type=doc.content_type or config.options.content_type)
@@ -808,8 +813,20 @@ def _read_page(path: Path) -> bytes:
         raise InputError(f"{path}: cannot be read ({exc.strerror})") from exc
 
 
+def _check_file_size(path: Path, limit: int | None) -> None:
+    """Refuse an oversized page file before reading it into memory."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return  # reading it reports the reason
+    _refuse_large(size, limit)
+
+
 def _check_size(data: bytes | str, limit: int | None) -> None:
-    size = len(data)
+    _refuse_large(len(data), limit)
+
+
+def _refuse_large(size: int, limit: int | None) -> None:
     if limit is not None and size > limit:
         raise TooLargeError(f"the page is {size / MiB:.1f} MB, above the {limit / MiB:g} MB "
                             "limit (max_document_mb); raise it to convert such pages")

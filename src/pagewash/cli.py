@@ -24,6 +24,7 @@ from pagewash.pipeline import Options
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_NO_CONTENT = 3
+BATCH_ONLY_FORMATS = frozenset({"jsonl", "parquet"})  # one file of records for the whole batch
 
 CONVERT_EXAMPLES = """
 \b
@@ -179,6 +180,8 @@ def _read(source: str) -> tuple[bytes, Path | None]:
     path = Path(source)
     if not path.exists():
         _fail(f"{source}: no such file; check the path", EXIT_USAGE)
+    if path.is_dir():
+        _fail(f"{source}: is a folder; add --out-dir DIR to convert a folder", EXIT_USAGE)
     return read_input(path), path
 
 
@@ -191,8 +194,7 @@ def _convert_one(source: str, output: Path | None, options: Options, *, explain:
         _fail(f"{options.to} is a binary format; give an output file with -o", EXIT_USAGE)
     try:
         data, in_path = _read(source)
-        if output is not None and in_path is not None and same_file(in_path, output):
-            _fail(f"the output {output} is the input; choose another -o path", EXIT_USAGE)
+        _refuse_overwrites(in_path, output, report)
         doc = clean(data, options)
         if explain:
             _explain(doc.changes)
@@ -205,17 +207,31 @@ def _convert_one(source: str, output: Path | None, options: Options, *, explain:
         _fail(str(exc), EXIT_USAGE)
     except PagewashError as exc:
         _fail(f"{source}: {exc}", EXIT_FAILED)
-    except Exception as exc:  # a bug, not bad input: say so and how to see the traceback
-        if os.environ.get("PAGEWASH_DEBUG"):
-            raise
-        _fail(f"{source}: internal error {type(exc).__name__}: {exc} "
-              "(rerun with PAGEWASH_DEBUG=1 for the traceback and report it)", EXIT_FAILED)
+    except Exception as exc:  # a bug, not bad input
+        _internal_error(source, exc)
     if output is None:
         text = rendered if isinstance(rendered, str) else rendered.decode("utf-8")
         sys.stdout.write(text)
         sys.stdout.flush()
         return
     atomic_write(output, rendered)
+
+
+def _internal_error(source: str, exc: Exception) -> None:
+    """A bug, not bad input: say so in one line and how to see the traceback."""
+    if os.environ.get("PAGEWASH_DEBUG"):
+        raise exc
+    _fail(f"{source}: internal error {type(exc).__name__}: {exc} "
+          "(rerun with PAGEWASH_DEBUG=1 for the traceback and report it)", EXIT_FAILED)
+
+
+def _refuse_overwrites(in_path: Path | None, output: Path | None, report: Path | None) -> None:
+    """The input is never overwritten, and the output and the report never share a file."""
+    for target, what in ((output, "output"), (report, "report")):
+        if target is not None and in_path is not None and same_file(in_path, target):
+            _fail(f"the {what} {target} is the input; choose another path", EXIT_USAGE)
+    if output is not None and report is not None and same_file(output, report):
+        _fail(f"--report {report} is the output file; choose another path", EXIT_USAGE)
 
 
 def _explain(changes: Any) -> None:
@@ -237,7 +253,7 @@ def _changes_json(changes: Any) -> str:
 def _convert_batch(inputs: tuple[str, ...], out_dir: Path | None, output: Path | None,
                    to: str | None, options: Options, raw: dict[str, Any]) -> None:
     from pagewash.batch import BatchSettings, run_batch
-    from pagewash.render import normalise_format
+    from pagewash.render import check_format, normalise_format
 
     if out_dir is None:
         _fail("several inputs need --out-dir DIR", EXIT_USAGE)
@@ -245,7 +261,15 @@ def _convert_batch(inputs: tuple[str, ...], out_dir: Path | None, output: Path |
         _fail("-o names one output file; with --out-dir leave it out", EXIT_USAGE)
     if "-" in inputs:
         _fail("stdin (-) cannot be part of a batch; give files or folders", EXIT_USAGE)
-    options = replace(options, to=normalise_format(to or "md"))
+    if raw["explain"] or raw["report"] is not None:
+        _fail("--explain and --report are for one input; a batch records failures in "
+              "DIR/errors.jsonl and changes in --to json/jsonl records", EXIT_USAGE)
+    try:
+        fmt = normalise_format(to or "md")
+        fmt = fmt if fmt in BATCH_ONLY_FORMATS else check_format(fmt)
+    except UsageError as exc:
+        _fail(str(exc), EXIT_USAGE)
+    options = replace(options, to=fmt)
     settings = BatchSettings(
         out_dir=out_dir,
         workers=raw["workers"],
@@ -295,8 +319,7 @@ def repair(source: str, output: Path | None, jsonl: bool, language: str | None,
     try:
         config = repair_stage.config_from_options(options)
         data, in_path = _read(source)
-        if output is not None and in_path is not None and same_file(in_path, output):
-            _fail(f"the output {output} is the input; choose another -o path", EXIT_USAGE)
+        _refuse_overwrites(in_path, output, None)
         text = _decode_text(data, source)
         failed = 0
         if jsonl:
@@ -309,6 +332,8 @@ def repair(source: str, output: Path | None, jsonl: bool, language: str | None,
         _fail(str(exc), EXIT_USAGE)
     except PagewashError as exc:
         _fail(f"{source}: {exc}", EXIT_FAILED)
+    except Exception as exc:  # a bug, not bad input
+        _internal_error(source, exc)
     if output is None:
         sys.stdout.write(result)
         sys.stdout.flush()

@@ -12,9 +12,6 @@ from typing import Any
 
 from pagewash.document import Document
 
-TEXT_FORMATS = frozenset({"md", "txt", "json"})
-PANDOC_FORMATS = frozenset({"docx", "epub"})
-
 
 @dataclass(frozen=True, slots=True)
 class Options:
@@ -84,8 +81,3 @@ def _options(options: Options | None, kwargs: dict[str, Any]) -> Options:
     if options is None:
         return Options.from_kwargs(**kwargs)
     return replace(options, **kwargs) if kwargs else options
-
-
-# The stage-level name used inside the package; the top-level package exports
-# ``render_document`` because ``pagewash.render`` is the renderers' subpackage.
-render = render_document

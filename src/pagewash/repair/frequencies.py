@@ -20,6 +20,7 @@ built in memory each time.
 
 from __future__ import annotations
 
+import fcntl
 import gzip
 import logging
 import os
@@ -28,6 +29,7 @@ import zlib
 from array import array
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
@@ -203,24 +205,57 @@ def _cache_path(lang: str) -> Path:
 
 
 def load_frequencies(lang: str) -> Frequencies:
-    """The table of ``lang`` from the cache, building and storing it on first use."""
+    """The table of ``lang`` from the cache, building and storing it on first use.
+
+    Concurrent processes (batch workers on a cold cache) wait on a lock file so that one of
+    them builds the table and the others read it, instead of all building it at once.
+    """
     path = _cache_path(lang)
+    table = _read_cached(path)
+    if table is not None:
+        return table
+    with _build_lock(path):
+        table = _read_cached(path)
+        if table is None:
+            table = Frequencies.from_buckets(_stream_buckets(lang))
+            _store(path, table.to_bytes())
+            _drop_stale(path, lang)
+    return table
+
+
+def _read_cached(path: Path) -> Frequencies | None:
     try:
         with path.open("rb") as handle:
             return Frequencies.read(handle)
     except FileNotFoundError:
-        pass
+        return None
     except (OSError, ValueError) as exc:
         log.warning("rebuilding unreadable word-frequency cache %s: %s", path, exc)
-    table = Frequencies.from_buckets(_stream_buckets(lang))
-    _store(path, table.to_bytes())
-    _drop_stale(path, lang)
-    return table
+        return None
+
+
+@contextmanager
+def _build_lock(path: Path) -> Iterator[None]:
+    """An exclusive lock beside the cache file; no lock (and no waiting) where none can be made."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(path.with_name(path.name + ".lock"), "a+b")  # noqa: SIM115
+    except OSError:
+        yield
+        return
+    with handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _drop_stale(current: Path, lang: str) -> None:
-    """Tables of older formats or wordfreq versions are never read again."""
-    for old in current.parent.glob(f"wordfreq-*-large-{lang}.v*.bin"):
+    """Tables of older formats for this wordfreq version are never read again. Tables of
+    other wordfreq versions stay: another environment may share the cache folder."""
+    prefix = current.name.rsplit(".v", 1)[0]
+    for old in current.parent.glob(f"{prefix}.v*.bin"):
         if old != current:
             old.unlink(missing_ok=True)
 
@@ -237,8 +272,13 @@ def _store(path: Path, blob: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(blob)
+            handle.flush()
+            os.fsync(handle.fileno())
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
         log.warning("word-frequency cache not written to %s (%s); it is rebuilt in memory "
                     "by each process", path, exc)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
