@@ -48,6 +48,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, TextIO
 
 from pagewash.errors import InputError, PagewashError, TooLargeError, UsageError
+from pagewash.output import atomic_write
 from pagewash.pipeline import Options
 from pagewash.records import (
     DEFAULT_FIELDS,
@@ -366,7 +367,7 @@ class _Job:
         shutil.rmtree(self.tmp_dir, ignore_errors=True)
         for sub in ("done", "parts", "tmp"):
             (self.state_dir / sub).mkdir(parents=True, exist_ok=True)
-        _atomic_write(job_file, json.dumps(fingerprint, sort_keys=True) + "\n", self.tmp_dir)
+        atomic_write(job_file, json.dumps(fingerprint, sort_keys=True) + "\n", self.tmp_dir)
 
     def _fingerprint(self) -> dict[str, Any]:
         options = replace(self.options, url=None)
@@ -474,8 +475,8 @@ class _Job:
                   "converted": state.converted, "empty": state.empty, "failed": state.failed,
                   "problems": [entry for _, entry in sorted(state.problems,
                                                               key=lambda p: p[0])]}
-        _atomic_write(self._marker(state.unit), json.dumps(marker, ensure_ascii=False) + "\n",
-                      self.tmp_dir)
+        atomic_write(self._marker(state.unit), json.dumps(marker, ensure_ascii=False) + "\n",
+                     self.tmp_dir)
 
     def _marker(self, unit: Unit) -> Path:
         return self.state_dir / "done" / f"{unit.key}.json"
@@ -540,18 +541,6 @@ def _read_json(path: Path) -> Any:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-
-
-def _atomic_write(path: Path, content: str | bytes, tmp_dir: Path | str) -> None:
-    """Write beside the state folder's temp area and move into place (same disk: atomic)."""
-    data = content.encode("utf-8") if isinstance(content, str) else content
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = Path(tmp_dir) / f"{os.getpid()}-{time.monotonic_ns()}.part"
-    try:
-        temp.write_bytes(data)
-        os.replace(temp, path)
-    finally:
-        temp.unlink(missing_ok=True)
 
 
 def _memory_limit(settings: BatchSettings) -> int | None:
@@ -794,7 +783,7 @@ def _to_file(data: bytes | str, output: Path, options: Options,
     document = config.stages.clean(data, options)
     if document.is_empty:
         return "empty", error_entry("extract", "NoContent", document.reason or "no main content")
-    _atomic_write(output, config.stages.render(document, options), config.tmp_dir)
+    atomic_write(output, config.stages.render(document, options), Path(config.tmp_dir))
     return "ok", None
 
 

@@ -9,17 +9,20 @@ from pathlib import Path
 from pagewash.errors import OutputError
 
 
-def atomic_write(path: Path, content: str | bytes) -> None:
-    """Write to a temporary file beside ``path`` and rename it into place.
+def atomic_write(path: Path, content: str | bytes, temp_dir: Path | None = None) -> None:
+    """Write to a temporary file beside ``path`` (or in ``temp_dir``, on the same disk) and
+    rename it into place.
 
     A crash or error at any point leaves either the old file or the complete new one, never a
-    half-written file; the temporary file is removed on failure.
+    half-written file; the temporary file is removed on failure. Batches pass their state
+    folder as ``temp_dir`` so that a killed job leaves no stray files among the outputs.
     """
     data = content.encode("utf-8") if isinstance(content, str) else content
     folder = path.parent if str(path.parent) else Path(".")
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
+        fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part",
+                                         dir=temp_dir or folder)
     except OSError as exc:
         raise OutputError(f"cannot write in {folder} ({exc.strerror}); check the path") from exc
     try:

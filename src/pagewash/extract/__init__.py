@@ -25,7 +25,7 @@ from pagewash.document import (
 from pagewash.extract import metadata as meta_mod
 from pagewash.extract import scholarly, score
 from pagewash.extract.blocks import assemble
-from pagewash.extract.head import ATTRIBUTE, PageHead, Removal, quote
+from pagewash.extract.head import PageHead, Removal, quote
 from pagewash.extract.lang import language_of, normalise, script_of
 from pagewash.extract.notes import attach_notes
 from pagewash.extract.readmore import merge_continuations
@@ -96,13 +96,16 @@ def extract(tree: BeautifulSoup, *, url: str | None = None, rules: Path | None =
 
 def _with_head(tree: BeautifulSoup) -> tuple[BeautifulSoup, PageHead]:
     """The tree and its PageHead; a tree not made by ``parse`` is parsed again to get one."""
-    head = tree.__dict__.get(ATTRIBUTE)
-    if isinstance(head, PageHead):
-        return tree, head
-    from pagewash.parse import parse
+    from pagewash.parse import page_head, parse
 
+    head = page_head(tree)
+    if head is not None:
+        return tree, head
     reparsed = parse(str(tree))
-    return reparsed, reparsed.__dict__[ATTRIBUTE]
+    reparsed_head = page_head(reparsed)
+    if reparsed_head is None:
+        raise TypeError("parse() returned a tree without its page head")
+    return reparsed, reparsed_head
 
 
 def _tree_selectors(compiled: Rules, keep_comments: bool) -> tuple[SelectorRule, ...]:

@@ -4,9 +4,11 @@ user's protected-words and corrections files."""
 from __future__ import annotations
 
 import re
-from functools import cache
+from collections.abc import Mapping
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
+from types import MappingProxyType
 
 from pagewash.errors import RulesError
 
@@ -60,8 +62,29 @@ def _read_user_file(path: Path, what: str) -> str:
         raise RulesError(f"cannot read {what} file {path}: {exc.strerror}") from None
 
 
+def _stamp(path: Path) -> tuple[int, int]:
+    """Size and modification time: a changed file is read again, an unchanged one is not."""
+    try:
+        info = path.stat()
+    except OSError:
+        return (-1, -1)  # reading reports the reason
+    return (info.st_size, info.st_mtime_ns)
+
+
 def read_protected(path: Path) -> frozenset[str]:
-    """A user protected-words file: one word per line, ``#`` comments."""
+    """A user protected-words file: one word per line, ``#`` comments (read once per change,
+    not once per document of a batch)."""
+    return _read_protected(path, _stamp(path))
+
+
+def read_corrections(path: Path) -> Mapping[str, str]:
+    """A user corrections file: ``wrong<TAB>right`` per line, ``#`` comments (read once per
+    change)."""
+    return MappingProxyType(_read_corrections(path, _stamp(path)))
+
+
+@lru_cache(maxsize=32)
+def _read_protected(path: Path, _stamp: tuple[int, int]) -> frozenset[str]:
     text = _read_user_file(path, "protected-words")
     found = []
     for number, line in _lines(text):
@@ -71,7 +94,7 @@ def read_protected(path: Path) -> frozenset[str]:
     return frozenset(found)
 
 
-def read_corrections(path: Path) -> dict[str, str]:
-    """A user corrections file: ``wrong<TAB>right`` per line, ``#`` comments."""
+@lru_cache(maxsize=32)
+def _read_corrections(path: Path, _stamp: tuple[int, int]) -> dict[str, str]:
     text = _read_user_file(path, "corrections")
     return dict(_pair(str(path), number, line) for number, line in _lines(text))
