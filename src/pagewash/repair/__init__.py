@@ -91,12 +91,15 @@ def repair_text(text: str, lang: str | None = None,
     config = config or RepairConfig()
     changes: list[Change] = []
     table = _Table(config, _protected(config))
-    # The evidence is recounted from the repaired text until a pass changes nothing, so that
-    # repairing the result again finds nothing more to do (an edit such as a removed doubled
-    # word changes the counts later rules rely on).
-    for _ in range(MAX_PASSES):
+    lang = _base_lang(lang)
+    # Each pass counts the evidence afresh from the text it repairs, until a pass changes
+    # nothing: repairing the result again then finds nothing more to do (an edit such as a
+    # removed doubled word changes the counts later rules rely on).
+    for _ in range(MAX_PASSES * 2):
         start = len(changes)
-        text = _repair_run(text, _base_lang(lang), Evidence([text]), table, changes, None)
+        evidence = Evidence([text])
+        for rules in (table.text_rules, table.word_rules):
+            text = table.run(rules, text, lang, evidence, changes, None)
         if len(changes) == start:
             break
     return text, changes

@@ -44,6 +44,8 @@ def lost_apostrophe(text: str, ctx: Context) -> list[Edit]:
                 or not word.lower().endswith(_APOSTROPHE_ENDINGS) or word[:-1].isupper() \
                 or "'" in word:
             continue
+        if not word[1:].islower() and not _camel_possessive(word, en, ctx):
+            continue  # "MyMaps" is a product name, "LinkedIns" a possessive
         # Only a capitalised word's fix depends on opening a sentence (names).
         opens = word[:1].isupper() and sentence_start(text, m.start())
         fixed = _apostrophe_fix(word, en, ctx, opens) \
@@ -52,6 +54,13 @@ def lost_apostrophe(text: str, ctx: Context) -> list[Edit]:
             after, reason = fixed
             edits.append(Edit(m.start(), m.end(), after.replace("'", apostrophe), reason))
     return edits
+
+
+def _camel_possessive(word: str, en: Lexicon, ctx: Context) -> bool:
+    """A CamelCase word ending in "s" is a possessive only when the text uses it without
+    the "s" or the possessive is a known word form ("LinkedIn's")."""
+    return word.endswith("s") and (ctx.evidence.exact.get(word[:-1], 0) > 0
+                                   or en.zipf(f"{word[:-1].lower()}'s") >= 1.5)
 
 
 def _apostrophe_fix(word: str, en: Lexicon, ctx: Context,

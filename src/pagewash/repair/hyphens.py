@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from functools import cache, lru_cache
 
 from pagewash.repair import data
 from pagewash.repair.lexicon import Lexicon, lexicon
@@ -15,6 +17,7 @@ _CAMEL_PART = re.compile(r"[А-ЯЁ]{2,}(?![а-яё])|[А-ЯЁ]?[а-яё]+")
 _ACRONYM_WORD = re.compile(r"(?<![\w\-])([А-ЯЁ]{2,5})([а-яё]{4,})(?![\w\-])")
 _FUSED = re.compile(r"(?<![\w\-])[А-ЯЁа-яё][а-яё]{3,}(?![\w\-])")
 _LINKING = ("о", "е")
+Finder = Callable[[str, Lexicon, Context], "tuple[int, str] | None"]
 
 
 def lost_hyphen(text: str, ctx: Context) -> list[Edit]:
@@ -58,31 +61,54 @@ def _fused_edit(m: re.Match[str], ru: Lexicon, ctx: Context) -> Edit | None:
     word = m.group()
     lower = word.lower()
     zipf = ru.zipf(lower)
+    if zipf >= 4.0:
+        return None  # most words of a text: no finder accepts them
     # A solid spelling the dictionary also lists must be rare in real text to be an error
     # ("штабквартира" 1.6, "северовосточной" 1.2; "видеофайлов", "этнокультурные" are not).
-    ceiling = 1.7 if ru.in_dictionary(lower) else 2.5
-    if zipf < ceiling and ctx.evidence.count(lower) < 2:
-        found = _split_dictionary(lower, ru)
+    rare = zipf < 1.7 or (zipf < 2.5 and not ru.in_dictionary(lower))
+    if rare and ctx.evidence.count(lower) < 2:
+        found = _split_dictionary(lower)
         if found is not None:
             cut, reason = found
             return Edit(m.start(), m.end(), f"{word[:cut]}-{word[cut:]}", reason)
-    if zipf >= 4.0 or (zipf >= 2.5 and not _fused_shape(lower, ctx)) or ru.in_dictionary(lower):
+    if (zipf >= 2.5 and not _fused_shape(lower, ctx)) or ru.in_dictionary(lower):
         return None
     repeated = ctx.evidence.count(lower) >= 2
     for finder, ceiling in _FINDERS:
         if zipf >= ceiling or (repeated and finder in _LEXICAL_FINDERS):
             continue
-        found = finder(lower, ru, ctx)
+        found = (finder(lower, ru, ctx) if finder is _split_in_document
+                 else _remembered(finder, lower, ru, ctx))
         if found is not None:
             cut, reason = found
             return Edit(m.start(), m.end(), f"{word[:cut]}-{word[cut:]}", reason)
     return None
 
 
-def _split_dictionary(lower: str, ru: Lexicon) -> tuple[int, str] | None:
+_FOUND: dict[tuple[object, str], tuple[int, str] | None] = {}
+_FOUND_LIMIT = 100_000
+
+
+def _remembered(finder: Finder, lower: str, ru: Lexicon,
+                ctx: Context) -> tuple[int, str] | None:
+    """A finder that consults only the lexicon answers the same for a word every time; the
+    repair loop asks again after every change to a text, so the answer is kept."""
+    key = (finder, lower)
+    if key not in _FOUND:
+        if len(_FOUND) >= _FOUND_LIMIT:
+            _FOUND.clear()
+        _FOUND[key] = finder(lower, ru, ctx)
+    return _FOUND[key]
+
+
+@lru_cache(maxsize=50_000)
+def _split_dictionary(lower: str) -> tuple[int, str] | None:
     """The dictionary spells this rare word with a hyphen ("штаб-квартира",
     "северо-восточной"); it also lists some solid spellings scrapers produce, so the
-    hyphenated entry decides."""
+    hyphenated entry decides. (The answer depends on the word alone: remembered.)"""
+    ru = lexicon("ru")
+    if ru is None:
+        return None
     seen = ru.buckets  # wordfreq splits compounds at hyphens, so it has seen both parts
     for cut in range(2, len(lower) - 1):
         if lower[:cut] in seen and lower[cut:] in seen and \
@@ -96,7 +122,12 @@ def _fused_shape(lower: str, ctx: Context) -> bool:
     shapes; checking the shape first spares a dictionary look-up for every common word."""
     return (ctx.evidence.hyphenated(lower) is not None
             or lower.startswith(("по", "во", "в", "из", "кое"))
-            or lower.endswith(tuple(data.words("repair_ru_particles.txt"))))
+            or lower.endswith(_particles()))
+
+
+@cache
+def _particles() -> tuple[str, ...]:
+    return tuple(data.words("repair_ru_particles.txt"))
 
 
 def _split_in_document(lower: str, ru: Lexicon, ctx: Context) -> tuple[int, str] | None:

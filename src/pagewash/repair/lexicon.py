@@ -78,6 +78,13 @@ class Lexicon:
             return []
         return [p for p in self._morph.parse(word) if p.is_known]  # type: ignore[attr-defined]
 
+    def guesses(self, word: str) -> list[object]:
+        """All analyses of a lower-case form, the morphological guesser's included, best
+        first (pymorphy3 ``Parse`` objects)."""
+        if self._morph is None:
+            return []
+        return list(self._morph.parse(word))  # type: ignore[attr-defined]
+
     def parts_of_speech(self, word: str) -> frozenset[str]:
         """Dictionary parts of speech of a lower-case form ("ADJF", "NOUN"); empty if none."""
         cached = self._pos_cache.get(word)

@@ -51,6 +51,7 @@ SEEN_ZIPF = 1.5
 # at least this common (or a dictionary proper name); rare names stay as they are.
 NAME_CANDIDATE_ZIPF = 3.0
 _PROPER_TAGS = frozenset({"Geox", "Name", "Surn", "Patr", "Orgn", "Trad"})
+_PERSON_TAGS = frozenset({"Name", "Surn", "Patr"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +79,9 @@ def typos(text: str, ctx: Context) -> list[Edit]:
             continue  # "itemsets", "lossy", "bidded": rare forms of known words
         if _compound_of_known(word.lower(), lex):
             continue  # "testbed", "subensemble", "ктобы": words joined, not misspelt
-        fix = _correct(word, text, m.start(), lex, ctx, _in_language(words, index, lex))
+        beside_name = word[:1].isupper() and _beside_person_name(text, words, index, lex)
+        fix = _correct(word, text, m.start(), lex, ctx, _in_language(words, index, lex),
+                       beside_name)
         if fix is not None:
             edits.append(Edit(m.start(), m.end(), match_case(word, fix.word),
                               _reason(word, fix)))
@@ -172,6 +175,8 @@ def _compound_of_known(lower: str, lex: Lexicon) -> bool:
         if any(lower.endswith(c) and lex.in_dictionary(lower[: -len(c)])
                for c in _RUSSIAN_CLITICS_AFTER if len(lower) - len(c) >= 3):
             return True
+        if _prefixed_coinage(lower, lex):
+            return True
     glue = _ENGLISH_GLUE if lex.lang == "en" else ()
     return any(
         (min(cut, len(lower) - cut) >= 3 and lex.zipf(lower[:cut]) >= 3.5
@@ -180,6 +185,32 @@ def _compound_of_known(lower: str, lex: Lexicon) -> bool:
         or (lower[cut:] in glue and cut >= 3 and lex.known(lower[:cut]))
         for cut in range(1, len(lower))
     )
+
+
+# A remainder after a prefix of one or two letters ("а", "ре") must be this long: short
+# remainders make too many typos look like coinages ("аработка").
+_SHORT_PREFIX_REST = 7
+_COINAGE_POS = frozenset({"NOUN", "ADJF", "ADJS", "PRTF"})
+
+
+def _prefixed_coinage(lower: str, lex: Lexicon) -> bool:
+    """A free prefix and a dictionary noun or adjective ("рецентрализацию", "макрополя"):
+    a coinage or a term the dictionary lacks, not a typo."""
+    for prefix in _russian_word_prefixes():
+        if not lower.startswith(prefix):
+            continue
+        rest = lower[len(prefix):]
+        if len(rest) < (_SHORT_PREFIX_REST if len(prefix) <= 2 else 4):
+            continue
+        if _COINAGE_POS & lex.parts_of_speech(rest):
+            return True
+    return False
+
+
+@cache
+def _russian_word_prefixes() -> tuple[str, ...]:
+    return tuple(sorted(data.words("repair_ru_word_prefixes.txt")
+                        | data.words("repair_ru_solid_prefixes.txt")))
 
 
 # Short English words a lost space glues to their neighbour ("alarge", "ledto", "froma").
@@ -223,7 +254,7 @@ def _in_language(words: Sequence[re.Match[str]], index: int, lex: Lexicon) -> bo
 
 
 def _correct(word: str, text: str, start: int, lex: Lexicon, ctx: Context,
-             in_language: bool) -> Candidate | None:
+             in_language: bool, beside_name: bool = False) -> Candidate | None:
     lower = word.lower()
     end = start + len(word)
     in_compound = "-" in (text[start - 1:start], text[end:end + 1])
@@ -231,6 +262,8 @@ def _correct(word: str, text: str, start: int, lex: Lexicon, ctx: Context,
     scored = _document_candidates(lower, lex, ctx, name_like)
     if name_like and lex.lang == "en" and not scored:
         return None  # English names are corrected only from the document (see _name_typo)
+    if not scored and _lexicon_cannot_win(word, text, start, lower, lex, name_like):
+        return None  # spares generating hundreds of one-edit strings
     if in_language:
         known = {c.word for c in scored}
         scored += [c for c in _lexicon_candidates(lower, lex) if c.word not in known]
@@ -242,24 +275,59 @@ def _correct(word: str, text: str, start: int, lex: Lexicon, ctx: Context,
         return None
     if own >= SEEN_ZIPF and best.source == "lexicon":
         return None  # "perceptron", "poset": rare words wordfreq knows are not typos
-    if best.source == "lexicon" and name_like and not _name_typo(lower, best, lex):
+    if best.source == "lexicon" and name_like and not _name_typo(lower, best, lex, beside_name):
         return None
     if best.source == "lexicon" and word[:1].isupper() and after_initials(text, start):
         return None  # "Ж. Делезом", "В.Ф. Безпалова": a surname, whatever it resembles
     return best
 
 
-def _name_typo(lower: str, best: Candidate, lex: Lexicon) -> bool:
+def _lexicon_cannot_win(word: str, text: str, start: int, lower: str, lex: Lexicon,
+                        name_like: bool) -> bool:
+    """The checks below that refuse every lexicon candidate, made before generating them."""
+    own = lex.zipf(lower)
+    if own >= SEEN_ZIPF:
+        return True
+    if name_like and (lex.lang != "ru" or own > 0 or lex.in_dictionary(lower)):
+        return True
+    return word[:1].isupper() and after_initials(text, start)
+
+
+def _name_typo(lower: str, best: Candidate, lex: Lexicon, beside_name: bool) -> bool:
     """A capitalised word inside a sentence is a name or a title word. Correct it from the
     lexicon only in Russian (the dictionary lists names, surnames and places, so a
     capitalised word it does not know is rarely a name), only when neither lexicon knows the
     word at all, the first letter stays, and the candidate is a dictionary proper name or a
-    common word (Zipf >= ``NAME_CANDIDATE_ZIPF``). English names are too often unknown to
-    any lexicon to be touched."""
+    common word (Zipf >= ``NAME_CANDIDATE_ZIPF``); next to a person's name ("Антором
+    Черепенниковым") no common noun, only a first name, surname or patronymic. English names are too often
+    unknown to any lexicon to be touched."""
     if lex.lang != "ru" or lex.zipf(lower) > 0 or lex.in_dictionary(lower) \
             or best.word[:1] != lower[:1]:
         return False
+    if beside_name and "NOUN" in lex.parts_of_speech(best.word):
+        return _proper_name(best.word, lex, _PERSON_TAGS)
     return _proper_name(best.word, lex) or best.score >= NAME_CANDIDATE_ZIPF
+
+
+def _beside_person_name(text: str, words: Sequence[re.Match[str]], index: int,
+                        lex: Lexicon) -> bool:
+    """A capitalised neighbour, with nothing but a space between them, that the dictionary
+    lists or its guesser reads as a first name, surname or patronymic: the word is part of a
+    person's name."""
+    if lex.lang != "ru":
+        return False
+    for i in (index - 1, index + 1):
+        if not 0 <= i < len(words):
+            continue
+        first, second = sorted((i, index))
+        if text[words[first].end():words[second].start()] not in (" ", "\u00a0"):
+            continue
+        word = words[i].group()
+        if word[:1].isupper() and not is_acronym(word) and any(
+                _PERSON_TAGS & p.tag.grammemes  # type: ignore[attr-defined]
+                for p in lex.guesses(word.lower())[:2]):
+            return True
+    return False
 
 
 def _document_candidates(lower: str, lex: Lexicon, ctx: Context,
@@ -380,12 +448,12 @@ def _english_stem(word: str) -> str:
     return word
 
 
-def _proper_name(candidate: str, lex: Lexicon) -> bool:
+def _proper_name(candidate: str, lex: Lexicon, tags: frozenset[str] = _PROPER_TAGS) -> bool:
     """A Russian dictionary proper name ("России"), so a capitalised typo of it may be fixed."""
     morph = lex._morph
     if morph is None:
         return False
-    return any(p.is_known and _PROPER_TAGS & p.tag.grammemes  # type: ignore[attr-defined]
+    return any(p.is_known and tags & p.tag.grammemes  # type: ignore[attr-defined]
                for p in morph.parse(candidate)[:2])  # type: ignore[attr-defined]
 
 
