@@ -46,6 +46,8 @@ def _camel_edit(m: re.Match[str], ru: Lexicon) -> Edit | None:
     if word[:1].islower() and (any(p.isupper() and len(p) < 3 for p in parts)
                                or not ru.known(parts[0].lower())):
         return None  # "опереЖУ", "лосьончЕка": emphasis or typing slips, not compounds
+    if parts[0] in data.words("repair_ru_solid_prefixes.txt") and parts[1].isupper():
+        return None  # "суперЭВМ", "микроРНК": a solid prefix before an acronym
     return Edit(m.start(), m.end(), "-".join(parts), "hyphen lost between compound parts")
 
 
@@ -110,7 +112,10 @@ def _split_dictionary(lower: str) -> tuple[int, str] | None:
     if ru is None:
         return None
     seen = ru.buckets  # wordfreq splits compounds at hyphens, so it has seen both parts
+    solid = data.words("repair_ru_solid_prefixes.txt")
     for cut in range(2, len(lower) - 1):
+        if lower[:cut] in solid:
+            continue  # "видеофайл", "газожидкостной": the dictionary's hyphen is a variant
         if lower[:cut] in seen and lower[cut:] in seen and \
                 ru.hyphenated_in_dictionary(f"{lower[:cut]}-{lower[cut:]}"):
             return cut, "hyphen lost: the dictionary writes this word with a hyphen"
