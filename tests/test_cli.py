@@ -169,6 +169,20 @@ def test_repair_command_plain_and_jsonl(tmp_path: Path) -> None:
     assert "country's" in out[0] and '"status": "error"' in out[1] and "Nothing to fix" in out[2]
 
 
+def test_repair_command_language_switch() -> None:
+    """``--languages`` leaves text in the other languages as it is; an unsupported one is a
+    usage error."""
+    text = "Респубикой стала Республикой. Russias economy.\n".encode()
+    english = run("repair", "--languages", "en", "-", stdin=text)
+    assert english.returncode == 0, english.stderr
+    assert english.stdout.decode() == "Респубикой стала Республикой. Russia's economy.\n"
+    russian = run("repair", "--languages", "ru", "-", stdin=text)
+    assert russian.stdout.decode() == "Республикой стала Республикой. Russias economy.\n"
+    unknown = run("repair", "--languages", "de", "-", stdin=text)
+    assert unknown.returncode == 2 and b"unsupported repair language" in unknown.stderr
+    assert unknown.stdout == b""
+
+
 def test_extension_never_decides_the_format(tmp_path: Path) -> None:
     """A page saved as .bin, with no extension, or gzipped under any name is sniffed as HTML."""
     import gzip

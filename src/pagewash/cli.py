@@ -98,7 +98,8 @@ def main() -> None:
               help="Words never changed, one per line.")
 @click.option("--corrections", type=click.Path(path_type=Path, exists=True, dir_okay=False),
               help="Forced corrections, TSV: wrong<TAB>right.")
-@click.option("--lang", "languages", metavar="LANGS", help="Repair only these languages (ru,en).")
+@click.option("--languages", "--lang", "languages", metavar="LANGS",
+              help="Repair only these languages (ru,en).")
 @click.option("--toc", is_flag=True, help="Table of contents (DOCX, EPUB, HTML).")
 @click.option("--reference-doc", type=click.Path(path_type=Path, exists=True, dir_okay=False),
               help="DOCX styles template.")
@@ -305,17 +306,22 @@ Examples:
 @click.option("--lang", "language", help="Language of plain-text input (ru, en); default: guess.")
 @click.option("--repair", "repair_rules", metavar="RULES", help="Only these repair rules.")
 @click.option("--skip-repair", metavar="RULES", help="Repair rules to skip.")
-@click.option("--protected", type=click.Path(path_type=Path, exists=True, dir_okay=False))
-@click.option("--corrections", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--protected", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              help="Words never changed, one per line.")
+@click.option("--corrections", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              help="Forced corrections, TSV: wrong<TAB>right.")
+@click.option("--languages", metavar="LANGS",
+              help="Repair only these languages (ru,en); text in others passes unchanged.")
 @click.option("--explain", is_flag=True, help="List every change on stderr (plain text input).")
 def repair(source: str, output: Path | None, jsonl: bool, language: str | None,
            repair_rules: str | None, skip_repair: str | None, protected: Path | None,
-           corrections: Path | None, explain: bool) -> None:
+           corrections: Path | None, languages: str | None, explain: bool) -> None:
     """Repair plain text or JSONL text records (no HTML): typos, mojibake, lost hyphens."""
     from pagewash import repair as repair_stage
 
     options = Options(repair_rules=_split(repair_rules), skip_repair=_split(skip_repair) or (),
-                      protected_words=protected, corrections=corrections)
+                      protected_words=protected, corrections=corrections,
+                      languages=_split(languages))
     try:
         config = repair_stage.config_from_options(options)
         data, in_path = _read(source)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pagewash.repair.apostrophes import lost_apostrophe
 from pagewash.repair.hyphens import lost_hyphen
+from pagewash.repair.misspellings import misspellings
 from pagewash.repair.scraping import doubled_word, hyphenation, sentence_space
 from pagewash.repair.table import Rule
 from pagewash.repair.typos import corrections, typos
@@ -22,6 +23,8 @@ TABLE: tuple[Rule, ...] = (
     Rule("lost_hyphen", lost_hyphen, "word", "hyphens lost in Russian compounds"),
     Rule("lost_apostrophe", lost_apostrophe, "word",
          "apostrophes lost in English possessives and contractions"),
+    Rule("misspellings", misspellings, "word",
+         "common English misspellings (codespell's list, when installed)"),
     Rule("doubled_word", doubled_word, "word", "a word accidentally written twice"),
     Rule("sentence_space", sentence_space, "word", "space lost after sentence punctuation"),
     Rule("typos", typos, "word", "one- or two-edit typos with clear evidence"),

@@ -1,0 +1,68 @@
+"""The misspellings rule: codespell's list of common English misspellings, read from the
+installed distribution (the dev extra installs it), applied only where it is safe."""
+
+from __future__ import annotations
+
+import pytest
+
+from pagewash.repair import RepairConfig, repair_text
+from pagewash.repair import misspellings as rule
+
+needs_list = pytest.mark.skipif(not rule.misspelling_table(),
+                                reason="codespell is not installed (pagewash[misspellings])")
+
+
+def only(text: str) -> str:
+    return repair_text(text, "en", RepairConfig(rules=("misspellings",)))[0]
+
+
+@needs_list
+def test_listed_misspellings_are_fixed_keeping_case() -> None:
+    assert only("I was dissapointed by the fourty minutes.") == \
+        "I was disappointed by the forty minutes."
+    assert only("Dissapointed again.") == "Disappointed again."
+
+
+@needs_list
+def test_capitals_only_when_the_whole_text_shouts() -> None:
+    assert only("I AM SO DISSAPOINTED WITH THIS HOTEL") == "I AM SO DISAPPOINTED WITH THIS HOTEL"
+    assert only("The FOURTY model beats the baseline.") == \
+        "The FOURTY model beats the baseline."  # an acronym in ordinary text
+
+
+@needs_list
+def test_names_camel_case_and_ambiguous_entries_stay() -> None:
+    # "Brin" is listed (-> bring) but inside a sentence a capitalised word is a name;
+    # "tought" has three suggestions in the list; CamelCase is an identifier.
+    text = "As Sergey Brin said, we tought the FourtyTwo model."
+    assert only(text) == text
+
+
+@needs_list
+def test_the_change_names_the_list_and_replays() -> None:
+    _, changes = repair_text("an adress", "en", RepairConfig(rules=("misspellings",)))
+    assert [(c.rule, c.before, c.after) for c in changes] == [
+        ("misspellings", "adress", "address")]
+    assert "codespell" in changes[0].reason
+
+
+@needs_list
+def test_russian_text_and_the_language_switch_are_respected() -> None:
+    russian = RepairConfig(rules=("misspellings",))
+    assert repair_text("Текст без ошибок и adress", "ru", russian)[0] == \
+        "Текст без ошибок и adress"  # Latin words in a Russian block: names, quotations
+    config = RepairConfig(rules=("misspellings",), languages=("ru",))
+    assert repair_text("an adress", None, config)[0] == "an adress"
+
+
+def test_without_codespell_the_rule_finds_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    def missing(name: str) -> object:
+        raise rule.metadata.PackageNotFoundError(name)
+
+    rule.misspelling_table.cache_clear()
+    monkeypatch.setattr(rule.metadata, "distribution", missing)
+    try:
+        assert rule.misspelling_table() == {}
+        assert only("I was dissapointed.") == "I was dissapointed."
+    finally:
+        rule.misspelling_table.cache_clear()
