@@ -7,6 +7,7 @@ from pagewash.repair.apostrophes import lost_apostrophe
 from pagewash.repair.hyphens import lost_hyphen
 from pagewash.repair.misspellings import misspellings
 from pagewash.repair.scraping import doubled_word, hyphenation, sentence_space
+from pagewash.repair.spaces import lost_space
 from pagewash.repair.table import Rule
 from pagewash.repair.typos import corrections, typos
 from pagewash.repair.unicode import homoglyphs, mojibake, unicode_hygiene
@@ -21,6 +22,7 @@ TABLE: tuple[Rule, ...] = (
     Rule("hyphenation", hyphenation, "text", "words split by a line-break hyphen"),
     Rule("corrections", corrections, "word", "the bundled and the user's corrections"),
     Rule("lost_hyphen", lost_hyphen, "word", "hyphens lost in Russian compounds"),
+    Rule("lost_space", lost_space, "word", "spaces lost between Russian words"),
     Rule("lost_apostrophe", lost_apostrophe, "word",
          "apostrophes lost in English possessives and contractions"),
     Rule("misspellings", misspellings, "word",
