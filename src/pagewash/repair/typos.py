@@ -37,9 +37,11 @@ FOREIGN_MIN_WORDS = 6
 CANDIDATE_ZIPF = {"en": 2.0, "ru": 1.0}
 # ... and the winner, without support from the document, at least this frequent.
 LEXICON_ZIPF = {"en": 3.0, "ru": 2.0}
-# The winner must beat each rival by one Zipf unit (ten times more frequent); a rival that
-# is another inflection of the winner by more, because choosing the form is grammar.
-MARGIN = 1.0
+# The winner must beat each rival by one Zipf unit (ten times more frequent), in English by
+# one and a half (short English words have many neighbours one edit away, and learners'
+# real typos often sit between two of them); a rival that is another inflection of the
+# winner by more, because choosing the form is grammar.
+MARGIN = {"en": 1.5, "ru": 1.0}
 INFLECTION_MARGIN = 2.5
 # Being used elsewhere in the document counts as being a hundred times more frequent.
 DOCUMENT_BONUS = 2.0
@@ -426,7 +428,7 @@ def _clear_winner(scored: list[Candidate], lex: Lexicon) -> Candidate | None:
         return None
     for rival in ranked[1:]:
         gap = best.score - rival.score
-        if gap < MARGIN or (gap < INFLECTION_MARGIN and _same_lemma(best.word, rival.word, lex)):
+        if gap < MARGIN[lex.lang] or (gap < INFLECTION_MARGIN and _same_lemma(best.word, rival.word, lex)):
             return None
     return best
 
