@@ -74,8 +74,8 @@ class Lexicon:
 
     def parses(self, word: str) -> list[object]:
         """Dictionary analyses of a lower-case form (pymorphy3 ``Parse`` objects)."""
-        if self._morph is None:
-            return []
+        if self._morph is None or not self.in_dictionary(word):
+            return []  # spares the guesser, the slow part of parsing an unknown word
         return [p for p in self._morph.parse(word) if p.is_known]  # type: ignore[attr-defined]
 
     def guesses(self, word: str) -> list[object]:

@@ -39,12 +39,17 @@ def lost_space(text: str, ctx: Context) -> list[Edit]:
     ru = lexicon("ru")
     if ru is None:
         return []
+    rules = glued_rules()
+    starts, ends = tuple(rules.before), rules.particles
     edits = []
     for m in _CANDIDATE.finditer(text):
         word = m.group()
+        lower = word.lower()
+        if not (lower.startswith(starts) or lower.endswith(ends)):
+            continue  # most words: no short word to split off
         if word[:1].isupper() and not sentence_start(text, m.start()):
             continue  # a capitalised word inside a sentence is a name
-        cut = _split(word.lower())
+        cut = _split(lower)
         if cut is not None:
             at, reason = cut
             after = match_case(word, word.lower())
@@ -57,7 +62,7 @@ def _split(lower: str) -> tuple[int, str] | None:
     """Where to put the space in an unknown glued word, and why; the answer depends on the
     word alone, so it is remembered."""
     ru = lexicon("ru")
-    if ru is None or ru.in_dictionary(lower) or ru.zipf(lower) >= GLUED_MAX_ZIPF:
+    if ru is None or ru.zipf(lower) >= GLUED_MAX_ZIPF or ru.in_dictionary(lower):
         return None
     rules = glued_rules()
     found = []
