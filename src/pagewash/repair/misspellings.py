@@ -39,15 +39,19 @@ def misspellings(text: str, ctx: Context) -> list[Edit]:
     if en is None:
         return []
     words = word_matches(text)
-    shouting = sum(1 for m in words if m.group().isupper()) * 2 >= len(words)
+    shouting: bool | None = None
     edits = []
     for m in words:
         word = m.group()
         lower = word.lower()
         right = table.get(lower)
-        if right is None or not (word.islower() or word[1:].islower()
-                                 or (shouting and word.isupper())):
-            continue  # CamelCase is a name, capitals an acronym unless the whole text shouts
+        if right is None:
+            continue
+        if not (word.islower() or word[1:].islower()):
+            if shouting is None:
+                shouting = sum(1 for w in words if w.group().isupper()) * 2 >= len(words)
+            if not (shouting and word.isupper()):
+                continue  # CamelCase is a name, capitals an acronym unless the text shouts
         if en.zipf(lower) >= REAL_WORD_ZIPF or not en.seen(right):
             continue
         if word[:1].isupper() and not word.isupper() and not sentence_start(text, m.start()):
