@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
+import time
 from pathlib import Path, PurePosixPath
 
 import pytest
@@ -220,6 +222,34 @@ def test_a_hanging_or_crashing_page_loses_only_itself(tmp_path: Path) -> None:
     assert (summary.converted, summary.failed) == (6, 2)
     kinds = {e["input"]: e["type"] for e in _errors(tmp_path / "out")}
     assert kinds == {"crash.html": "WorkerDied", "hang.html": "Timeout"}
+
+
+def _gone(pid: int) -> bool:
+    """No such process, or only its zombie (a container's init may not reap it)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return True
+    return state in {"Z", "X"}
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir() or not hasattr(os, "killpg"),
+                    reason="needs /proc and process groups")
+def test_a_stopped_worker_takes_its_children_with_it(tmp_path: Path) -> None:
+    """A worker stopped for a timeout leaves nothing running (a stuck pandoc, say)."""
+    root = tmp_path / "in"
+    root.mkdir()
+    (root / "spawn.html").write_text("<p>SPAWN</p>")
+    (root / "ok.html").write_text(page(1))
+    pid_file = tmp_path / "child.pid"
+    options = Options(extra={"pid_file": str(pid_file)})
+    summary = run_batch([root], options, _settings(tmp_path / "out", timeout=2), stages=STANDIN)
+    assert (summary.converted, summary.failed) == (1, 1)
+    child = int(pid_file.read_text())
+    deadline = time.monotonic() + 5
+    while not _gone(child) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _gone(child)
 
 
 def test_a_page_exhausting_memory_fails_alone(tmp_path: Path) -> None:

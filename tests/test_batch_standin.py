@@ -3,8 +3,9 @@
 The batch machinery takes its per-document functions as a parameter; these stand-ins keep the
 machinery's tests fast and independent of extraction quality. They use the real loader, so
 binary, empty and damaged gzip inputs fail for the real reasons. ``Options.extra`` switches
-on misbehaviour: ``delay`` (seconds per page), and pages containing ``CRASH``, ``HANG`` or
-``HOG`` kill their worker, hang, or exhaust memory.
+on misbehaviour: ``delay`` (seconds per page), and pages containing ``CRASH``, ``HANG``,
+``SPAWN`` or ``HOG`` kill their worker, hang, start a hanging child (its pid written to
+``extra["pid_file"]``) and hang, or exhaust memory.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import gzip
 import json
 import os
 import signal
+import subprocess
+import sys
 import time
 from html.parser import HTMLParser
 from pathlib import Path
@@ -89,6 +92,10 @@ def _misbehave(text: str, options: Options) -> None:
     time.sleep(float(options.extra.get("delay", 0)))
     if "CRASH" in text:
         os.kill(os.getpid(), signal.SIGKILL)
+    if "SPAWN" in text:  # a child of the worker that hangs, as a stuck pandoc would
+        child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(3600)"])
+        Path(str(options.extra["pid_file"])).write_text(str(child.pid))
+        time.sleep(3600)
     if "HANG" in text:
         time.sleep(3600)
     if "HOG" in text:

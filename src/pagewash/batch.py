@@ -578,10 +578,22 @@ class _Worker:
         self.conn.send(task)
 
     def kill(self) -> None:
+        """Stop the worker and whatever it started (its warm pandoc): it leads a process
+        group of its own, so a worker stopped mid-conversion leaves no child behind."""
+        _kill_group(self.process.pid)
         if self.process.is_alive():
             self.process.kill()
         self.process.join(SHUTDOWN_GRACE)
         self.conn.close()
+
+
+def _kill_group(pid: int | None) -> None:
+    """SIGKILL the process group ``pid`` leads, if it still leads one (never another's)."""
+    if pid is None or not hasattr(os, "killpg"):
+        return
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        if os.getpgid(pid) == pid:
+            os.killpg(pid, signal.SIGKILL)
 
 
 class _Pool:
@@ -653,6 +665,9 @@ class _Pool:
                 self.job.finish(result, task.doc)
                 return
         except (EOFError, OSError):
+            wait([worker.process.sentinel], SHUTDOWN_GRACE)  # its pipe closed: it is exiting
+        if wait([worker.process.sentinel], 0):
+            _kill_group(worker.process.pid)  # it exited: stop its children before reaping
             worker.process.join(SHUTDOWN_GRACE)
         if not worker.process.is_alive():
             worker.process.join(SHUTDOWN_GRACE)
@@ -726,6 +741,9 @@ def _context(stages: Stages) -> Any:
 def _worker_main(conn: Connection, config: _WorkerConfig) -> None:
     """Convert documents until told to stop; the parent owns interrupts and restarts."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(os, "setsid"):
+        with contextlib.suppress(OSError):
+            os.setsid()  # a group of its own: stopping it stops its pandoc child too
     _limit_address_space(config.memory_limit_bytes)
     while True:
         try:
