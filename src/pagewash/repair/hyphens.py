@@ -46,8 +46,8 @@ def _camel_edit(m: re.Match[str], ru: Lexicon) -> Edit | None:
     if word[:1].islower() and (any(p.isupper() and len(p) < 3 for p in parts)
                                or not ru.known(parts[0].lower())):
         return None  # "опереЖУ", "лосьончЕка": emphasis or typing slips, not compounds
-    if parts[0] in data.words("repair_ru_solid_prefixes.txt") and parts[1].isupper():
-        return None  # "суперЭВМ", "микроРНК": a solid prefix before an acronym
+    if parts[0] in data.words("repair_ru_solid_prefixes.txt"):
+        return None  # "суперЭВМ", "микроРНК", "лжеХристос": a solid prefix, a capital after it
     return Edit(m.start(), m.end(), "-".join(parts), "hyphen lost between compound parts")
 
 

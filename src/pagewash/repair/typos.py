@@ -81,7 +81,8 @@ def typos(text: str, ctx: Context) -> list[Edit]:
             continue  # "itemsets", "lossy", "bidded": rare forms of known words
         if _compound_of_known(word.lower(), lex):
             continue  # "testbed", "subensemble", "ктобы": words joined, not misspelt
-        beside_name = word[:1].isupper() and _beside_person_name(text, words, index, lex)
+        beside_name = word[:1].isupper() and (_capitalised_compound(text, m)
+                                               or _beside_person_name(text, words, index, lex))
         fix = _correct(word, text, m.start(), lex, ctx, _in_language(words, index, lex),
                        beside_name)
         if fix is not None:
@@ -311,18 +312,37 @@ def _name_typo(lower: str, best: Candidate, lex: Lexicon, beside_name: bool) -> 
     return _proper_name(best.word, lex) or best.score >= NAME_CANDIDATE_ZIPF
 
 
+def _capitalised_compound(text: str, m: re.Match[str]) -> bool:
+    """Part of a hyphenated compound of capitalised words ("Братчик-Христос",
+    "Римский-Корсаков"): a name, whatever common word a part resembles."""
+    start, end = m.start(), m.end()
+    before = text[max(0, start - 2):start]
+    after = text[end:end + 2]
+    return (len(before) == 2 and before[1] == "-" and before[0].isalpha()
+            and _capital_before(text, start - 1)) or (
+        len(after) == 2 and after[0] == "-" and after[1].isupper())
+
+
+def _capital_before(text: str, hyphen: int) -> bool:
+    """The word that ends right before ``hyphen`` starts with a capital."""
+    i = hyphen
+    while i > 0 and text[i - 1].isalpha():
+        i -= 1
+    return text[i:i + 1].isupper()
+
+
 def _beside_person_name(text: str, words: Sequence[re.Match[str]], index: int,
                         lex: Lexicon) -> bool:
-    """A capitalised neighbour, with nothing but a space between them, that the dictionary
-    lists or its guesser reads as a first name, surname or patronymic: the word is part of a
-    person's name."""
+    """A capitalised neighbour, with nothing but a space or a hyphen between them, that the
+    dictionary lists or its guesser reads as a first name, surname or patronymic: the word is
+    part of a person's name ("Антором Черепенниковым", "Братчик-Христос")."""
     if lex.lang != "ru":
         return False
     for i in (index - 1, index + 1):
         if not 0 <= i < len(words):
             continue
         first, second = sorted((i, index))
-        if text[words[first].end():words[second].start()] not in (" ", "\u00a0"):
+        if text[words[first].end():words[second].start()] not in (" ", "\u00a0", "-"):
             continue
         word = words[i].group()
         if word[:1].isupper() and not is_acronym(word) and any(
