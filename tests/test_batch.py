@@ -235,11 +235,14 @@ def _gone(pid: int) -> bool:
 
 @pytest.mark.skipif(not Path("/proc").is_dir() or not hasattr(os, "killpg"),
                     reason="needs /proc and process groups")
-def test_a_stopped_worker_takes_its_children_with_it(tmp_path: Path) -> None:
-    """A worker stopped for a timeout leaves nothing running (a stuck pandoc, say)."""
+@pytest.mark.parametrize("trigger", ["SPAWN", "SPAWN_AND_DIE"])
+def test_a_stopped_or_dead_worker_takes_its_children_with_it(tmp_path: Path,
+                                                             trigger: str) -> None:
+    """A worker stopped for a timeout, or found dead, leaves nothing running (a stuck
+    pandoc, say)."""
     root = tmp_path / "in"
     root.mkdir()
-    (root / "spawn.html").write_text("<p>SPAWN</p>")
+    (root / "spawn.html").write_text(f"<p>{trigger}</p>")
     (root / "ok.html").write_text(page(1))
     pid_file = tmp_path / "child.pid"
     options = Options(extra={"pid_file": str(pid_file)})

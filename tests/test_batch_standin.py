@@ -4,8 +4,8 @@ The batch machinery takes its per-document functions as a parameter; these stand
 machinery's tests fast and independent of extraction quality. They use the real loader, so
 binary, empty and damaged gzip inputs fail for the real reasons. ``Options.extra`` switches
 on misbehaviour: ``delay`` (seconds per page), and pages containing ``CRASH``, ``HANG``,
-``SPAWN`` or ``HOG`` kill their worker, hang, start a hanging child (its pid written to
-``extra["pid_file"]``) and hang, or exhaust memory.
+``SPAWN`` (``SPAWN_AND_DIE``) or ``HOG`` kill their worker, hang, start a hanging child
+(its pid written to ``extra["pid_file"]``) and hang (or die), or exhaust memory.
 """
 
 from __future__ import annotations
@@ -95,6 +95,8 @@ def _misbehave(text: str, options: Options) -> None:
     if "SPAWN" in text:  # a child of the worker that hangs, as a stuck pandoc would
         child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(3600)"])
         Path(str(options.extra["pid_file"])).write_text(str(child.pid))
+        if "SPAWN_AND_DIE" in text:
+            os.kill(os.getpid(), signal.SIGKILL)
         time.sleep(3600)
     if "HANG" in text:
         time.sleep(3600)

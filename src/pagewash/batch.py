@@ -588,12 +588,14 @@ class _Worker:
 
 
 def _kill_group(pid: int | None) -> None:
-    """SIGKILL the process group ``pid`` leads, if it still leads one (never another's)."""
+    """SIGKILL the process group the worker ``pid`` made with setsid, and so whatever is left
+    of it (its pandoc child, even after the worker itself died and was reaped: a group id is
+    not given to a new process while the group has members). No such group: nothing to do.
+    """
     if pid is None or not hasattr(os, "killpg"):
         return
     with contextlib.suppress(ProcessLookupError, PermissionError):
-        if os.getpgid(pid) == pid:
-            os.killpg(pid, signal.SIGKILL)
+        os.killpg(pid, signal.SIGKILL)
 
 
 class _Pool:

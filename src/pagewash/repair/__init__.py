@@ -50,6 +50,9 @@ __all__ = [
 ]
 
 MAX_PASSES = 4
+# repair_text counts the evidence afresh on every pass instead of looping the table inside
+# a recount loop (4 x 4 passes before), so it allows twice the passes of one loop.
+TEXT_PASSES = 2 * MAX_PASSES
 
 
 def config_from_options(opts: Options) -> RepairConfig:
@@ -95,7 +98,7 @@ def repair_text(text: str, lang: str | None = None,
     # Each pass counts the evidence afresh from the text it repairs, until a pass changes
     # nothing: repairing the result again then finds nothing more to do (an edit such as a
     # removed doubled word changes the counts later rules rely on).
-    for _ in range(MAX_PASSES * 2):
+    for _ in range(TEXT_PASSES):
         start = len(changes)
         evidence = Evidence([text])
         for rules in (table.text_rules, table.word_rules):

@@ -5,7 +5,7 @@ about 45 MB, more than the rest of the pipeline together. Here a table is a sort
 ``array('Q')`` of 64-bit keys, one per word: CRC-32 of the UTF-8 word (high 32 bits), 16 more
 bits of Adler-32 and the word's frequency bucket (low 16 bits), plus a slot index over the
 top CRC bits, so a look-up is two checksums and a short binary search in C. A dict keeps the
-frequent words (Zipf >= ``TOP_ZIPF``) that running text asks for most, and a 1 MB bitmap of
+frequent words (Zipf >= ``TOP_ZIPF``) that running text asks for most, and a 4 MB bitmap of
 CRC values rejects most non-words (spelling candidates are mostly non-words) with one
 checksum. CRC-32 never maps two words of one length that differ in one letter or a swap to
 the same value, and any other false hit needs 48 matching bits (about one in 10^8 look-ups

@@ -17,7 +17,7 @@ _CAMEL_PART = re.compile(r"[А-ЯЁ]{2,}(?![а-яё])|[А-ЯЁ]?[а-яё]+")
 _ACRONYM_WORD = re.compile(r"(?<![\w\-])([А-ЯЁ]{2,5})([а-яё]{4,})(?![\w\-])")
 _FUSED = re.compile(r"(?<![\w\-])[А-ЯЁа-яё][а-яё]{3,}(?![\w\-])")
 _LINKING = ("о", "е")
-Finder = Callable[[str, Lexicon, Context], "tuple[int, str] | None"]
+Finder = Callable[[str, Lexicon, Context], tuple[int, str] | None]
 
 
 def lost_hyphen(text: str, ctx: Context) -> list[Edit]:
@@ -46,7 +46,7 @@ def _camel_edit(m: re.Match[str], ru: Lexicon) -> Edit | None:
     if word[:1].islower() and (any(p.isupper() and len(p) < 3 for p in parts)
                                or not ru.known(parts[0].lower())):
         return None  # "опереЖУ", "лосьончЕка": emphasis or typing slips, not compounds
-    if parts[0] in data.words("repair_ru_solid_prefixes.txt"):
+    if parts[0].lower() in data.words("repair_ru_solid_prefixes.txt"):
         return None  # "суперЭВМ", "микроРНК", "лжеХристос": a solid prefix, a capital after it
     return Edit(m.start(), m.end(), "-".join(parts), "hyphen lost between compound parts")
 

@@ -12,18 +12,24 @@ left to the typo rule or alone.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import cache
 from importlib import metadata
 
-from pagewash.repair.lexicon import lexicon
+from pagewash.repair.lexicon import Lexicon, lexicon
 from pagewash.repair.table import Context, Edit, word_matches
 from pagewash.repair.tokens import match_case, sentence_start
 
 DISTRIBUTION = "codespell"
 DICTIONARY = "codespell_lib/data/dictionary.txt"
 # Common misspellings are common: "definately" and "recieve" sit near Zipf 2.8 in wordfreq.
-# Above this a listed form is a real word or an accepted variant.
+# Above this a listed form is a real word or an accepted variant ...
 REAL_WORD_ZIPF = 3.0
+# ... and the correction must be this much more common (30 times): "homogenous" (2.8) next
+# to "homogeneous" (3.2) is a word of its own, "recieve" (2.8) next to "receive" (4.9) not.
+FIX_MARGIN = 1.5
+# A capitalised listed word this common is a name as often as a misspelling ("Handel" 3.0).
+NAME_ZIPF = 2.5
 _ENTRY = re.compile(r"([a-z]+)->([a-z][a-z']*)$")
 _LATIN = re.compile(r"[A-Za-z]{3}")
 
@@ -39,26 +45,61 @@ def misspellings(text: str, ctx: Context) -> list[Edit]:
     if en is None:
         return []
     words = word_matches(text)
-    shouting: bool | None = None
+    hits = [(i, m, right) for i, m in enumerate(words)
+            if (right := table.get(m.group().lower())) is not None]
+    if not hits or _other_latin_language(words):
+        return []  # "exemple", "projet", "unter" are French and German words, not typos
     edits = []
-    for m in words:
+    for index, m, right in hits:
         word = m.group()
-        lower = word.lower()
-        right = table.get(lower)
-        if right is None:
-            continue
-        if not (word.islower() or word[1:].islower()):
-            if shouting is None:
-                shouting = sum(1 for w in words if w.group().isupper()) * 2 >= len(words)
-            if not (shouting and word.isupper()):
-                continue  # CamelCase is a name, capitals an acronym unless the text shouts
-        if en.zipf(lower) >= REAL_WORD_ZIPF or not en.seen(right):
-            continue
-        if word[:1].isupper() and not word.isupper() and not sentence_start(text, m.start()):
-            continue  # "Brin" inside a sentence is a name
-        edits.append(Edit(m.start(), m.end(), match_case(word, right),
-                          f"common misspelling of '{right}' (codespell's list)"))
+        if _acceptable(word, right, words, index, text, ctx, en):
+            edits.append(Edit(m.start(), m.end(), match_case(word, right),
+                              f"common misspelling of '{right}' (codespell's list)"))
     return edits
+
+
+def _acceptable(word: str, right: str, words: Sequence[re.Match[str]], index: int, text: str,
+                ctx: Context, en: Lexicon) -> bool:
+    lower = word.lower()
+    if not (word.islower() or word[1:].islower()):
+        shouting = sum(1 for w in words if w.group().isupper()) * 2 >= len(words)
+        if not (shouting and word.isupper()):
+            return False  # CamelCase is a name, capitals an acronym unless the text shouts
+    own = en.zipf(lower)
+    if own >= REAL_WORD_ZIPF or en.zipf(right) - own < FIX_MARGIN:
+        return False  # a real word or an accepted variant ("homogenous", "despatched")
+    if word[:1].isupper() and not word.isupper():
+        # A capitalised listed word may be a name ("Handel", "Skelton") wherever it stands.
+        if own >= NAME_ZIPF or not sentence_start(text, words[index].start()):
+            return False
+    elif ctx.evidence.exact.get(word.capitalize(), 0) > 0:
+        return False  # "humber" beside "Humber": the text's own name
+    return _english_neighbour(words, index, en)
+
+
+def _english_neighbour(words: Sequence[re.Match[str]], index: int, en: Lexicon) -> bool:
+    """A word within two places is English: the listed word is no foreign quotation."""
+    near = [words[i].group().lower() for i in range(index - 2, index + 3)
+            if i != index and 0 <= i < len(words)]
+    return not near or any(len(w) > 1 and en.known(w) for w in near)
+
+
+def _other_latin_language(words: Sequence[re.Match[str]]) -> bool:
+    """The run's function words are those of another Latin-script language (the stop-word
+    lists the extraction stage uses to judge prose)."""
+    lowered = [m.group().lower() for m in words]
+    counts = {lang: sum(map(stop.__contains__, lowered))
+              for lang, stop in _latin_stopwords().items()}
+    best = max(counts, key=counts.__getitem__, default="en")
+    return best != "en" and counts[best] >= 2 and counts[best] > counts.get("en", 0)
+
+
+@cache
+def _latin_stopwords() -> dict[str, frozenset[str]]:
+    from pagewash.extract.rules import load_rules
+
+    return {lang: words for lang, words in load_rules().stopwords.items()
+            if any("a" <= c <= "z" for w in words for c in w[:1])}
 
 
 @cache

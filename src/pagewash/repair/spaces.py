@@ -13,13 +13,17 @@ from importlib import resources
 
 from pagewash.repair.lexicon import Lexicon, lexicon
 from pagewash.repair.table import Context, Edit
-from pagewash.repair.tokens import match_case, sentence_start
+from pagewash.repair.tokens import sentence_start
 
 # A glued form wordfreq has seen this often is a word of its own (or a spelling its writers
 # mean); common glued misspellings ("вобщем", "незнаю") sit near Zipf 3.
 GLUED_MAX_ZIPF = 3.5
-# The word after (or before) the short word must be this common.
+# The word after the short word must be this common, the word before a particle more so
+# (a particle is one or two letters, so more words end in one by chance) ...
 PART_MIN_ZIPF = 3.0
+HEAD_MIN_ZIPF = 3.5
+# ... and this long, one letter more after a one-letter preposition ("влог" is no "в лог").
+MIN_REST = 3
 _CANDIDATE = re.compile(r"(?<![\w\-])[А-ЯЁа-яё][а-яё]{3,}(?![\w\-])")
 _NOMINAL = frozenset({"NOUN", "ADJF", "PRTF", "NPRO", "NUMR"})
 
@@ -34,10 +38,8 @@ class GluedRules:
 
 def lost_space(text: str, ctx: Context) -> list[Edit]:
     """Put back the space between a short Russian word and the word it was glued to."""
-    if ctx.lang not in (None, "ru") or not ctx.config.language_enabled("ru"):
-        return []
-    ru = lexicon("ru")
-    if ru is None:
+    if ctx.lang not in (None, "ru") or not ctx.config.language_enabled("ru") \
+            or lexicon("ru") is None:
         return []
     rules = glued_rules()
     starts, ends = tuple(rules.before), rules.particles
@@ -52,8 +54,7 @@ def lost_space(text: str, ctx: Context) -> list[Edit]:
         cut = _split(lower)
         if cut is not None:
             at, reason = cut
-            after = match_case(word, word.lower())
-            edits.append(Edit(m.start(), m.end(), f"{after[:at]} {after[at:]}", reason))
+            edits.append(Edit(m.start(), m.end(), f"{word[:at]} {word[at:]}", reason))
     return edits
 
 
@@ -69,12 +70,13 @@ def _split(lower: str) -> tuple[int, str] | None:
     for short, allowed in rules.before.items():
         rest = lower[len(short):]
         form = rules.forms.get(short)
-        if lower.startswith(short) and len(rest) >= 3 and (form is None or form.match(rest)) \
+        if lower.startswith(short) and len(rest) >= MIN_REST + (len(short) == 1) \
+                and (form is None or form.match(rest)) \
                 and _fits(rest, allowed, ru):
             found.append((ru.zipf(rest), len(short), f"space lost after '{short}'"))
     for particle in rules.particles:
         head = lower[: -len(particle)]
-        if lower.endswith(particle) and len(head) >= 2 and ru.zipf(head) >= PART_MIN_ZIPF + 0.5 \
+        if lower.endswith(particle) and len(head) >= 2 and ru.zipf(head) >= HEAD_MIN_ZIPF \
                 and rules.heads & ru.parts_of_speech(head):
             found.append((ru.zipf(head), len(head), f"space lost before the particle '{particle}'"))
     if not found:

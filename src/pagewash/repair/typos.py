@@ -13,9 +13,9 @@ for Russian a dictionary proper name.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache, lru_cache, partial
 
 from pagewash.repair import data
 from pagewash.repair.lexicon import Lexicon, lexicon
@@ -81,10 +81,8 @@ def typos(text: str, ctx: Context) -> list[Edit]:
             continue  # "itemsets", "lossy", "bidded": rare forms of known words
         if _compound_of_known(word.lower(), lex):
             continue  # "testbed", "subensemble", "ктобы": words joined, not misspelt
-        beside_name = word[:1].isupper() and (_capitalised_compound(text, m)
-                                               or _beside_person_name(text, words, index, lex))
         fix = _correct(word, text, m.start(), lex, ctx, _in_language(words, index, lex),
-                       beside_name)
+                       partial(_part_of_name, text, words, index, lex))
         if fix is not None:
             edits.append(Edit(m.start(), m.end(), match_case(word, fix.word),
                               _reason(word, fix)))
@@ -191,8 +189,8 @@ def _compound_of_known(lower: str, lex: Lexicon) -> bool:
 
 
 # A remainder after a prefix of one or two letters ("а", "ре") must be this long: short
-# remainders make too many typos look like coinages ("аработка").
-_SHORT_PREFIX_REST = 7
+# remainders make too many typos look like coinages ("аработка" is "а" + "работка").
+_SHORT_PREFIX_REST = 8
 _COINAGE_POS = frozenset({"NOUN", "ADJF", "ADJS", "PRTF"})
 
 
@@ -257,7 +255,8 @@ def _in_language(words: Sequence[re.Match[str]], index: int, lex: Lexicon) -> bo
 
 
 def _correct(word: str, text: str, start: int, lex: Lexicon, ctx: Context,
-             in_language: bool, beside_name: bool = False) -> Candidate | None:
+             in_language: bool,
+             beside_name: Callable[[], bool] = lambda: False) -> Candidate | None:
     lower = word.lower()
     end = start + len(word)
     in_compound = "-" in (text[start - 1:start], text[end:end + 1])
@@ -296,7 +295,8 @@ def _lexicon_cannot_win(word: str, text: str, start: int, lower: str, lex: Lexic
     return word[:1].isupper() and after_initials(text, start)
 
 
-def _name_typo(lower: str, best: Candidate, lex: Lexicon, beside_name: bool) -> bool:
+def _name_typo(lower: str, best: Candidate, lex: Lexicon,
+               beside_name: Callable[[], bool]) -> bool:
     """A capitalised word inside a sentence is a name or a title word. Correct it from the
     lexicon only in Russian (the dictionary lists names, surnames and places, so a
     capitalised word it does not know is rarely a name), only when neither lexicon knows the
@@ -307,9 +307,16 @@ def _name_typo(lower: str, best: Candidate, lex: Lexicon, beside_name: bool) -> 
     if lex.lang != "ru" or lex.zipf(lower) > 0 or lex.in_dictionary(lower) \
             or best.word[:1] != lower[:1]:
         return False
-    if beside_name and "NOUN" in lex.parts_of_speech(best.word):
+    if "NOUN" in lex.parts_of_speech(best.word) and beside_name():
         return _proper_name(best.word, lex, _PERSON_TAGS)
     return _proper_name(best.word, lex) or best.score >= NAME_CANDIDATE_ZIPF
+
+
+def _part_of_name(text: str, words: Sequence[re.Match[str]], index: int, lex: Lexicon) -> bool:
+    """The capitalised word is part of a name: of a capitalised hyphenated compound, or
+    next to a person's name (asked only when the answer matters: it parses neighbours)."""
+    return _capitalised_compound(text, words[index]) or \
+        _beside_person_name(text, words, index, lex)
 
 
 def _capitalised_compound(text: str, m: re.Match[str]) -> bool:
