@@ -206,10 +206,9 @@ def _can_be_verb(word: str, en: Lexicon) -> bool:
     return False
 
 
-_DETERMINERS = frozenset((
-    "the", "a", "an", "each", "every", "our", "their", "your", "his", "her", "its", "my",
-    "any", "no",
-))
+# Possessive determiners are left out: after "their", "your" a plural before a noun is a
+# plural possessive ("their users' data") as often as a singular one, or a modifier.
+_DETERMINERS = frozenset(("the", "a", "an", "each", "every", "any", "no"))
 _PREPOSITIONS = frozenset((
     "of", "on", "in", "to", "from", "for", "with", "about", "by", "through", "into", "over",
     "under", "at",
