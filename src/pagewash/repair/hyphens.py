@@ -48,7 +48,22 @@ def _camel_edit(m: re.Match[str], ru: Lexicon) -> Edit | None:
         return None  # "опереЖУ", "лосьончЕка": emphasis or typing slips, not compounds
     if parts[0].lower() in data.words("repair_ru_solid_prefixes.txt"):
         return None  # "суперЭВМ", "микроРНК", "лжеХристос": a solid prefix, a capital after it
+    if function_word(parts[0].lower(), ru):
+        return None  # "СейчасАйгуль": two words that lost a space (lost_space splits them)
     return Edit(m.start(), m.end(), "-".join(parts), "hyphen lost between compound parts")
+
+
+# Parts of speech that never open a hyphenated compound: adverbs, conjunctions, particles,
+# prepositions, pronouns, verbs.
+_FUNCTION_POS = frozenset({"ADVB", "CONJ", "PRCL", "PREP", "NPRO", "VERB", "INFN", "PRED",
+                           "INTJ", "GRND"})
+_COMPOUND_POS = frozenset({"NOUN", "ADJF", "ADJS", "PRTF", "PRTS", "NUMR", "COMP"})
+
+
+def function_word(lower: str, ru: Lexicon) -> bool:
+    """A dictionary word with no noun, adjective or numeral reading ("сейчас", "когда")."""
+    pos = ru.parts_of_speech(lower)
+    return bool(pos & _FUNCTION_POS) and not pos & _COMPOUND_POS
 
 
 def _acronym_edit(m: re.Match[str], ru: Lexicon) -> Edit | None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 
+from pagewash.repair.hyphens import function_word
 from pagewash.repair.lexicon import Lexicon, lexicon
 from pagewash.repair.table import Context, Edit
 from pagewash.repair.tokens import sentence_start
@@ -25,6 +26,8 @@ HEAD_MIN_ZIPF = 3.5
 # ... and this long, one letter more after a one-letter preposition ("влог" is no "в лог").
 MIN_REST = 3
 _CANDIDATE = re.compile(r"(?<![\w\-])[А-ЯЁа-яё][а-яё]{3,}(?![\w\-])")
+# Two words glued where the second opens with a capital ("СейчасАйгуль").
+_CAMEL = re.compile(r"(?<![\w\-])([А-ЯЁа-яё][а-яё]{2,})([А-ЯЁ][а-яё]{2,})(?![\w\-])")
 _NOMINAL = frozenset({"NOUN", "ADJF", "PRTF", "NPRO", "NUMR"})
 
 
@@ -55,6 +58,11 @@ def lost_space(text: str, ctx: Context) -> list[Edit]:
         if cut is not None:
             at, reason = cut
             edits.append(Edit(m.start(), m.end(), f"{word[:at]} {word[at:]}", reason))
+    for m in _CAMEL.finditer(text):
+        ru = lexicon("ru")
+        if ru is not None and function_word(m.group(1).lower(), ru):
+            edits.append(Edit(m.start(), m.end(), f"{m.group(1)} {m.group(2)}",
+                              f"space lost after '{m.group(1)}' (a word that opens no compound)"))
     return edits
 
 
