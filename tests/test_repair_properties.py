@@ -21,6 +21,7 @@ WORDS = [
     "et", "al.", "i.e.", "Peoples", "Republic", "diensionality", "dimensionality", "в", "и",
     "teh", "Moscow", "Pyongyangs", "\u00ad", "\u200b", "'", "-", "—", "«", "»", ",", ".",
     "незнаю", "вкомпании", "еслиб", "dissapointed", "Brin", "рецентрализацию", "MyMaps",
+    "хочеться", "ооочень", "КогдаМаша",
 ]
 SEPARATORS = st.sampled_from([" ", " ", " ", "\n", ", ", ". ", "-", "\u00a0", ""])
 damaged_text = st.lists(st.tuples(st.sampled_from(WORDS), SEPARATORS), max_size=25).map(

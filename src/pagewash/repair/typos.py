@@ -75,6 +75,11 @@ def typos(text: str, ctx: Context) -> list[Edit]:
         word = m.group()
         if not _ordinary(word, text, m):
             continue
+        known_kind = _error_of_known_kind(word.lower(), lex)
+        if known_kind is not None:
+            fixed, reason = known_kind
+            edits.append(Edit(m.start(), m.end(), match_case(word, fixed), reason))
+            continue
         if ctx.evidence.count(word) >= 2 or _other_unknown_form(word.lower(), lex, ctx):
             continue  # a word used twice, or in two forms, is meant: a name, a term
         if lex.lang == "en" and _inflection_of_known(word.lower(), lex):
@@ -87,6 +92,35 @@ def typos(text: str, ctx: Context) -> list[Edit]:
             edits.append(Edit(m.start(), m.end(), match_case(word, fix.word),
                               _reason(word, fix)))
     return edits
+
+
+# Verb endings whose soft sign writers add or drop: "хочеться" for "хочется", "напьешся"
+# for "напьешься". (wrong ending, right ending)
+_SOFT_SIGN_ENDINGS = (("ться", "тся"), ("тся", "ться"), ("шся", "шься"))
+# A letter written three times is stretched in Russian (no Russian root has a tripled
+# letter); in English three often come from a typo in a double letter ("embeddd"), so
+# only four or more count there.
+_ELONGATED = {"ru": re.compile(r"(.)\1{2,}"), "en": re.compile(r"(.)\1{3,}")}
+
+
+def _error_of_known_kind(lower: str, lex: Lexicon) -> tuple[str, str] | None:
+    """Errors of a kind common enough to fix on sight when the fix is a dictionary word:
+    a verb ending's soft sign, letters stretched for emphasis ("ооочень", "sooo"). Such
+    misspellings are frequent enough that wordfreq has seen them, which keeps them from
+    the general typo rule."""
+    if lex.lang == "ru":
+        for wrong, right in _SOFT_SIGN_ENDINGS:
+            if lower.endswith(wrong) and not lower.endswith(right) and \
+                    lex.in_dictionary(fixed := lower[: -len(wrong)] + right):
+                return fixed, f"'-{wrong}' written for '-{right}' in a verb form"
+    stretched = _ELONGATED[lex.lang]
+    if not stretched.search(lower):
+        return None
+    variants = {stretched.sub(r"\1", lower), stretched.sub(r"\1\1", lower)}
+    known = sorted((v for v in variants if lex.known(v)), key=lex.zipf, reverse=True)
+    if not known or (len(known) > 1 and lex.zipf(known[0]) - lex.zipf(known[1]) < 1.0):
+        return None
+    return known[0], "letters repeated for emphasis"
 
 
 def _unknown_words(words: Sequence[re.Match[str]],
