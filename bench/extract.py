@@ -12,7 +12,7 @@ benchmark's truth is the article body (``score.py`` drops Markdown link targets 
 Both tools get the same decoded string. The pages are decoded once, outside the timing, with
 ``pagewash.load``.
 
-    .venv/bin/python bench/extract.py [--pages DIR] [--rounds 2] [--keep DIR] [--worst N]
+    .venv/bin/python bench/extract.py [--pages DIR] [--rounds 4] [--keep DIR] [--worst N]
                                       [--no-repair]
 """
 
@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -80,14 +81,22 @@ def run_trafilatura(pages: dict[str, str]) -> tuple[dict[str, str], float]:
     return out, time.process_time() - start
 
 
-def best_of(rounds: int, run: Callable[[dict[str, str]], tuple[dict[str, str], float]],
-            pages: dict[str, str]) -> tuple[dict[str, str], float]:
-    """The outputs and the lowest CPU time over ``rounds`` runs (noise on a shared machine)."""
-    result, best = run(pages)
+Run = Callable[[dict[str, str]], tuple[dict[str, str], float]]
+
+
+def alternate(rounds: int, ours: Run, theirs: Run, pages: dict[str, str]
+              ) -> tuple[dict[str, str], list[float], dict[str, str], list[float], float]:
+    """Both converters in turns, ``rounds`` times each, so that a busy spell of the machine
+    slows both alike: the outputs, each round's CPU seconds, and the peak memory after
+    pagewash's first round (before trafilatura has run)."""
+    ours_out, first = ours(pages)
+    ours_mb = peak_mb()
+    theirs_out, other = theirs(pages)
+    ours_cpu, theirs_cpu = [first], [other]
     for _ in range(rounds - 1):
-        result, seconds = run(pages)
-        best = min(best, seconds)
-    return result, best
+        ours_cpu.append(ours(pages)[1])
+        theirs_cpu.append(theirs(pages)[1])
+    return ours_out, ours_cpu, theirs_out, theirs_cpu, ours_mb
 
 
 def write(folder: Path, texts: dict[str, str]) -> None:
@@ -104,7 +113,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pages", type=Path, default=DEFAULT_PAGES)
-    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--keep", type=Path, help="write predictions here instead of a temp dir")
     parser.add_argument("--worst", type=int, default=0, help="list the N worst pages of pagewash")
     parser.add_argument("--no-repair", action="store_true",
@@ -113,9 +122,10 @@ def main() -> int:
 
     pages = decode_pages(args.pages)
     base_mb = peak_mb()
-    ours, ours_cpu = best_of(args.rounds, partial(run_pagewash, repair=not args.no_repair), pages)
-    ours_mb = peak_mb()
-    theirs, theirs_cpu = best_of(args.rounds, run_trafilatura, pages)
+    ours, ours_rounds, theirs, theirs_rounds, ours_mb = alternate(
+        args.rounds, partial(run_pagewash, repair=not args.no_repair), run_trafilatura, pages)
+    ours_cpu, theirs_cpu = min(ours_rounds), min(theirs_rounds)
+    paired = statistics.median(t / o for o, t in zip(ours_rounds, theirs_rounds, strict=True))
 
     with tempfile.TemporaryDirectory() as tmp:
         out = args.keep or Path(tmp)
@@ -132,7 +142,8 @@ def main() -> int:
     stages = "parse+extract+markdown" if args.no_repair else "parse+extract+repair+markdown"
     print(f"speed: pagewash {ours_rate:.1f} docs/CPU-s ({stages}), "
           f"trafilatura {theirs_rate:.1f} docs/CPU-s, ratio {ours_rate / theirs_rate:.2f}x "
-          f"(best of {args.rounds} rounds)")
+          f"(best of {args.rounds} alternating rounds; median of the paired rounds "
+          f"{paired:.2f}x)")
     print(f"peak memory: {ours_mb:.0f} MB after pagewash (pages decoded: {base_mb:.0f} MB), "
           f"{peak_mb():.0f} MB after trafilatura")
     empty = [page for page, text in ours.items() if not text.strip()]

@@ -29,11 +29,12 @@ from pagewash.repair.rules import RULES, TABLE
 from pagewash.repair.table import (
     Context,
     Evidence,
+    RecordingEvidence,
     RepairConfig,
     Rule,
-    WatchedEvidence,
     apply_changes,
     apply_rule,
+    same_answers,
 )
 
 if TYPE_CHECKING:
@@ -123,15 +124,18 @@ class _Table:
     """The enabled rules of one repair call, and the texts they are known to leave alone.
 
     Rules see only the text, its language, the configuration and the document's word
-    counts; a text that a rule set left unchanged without consulting the counts comes out
-    unchanged again. The fixed-point passes after an edit, and metadata repeating body text
-    (abstracts), ask again for mostly such texts: they are skipped."""
+    counts; a text that a rule set left unchanged comes out unchanged again if the counts
+    it asked about are the same (or it asked nothing). The fixed-point passes after an
+    edit, and metadata repeating body text (abstracts), ask again for mostly such texts:
+    they are skipped."""
 
     def __init__(self, config: RepairConfig, protected: frozenset[str]) -> None:
         self.text_rules, self.word_rules = _rules(config)
         self.config = config
         self.protected = protected
         self._settled: set[tuple[str, str, str | None]] = set()
+        # Texts left alone that asked the evidence questions: the questions and answers.
+        self._unchanged: dict[tuple[str, str, str | None], dict[tuple[str, str], object]] = {}
 
     def run(self, rules: tuple[Rule, ...], text: str, lang: str | None, evidence: Evidence,
             changes: list[Change], block: str | None) -> str:
@@ -141,13 +145,19 @@ class _Table:
         key = (rules[0].phase, text, lang)
         if key in self._settled:
             return text
-        watched = WatchedEvidence(evidence)
-        ctx = Context(lang, cast(Evidence, watched), self.config, self.protected)
+        answers = self._unchanged.get(key)
+        if answers is not None and same_answers(answers, evidence):
+            return text  # left alone before, and the counts it asked about are the same
+        recorder = RecordingEvidence(evidence)
+        ctx = Context(lang, cast(Evidence, recorder), self.config, self.protected)
         start = len(changes)
         for rule in rules:
             text = apply_rule(text, rule, ctx, changes, block)
-        if len(changes) == start and not watched.consulted:
-            self._settled.add(key)
+        if len(changes) == start:
+            if recorder.answers:
+                self._unchanged[key] = recorder.answers
+            else:
+                self._settled.add(key)
         return text
 
 

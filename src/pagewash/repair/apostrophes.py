@@ -59,7 +59,7 @@ def lost_apostrophe(text: str, ctx: Context) -> list[Edit]:
 def _camel_possessive(word: str, en: Lexicon, ctx: Context) -> bool:
     """A CamelCase word ending in "s" is a possessive only when the text uses it without
     the "s" or the possessive is a known word form ("LinkedIn's")."""
-    return word.endswith("s") and (ctx.evidence.exact.get(word[:-1], 0) > 0
+    return word.endswith("s") and (ctx.evidence.exact_count(word[:-1]) > 0
                                    or en.zipf(f"{word[:-1].lower()}'s") >= 1.5)
 
 
@@ -119,7 +119,7 @@ def _name_possessive(word: str, stem: str, en: Lexicon, ctx: Context) -> bool:
     whose bare form this text uses ("Gaussians", "Domingos" are seen, so they stay)."""
     if not word[:1].isupper() or en.zipf(word.lower()) > 0:
         return False
-    return en.zipf(f"{stem}'s") >= 1.5 or ctx.evidence.exact.get(word[:-1], 0) > 0
+    return en.zipf(f"{stem}'s") >= 1.5 or ctx.evidence.exact_count(word[:-1]) > 0
 
 
 def _possessive_in_context(words: Sequence[re.Match[str]], index: int, text: str,
@@ -153,7 +153,7 @@ def _possessive_in_context(words: Sequence[re.Match[str]], index: int, text: str
     if _name_like(word) and en.zipf(lower) < 2.5 and (
         (not sentence_start(text, words[index].start())
          and (en.zipf(stem) >= 2.0 or not word[1:-1].islower()))
-        or (en.zipf(lower) == 0 and ctx.evidence.exact.get(word[:-1], 0) > 0)
+        or (en.zipf(lower) == 0 and ctx.evidence.exact_count(word[:-1]) > 0)
     ):
         return f"{word[:-1]}'s", "lost apostrophe (a name + s before a noun)"
     if en.zipf(stem) < 3.0 or not word.islower():

@@ -12,9 +12,13 @@ left to the typo rule or alone.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+import zlib
+from array import array
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
 from importlib import metadata
+from pathlib import Path
 
 from pagewash.repair.lexicon import Lexicon, lexicon
 from pagewash.repair.table import Context, Edit, word_matches
@@ -72,7 +76,7 @@ def _acceptable(word: str, right: str, words: Sequence[re.Match[str]], index: in
         # A capitalised listed word may be a name ("Handel", "Skelton") wherever it stands.
         if own >= NAME_ZIPF or not sentence_start(text, words[index].start()):
             return False
-    elif ctx.evidence.exact.get(word.capitalize(), 0) > 0:
+    elif ctx.evidence.exact_count(word.capitalize()) > 0:
         return False  # "humber" beside "Humber": the text's own name
     return _english_neighbour(words, index, en)
 
@@ -102,17 +106,68 @@ def _latin_stopwords() -> dict[str, frozenset[str]]:
             if any("a" <= c <= "z" for w in words for c in w[:1])}
 
 
+class MisspellingTable:
+    """Misspelling -> correction, compact: 57,000 entries as a Python dict cost 16 MB, here
+    0.5 MB of sorted 64-bit keys (CRC-32 and 16 bits of Adler-32 of the misspelling, and
+    the number of its correction) plus the distinct corrections. A false hit needs 48
+    matching checksum bits."""
+
+    def __init__(self, entries: Iterable[tuple[str, str]]) -> None:
+        rights: dict[str, int] = {}
+        keys = array("Q")
+        for wrong, right in entries:
+            number = rights.setdefault(right, len(rights))
+            if number > 0xFFFF:
+                break  # far more than the list holds; the rest is left out
+            keys.append(_key(wrong) | number)
+        self._keys = array("Q", sorted(keys))
+        self._rights = tuple(rights)
+        self._seen: dict[str, str | None] = {}
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def __bool__(self) -> bool:
+        return bool(self._keys)
+
+    def get(self, wrong: str) -> str | None:
+        """The correction of ``wrong``; pages repeat their words, so answers are kept."""
+        if wrong in self._seen:
+            return self._seen[wrong]
+        if len(self._seen) >= _SEEN_LIMIT:
+            self._seen.clear()
+        right = self._seen[wrong] = self._find(wrong)
+        return right
+
+    def _find(self, wrong: str) -> str | None:
+        key = _key(wrong)
+        at = bisect_left(self._keys, key)
+        if at < len(self._keys) and self._keys[at] >> 16 == key >> 16:
+            return self._rights[self._keys[at] & 0xFFFF]
+        return None
+
+
+_SEEN_LIMIT = 50_000
+
+
+def _key(word: str) -> int:
+    raw = word.encode("utf-8", "surrogatepass")
+    return zlib.crc32(raw) << 32 | (zlib.adler32(raw) & 0xFFFF) << 16
+
+
 @cache
-def misspelling_table() -> dict[str, str]:
-    """Misspelling -> its single correction, or empty when codespell is not installed."""
+def misspelling_table() -> MisspellingTable:
+    """codespell's single-correction entries, or an empty table without codespell."""
     try:
-        path = metadata.distribution(DISTRIBUTION).locate_file(DICTIONARY)
-        text = path.read_text(encoding="utf-8")  # type: ignore[union-attr]
+        path = Path(str(metadata.distribution(DISTRIBUTION).locate_file(DICTIONARY)))
+        with path.open(encoding="utf-8") as lines:  # read line by line: no 1 MB string
+            return MisspellingTable(_entries(lines))
     except (metadata.PackageNotFoundError, OSError, UnicodeDecodeError):
-        return {}
-    table = {}
-    for line in text.splitlines():
+        return MisspellingTable(())
+
+
+def _entries(lines: Iterable[str]) -> Iterator[tuple[str, str]]:
+    for line in lines:
         m = _ENTRY.match(line.strip())
         if m and len(m.group(1)) >= 3:
-            table[m.group(1)] = m.group(2)
-    return table
+            yield m.group(1), m.group(2)

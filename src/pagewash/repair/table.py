@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import islice
+from typing import Any
 
 from pagewash.document import Change
 from pagewash.errors import UsageError
@@ -82,6 +83,7 @@ class Evidence:
         self._groups: dict[int, dict[str, list[str]]] | None = None
         self._solid: dict[str, str] | None = None
         self._sorted: list[str] | None = None
+        self._forms: dict[str, list[str]] | None = None
         # One pass over all texts: no word or compound can span a line break.
         self.add("\n".join(texts))
 
@@ -100,6 +102,19 @@ class Evidence:
         self._groups = None
         self._solid = None
         self._sorted = None
+        self._forms = None
+
+    def exact_count(self, word: str) -> int:
+        """How often the document writes ``word`` exactly so (case included)."""
+        return self.exact.get(word, 0)
+
+    def forms(self, lower: str) -> tuple[str, ...]:
+        """The spellings (by case) in which the document writes the lower-case ``lower``."""
+        if self._forms is None:
+            self._forms = {}
+            for form in self.exact:
+                self._forms.setdefault(form.lower(), []).append(form)
+        return tuple(sorted(self._forms.get(lower, ())))
 
     def with_stem(self, stem: str) -> list[str]:
         """Lower-case document words that are ``stem`` plus at most three letters (sorted)."""
@@ -240,17 +255,45 @@ _GUARDED = re.compile(
 )
 
 
-class WatchedEvidence:
-    """Stands in for an ``Evidence`` and notes whether a rule consulted it: a rule that did
-    not gives the same answer for the same text whatever the document's word counts."""
+class RecordingEvidence:
+    """Stands in for an ``Evidence`` and records every question a rule asked of it with the
+    answer. Rules are pure functions of the text, the configuration and these answers, so
+    a text whose questions get the same answers from a recounted evidence comes out the
+    same, and need not be repaired again."""
 
     def __init__(self, evidence: Evidence) -> None:
         self._evidence = evidence
-        self.consulted = False
+        self.answers: dict[tuple[str, str], object] = {}
 
-    def __getattr__(self, name: str) -> object:
-        self.consulted = True
-        return getattr(self._evidence, name)
+    def _ask(self, question: str, word: str) -> Any:
+        key = (question, word)
+        if key not in self.answers:
+            self.answers[key] = getattr(self._evidence, question)(word)
+        return self.answers[key]
+
+    def count(self, word: str) -> int:
+        return self._ask("count", word)  # type: ignore[no-any-return]
+
+    def exact_count(self, word: str) -> int:
+        return self._ask("exact_count", word)  # type: ignore[no-any-return]
+
+    def forms(self, lower: str) -> tuple[str, ...]:
+        return self._ask("forms", lower)  # type: ignore[no-any-return]
+
+    def hyphenated(self, solid: str) -> str | None:
+        return self._ask("hyphenated", solid)  # type: ignore[no-any-return]
+
+    def neighbours(self, word: str) -> set[str]:
+        return self._ask("neighbours", word)  # type: ignore[no-any-return]
+
+    def with_stem(self, stem: str) -> list[str]:
+        return self._ask("with_stem", stem)  # type: ignore[no-any-return]
+
+
+def same_answers(answers: Mapping[tuple[str, str], object], evidence: Evidence) -> bool:
+    """``evidence`` answers every recorded question as recorded."""
+    return all(getattr(evidence, question)(word) == answer
+               for (question, word), answer in answers.items())
 
 
 @dataclass

@@ -443,7 +443,7 @@ def _declension(lower: str, form: str) -> bool:
 
 
 def _exact_forms(ctx: Context, form: str) -> list[str]:
-    return [w for w in ctx.evidence.exact if w.lower() == form]
+    return list(ctx.evidence.forms(form))
 
 
 def _lexicon_candidates(lower: str, lex: Lexicon) -> list[Candidate]:
