@@ -1,7 +1,8 @@
 """Spaces lost between Russian words: "незнаю" → "не знаю", "всвязи" → "в связи",
 "еслиб" → "если б". Only an unknown solid word is split, and only where grammar allows the
 two words (negation before a verb, a preposition before a word in a case it governs, a
-particle after a common word); the rules are data in ``repair_ru_glued.toml``."""
+particle after a common word); the rules are data in ``repair_ru_glued.toml``. A word that
+opens no compound glued to a capitalised one ("СейчасАйгуль") is split too."""
 
 from __future__ import annotations
 

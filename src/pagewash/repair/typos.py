@@ -7,7 +7,10 @@ candidate at one or two edits is clearly the best. The strongest evidence is the
 itself: a known word one or two edits away that the document uses elsewhere ("Респубикой" →
 "Республикой"). Without it, only a one-edit candidate far more frequent than every other
 is taken. Capitalised words inside a sentence (names) need the document's own evidence, or
-for Russian a dictionary proper name.
+for Russian a dictionary proper name or a common word that is not next to a person's name.
+Words made of a free prefix and a dictionary word ("рецентрализация") are coinages, not
+typos. Errors of a known kind (a verb ending's soft sign, letters stretched for emphasis)
+are fixed on sight when the fix is a dictionary word.
 """
 
 from __future__ import annotations
