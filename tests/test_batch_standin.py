@@ -4,8 +4,9 @@ The batch machinery takes its per-document functions as a parameter; these stand
 machinery's tests fast and independent of extraction quality. They use the real loader, so
 binary, empty and damaged gzip inputs fail for the real reasons. ``Options.extra`` switches
 on misbehaviour: ``delay`` (seconds per page), and pages containing ``CRASH``, ``HANG``,
-``SPAWN`` (``SPAWN_AND_DIE``) or ``HOG`` kill their worker, hang, start a hanging child
-(its pid written to ``extra["pid_file"]``) and hang (or die), or exhaust memory.
+``SPAWN`` (``SPAWN_AND_DIE``), ``HOG`` or ``SLOW`` kill their worker, hang, start a hanging
+child (its pid written to ``extra["pid_file"]``) and hang (or die), exhaust memory, or take
+``extra["slow"]`` seconds (default 5).
 """
 
 from __future__ import annotations
@@ -100,6 +101,8 @@ def _misbehave(text: str, options: Options) -> None:
         time.sleep(3600)
     if "HANG" in text:
         time.sleep(3600)
+    if "SLOW" in text:
+        time.sleep(float(options.extra.get("slow", 5)))
     if "HOG" in text:
         hog = [bytearray(64 * 1024 * 1024) for _ in range(1024)]
         del hog

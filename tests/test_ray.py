@@ -80,3 +80,13 @@ def test_engine_ray_reads_the_batch_inputs_and_writes_shards(
 def test_engine_ray_refuses_page_formats(cluster: object, tmp_path: Path) -> None:
     with pytest.raises(Exception, match="writes jsonl or parquet"):
         run_batch([tmp_path], Options(to="md"), BatchSettings(out_dir=tmp_path / "o", engine="ray"))
+
+
+def test_a_slow_page_becomes_a_timeout_row(cluster: object) -> None:
+    rows = [{"url": f"http://r/{i}", "html": page(i)} for i in range(3)]
+    rows.append({"url": "http://r/slow", "html": "<p>SLOW</p>"})
+    out = pagewash_ray.convert(ray.data.from_items(rows), stages=STANDIN, timeout=1,
+                               options=Options(extra={"slow": 8}))
+    records = {r["url"]: r for r in out.take_all()}
+    assert [records[f"http://r/{i}"]["status"] for i in range(3)] == ["ok"] * 3
+    assert records["http://r/slow"]["errors"][0]["type"] == "Timeout"

@@ -120,3 +120,27 @@ def test_records_fit_the_arrow_schema() -> None:
             clean_record({"html": "<nav>x</nav>"}, stages=STANDIN)]
     table = pa.Table.from_pylist(rows, schema=arrow_schema())
     assert table.num_rows == 3 and table.to_pylist() == rows
+
+
+def test_a_slow_page_becomes_a_timeout_row_and_the_hosts_alarm_survives() -> None:
+    import signal
+    import time
+
+    stages = STANDIN
+    fired: list[int] = []
+    previous = signal.signal(signal.SIGALRM, lambda signum, frame: fired.append(signum))
+    signal.setitimer(signal.ITIMER_REAL, 30)  # the host's own alarm, far off
+    try:
+        start = time.monotonic()
+        slow = clean_record({"url": "http://s/1", "html": "<p>SLOW</p>"}, stages=stages,
+                            timeout=0.5)
+        assert time.monotonic() - start < 3
+        assert slow["status"] == "error" and slow["errors"][0]["type"] == "Timeout"
+        fast = clean_record({"url": "http://s/2", "html": page(2)}, stages=stages, timeout=5)
+        assert fast["status"] == "ok"
+        remaining, _ = signal.getitimer(signal.ITIMER_REAL)
+        assert 20 < remaining <= 30 and not fired  # still pending, handler ours again
+        assert signal.getsignal(signal.SIGALRM) is not signal.SIG_DFL
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

@@ -55,23 +55,27 @@ def _require_ray() -> Any:
 def convert(dataset: Any, options: Options | None = None, *,
             batch_size: int = DEFAULT_BATCH_SIZE,
             fields: tuple[str, str, str] = DEFAULT_FIELDS,
-            stages: Stages = PIPELINE) -> Any:
+            stages: Stages = PIPELINE,
+            timeout: float | None = None) -> Any:
     """A Dataset of cleaned records, one per input row, in the ``records`` schema.
 
     ``fields`` names the input columns holding URL, HTML and id; ``batch_size`` rows go to
-    each ``clean_batch`` call (small batches spread uneven pages better).
+    each ``clean_batch`` call (small batches spread uneven pages better); a page taking
+    longer than ``timeout`` seconds becomes an error row (``records.clean_record``).
     """
     _require_ray()
     return dataset.map_batches(
         _clean_arrow_batch, batch_size=batch_size, batch_format="pyarrow",
-        fn_kwargs={"options": options or Options(), "fields": fields, "stages": stages})
+        fn_kwargs={"options": options or Options(), "fields": fields, "stages": stages,
+                   "timeout": timeout})
 
 
 def _clean_arrow_batch(batch: Any, options: Options, fields: tuple[str, str, str],
-                       stages: Stages) -> Any:
+                       stages: Stages, timeout: float | None = None) -> Any:
     import pyarrow as pa
 
-    records = clean_batch(batch.to_pylist(), options, fields=fields, stages=stages)
+    records = clean_batch(batch.to_pylist(), options, fields=fields, stages=stages,
+                          timeout=timeout)
     return pa.Table.from_pylist(records, schema=arrow_schema())
 
 
@@ -108,7 +112,8 @@ def run_batch(inputs: Sequence[Path], options: Options, settings: BatchSettings,
         _read_unit, fn_kwargs={"fields": settings.jsonl_fields})
     records = rows.map_batches(
         _clean_source_batch, batch_size=DEFAULT_BATCH_SIZE, batch_format="pyarrow",
-        fn_kwargs={"options": replace(options, to="md"), "stages": stages}).materialize()
+        fn_kwargs={"options": replace(options, to="md"), "stages": stages,
+                   "timeout": settings.timeout}).materialize()
     out = str(Path(settings.out_dir).resolve())
     if to == "parquet":
         records.write_parquet(out)
@@ -149,7 +154,8 @@ def _read_bytes(path: Path) -> bytes:
         return b""  # the loader reports an empty input as the reason
 
 
-def _clean_source_batch(batch: Any, options: Options, stages: Stages) -> Any:
+def _clean_source_batch(batch: Any, options: Options, stages: Stages,
+                        timeout: float | None = None) -> Any:
     import pyarrow as pa
 
     out = []
@@ -159,5 +165,6 @@ def _clean_source_batch(batch: Any, options: Options, stages: Stages) -> Any:
             out.append(error_record(row["id"] or "", row["url"], problem))
             continue
         html = row["text_html"] if row["text_html"] is not None else row["bytes_html"]
-        out.extend(clean_batch([{**row, "html": html}], options, stages=stages))
+        out.extend(clean_batch([{**row, "html": html}], options, stages=stages,
+                               timeout=timeout))
     return pa.Table.from_pylist(out, schema=arrow_schema())

@@ -31,8 +31,11 @@ An empty page (no main content) has status ``empty`` and one entry in ``errors``
 from __future__ import annotations
 
 import hashlib
+import signal
+import threading
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -85,6 +88,7 @@ def clean_record(
     *,
     fields: tuple[str, str, str] = DEFAULT_FIELDS,
     stages: Stages = PIPELINE,
+    timeout: float | None = None,
 ) -> dict[str, Any]:
     """Clean one input record into an output record (schema in the module docstring).
 
@@ -92,6 +96,11 @@ def clean_record(
     Optional input keys ``date`` (a crawl date, used when the page has none) and
     ``content_type`` (the HTTP header, for its charset) are read when present.
     Never raises for a bad document: the failure is described in ``errors``.
+
+    ``timeout`` (seconds) stops a page that takes longer, with a ``Timeout`` error; it needs
+    the main thread of a POSIX process (a Ray, Spark or Dask task is one) and is ignored
+    elsewhere. A page stuck inside a C library (libxml2, pandoc's pipe) is stopped when
+    control comes back to Python; batch runs kill such workers instead.
     """
     url_key, html_key, id_key = fields
     url = _optional_str(record.get(url_key))
@@ -102,7 +111,10 @@ def clean_record(
                               f"the record has no str/bytes field {html_key!r}")
         return error_record(record_id, url, problem)
     try:
-        return _clean(html, record, record_id, url, options or Options(), stages)
+        with _time_limit(timeout):
+            return _clean(html, record, record_id, url, options or Options(), stages)
+    except DocumentTimeout as exc:
+        return error_record(record_id, url, error_entry("pipeline", "Timeout", str(exc)))
     except Exception as exc:  # any failure, RecursionError and MemoryError included, is reported
         return error_record(record_id, url, describe_error(exc))
 
@@ -113,9 +125,40 @@ def clean_batch(
     *,
     fields: tuple[str, str, str] = DEFAULT_FIELDS,
     stages: Stages = PIPELINE,
+    timeout: float | None = None,
 ) -> list[dict[str, Any]]:
     """``clean_record`` over many records, in order; one output row per input row."""
-    return [clean_record(r, options, fields=fields, stages=stages) for r in records]
+    return [clean_record(r, options, fields=fields, stages=stages, timeout=timeout)
+            for r in records]
+
+
+class DocumentTimeout(BaseException):
+    """A page took longer than the record's time limit. Not an ``Exception``, so that no
+    ``except Exception`` on the way out can swallow it."""
+
+
+@contextmanager
+def _time_limit(seconds: float | None) -> Iterator[None]:
+    """Raise ``DocumentTimeout`` in this thread after ``seconds`` (SIGALRM), restoring any
+    alarm handler and timer the host had set; no limit off the main thread or off POSIX."""
+    usable = (seconds is not None and seconds > 0 and hasattr(signal, "setitimer")
+              and threading.current_thread() is threading.main_thread())
+    if not usable:
+        yield
+        return
+
+    def expire(_signum: int, _frame: object) -> None:
+        raise DocumentTimeout(f"the document took longer than {seconds:g} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    outer, _ = signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        if outer:
+            signal.setitimer(signal.ITIMER_REAL, outer)  # the host's own alarm, still pending
 
 
 def _clean(html: bytes | str, record: dict[str, Any], record_id: str, url: str | None,
