@@ -128,3 +128,30 @@ def test_default_pool_is_shared_per_process() -> None:
     assert default_pool() is first
     assert first.render(english_document(), "gfm", OPTIONS) == render_pandoc(
         english_document(), "gfm", OPTIONS)
+
+
+def test_an_exchange_interrupted_midway_restarts_the_worker(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A time limit (or ^C) raised while the answer is being read leaves the pipe out of step:
+    the worker is stopped, and the next document gets a fresh one and a right answer."""
+    import pagewash.render.pandoc_worker as module
+
+    class Interrupted(BaseException):
+        pass
+
+    worker = PandocWorker(timeout=20)
+    job = build_job(english_document(), "gfm", OPTIONS)
+    try:
+        first = worker.write(job)
+        real = module._read_header
+
+        def interrupted(*args: object) -> object:
+            raise Interrupted
+
+        monkeypatch.setattr(module, "_read_header", interrupted)
+        with pytest.raises(Interrupted):
+            worker.write(job)
+        assert worker.pid is None  # stopped, not left mid-exchange
+        monkeypatch.setattr(module, "_read_header", real)
+        assert worker.write(job) == first and worker.starts == 2
+    finally:
+        worker.stop()

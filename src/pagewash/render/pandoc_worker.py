@@ -147,6 +147,9 @@ class PandocWorker:
             reason = self._failure_reason(exc)
             self.stop()
             raise WorkerFailed(f"pandoc worker failed on this document: {reason}") from exc
+        except BaseException:
+            self.stop()  # interrupted mid-exchange (a time limit, ^C): the pipe is out of step
+            raise
         if status != b"OK":
             raise RenderError(f"pandoc failed: {summarise(body)}")
         return body
