@@ -19,11 +19,7 @@ from pagewash.extract import extract
 from pagewash.extract.rules import load_rules
 from pagewash.parse import parse
 from pagewash.render.markdown import render_markdown
-
-PROSE = (
-    "The river flooded the lower town twice in the last century, and each time the people who "
-    "lived there rebuilt their houses a little higher up the slope than before."
-)
+from test_extract import PROSE
 
 
 def page(body: str, head: str = "") -> str:

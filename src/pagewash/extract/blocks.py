@@ -22,6 +22,7 @@ from pagewash.document import (
     Text,
     inline_text,
 )
+from pagewash.extract.nesting import runs_at
 from pagewash.extract.scholarly import keyword_inlines, strip_numbering
 from pagewash.extract.units import Frame, Unit
 
@@ -93,21 +94,12 @@ def _reference_frames(unit: Unit, out: list[tuple[Unit, Path]], section: Section
 
 def _nest(items: list[tuple[Unit, Path]], depth: int, shift: int) -> list[Block | ListItem]:
     out: list[Block | ListItem] = []
-    index = 0
-    while index < len(items):
-        unit, path = items[index]
-        if len(path) <= depth:
-            out.append(_leaf(unit, shift))
-            index += 1
-            continue
-        frame = path[depth]
-        end = index + 1
-        while end < len(items) and len(items[end][1]) > depth and items[end][1][depth] is frame:
-            end += 1
-        group = items[index:end]
-        children = _nest(group, depth + 1, shift)
-        out.append(_container(frame, children, group[0][0], [u for u, _ in group]))
-        index = end
+    for frame, group in runs_at(items, depth):
+        if frame is None:
+            out.append(_leaf(group[0][0], shift))
+        else:
+            children = _nest(list(group), depth + 1, shift)
+            out.append(_container(frame, children, group[0][0], [u for u, _ in group]))
     return out
 
 

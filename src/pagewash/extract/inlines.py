@@ -20,6 +20,7 @@ from pagewash.document import (
     Superscript,
     Text,
 )
+from pagewash.extract.nesting import runs_at
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -98,20 +99,12 @@ def plain(pieces: list[Piece]) -> tuple[str, int]:
 def nest(pieces: list[Piece], depth: int = 0) -> tuple[Inline, ...]:
     """Nested inline runs from tidy pieces: consecutive pieces sharing a format group."""
     out: list[Inline] = []
-    index = 0
-    while index < len(pieces):
-        item, fmts = pieces[index]
-        if len(fmts) <= depth:
+    for fmt, group in runs_at(pieces, depth):
+        if fmt is None:
+            item = group[0][0]
             out.append(Text(item) if isinstance(item, str) else item)
-            index += 1
-            continue
-        fmt = fmts[depth]
-        end = index + 1
-        while end < len(pieces) and len(pieces[end][1]) > depth and pieces[end][1][depth] is fmt:
-            end += 1
-        children = nest(pieces[index:end], depth + 1)
-        out.append(_wrap(fmt, children))
-        index = end
+        else:
+            out.append(_wrap(fmt, nest(list(group), depth + 1)))
     return tuple(out)
 
 

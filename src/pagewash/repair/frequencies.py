@@ -55,7 +55,7 @@ def zipf_of(bucket: int) -> float:
     return 9.0 - bucket / 100.0
 
 
-def _checksums(word: str) -> tuple[int, int]:
+def checksums(word: str) -> tuple[int, int]:
     """(CRC-32, 48-bit key without the bucket) of a word."""
     raw = word.encode("utf-8", "surrogatepass")
     crc = zlib.crc32(raw)
@@ -79,7 +79,7 @@ class Frequencies:
         bucket = self._top.get(word)
         if bucket is not None:
             return bucket
-        crc, key = _checksums(word)
+        crc, key = checksums(word)
         slot = crc >> _SLOT_SHIFT
         keys, end = self._keys, self._index[slot + 1]
         at = bisect_left(keys, key, self._index[slot], end)
@@ -107,7 +107,7 @@ class Frequencies:
         top: dict[str, int] = {}
         for bucket, words in enumerate(buckets):
             for word in words:
-                crc, key = _checksums(word)
+                crc, key = checksums(word)
                 parts[crc >> 24].append(key | bucket)
                 if bucket <= _TOP_BUCKET:
                     top.setdefault(word, bucket)

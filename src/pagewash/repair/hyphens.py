@@ -8,7 +8,7 @@ from collections.abc import Callable
 from functools import cache, lru_cache
 
 from pagewash.repair import data
-from pagewash.repair.lexicon import Lexicon, lexicon
+from pagewash.repair.lexicon import Lexicon, lexicon, remember
 from pagewash.repair.table import Context, Edit
 
 _CAMEL = re.compile(r"(?<![\w\-])[А-ЯЁа-яё]*[а-яё][А-ЯЁ][А-ЯЁа-яё]*(?![\w\-])"
@@ -103,7 +103,6 @@ def _fused_edit(m: re.Match[str], ru: Lexicon, ctx: Context) -> Edit | None:
 
 
 _FOUND: dict[tuple[object, str], tuple[int, str] | None] = {}
-_FOUND_LIMIT = 100_000
 
 
 def _remembered(finder: Finder, lower: str, ru: Lexicon,
@@ -112,9 +111,7 @@ def _remembered(finder: Finder, lower: str, ru: Lexicon,
     repair loop asks again after every change to a text, so the answer is kept."""
     key = (finder, lower)
     if key not in _FOUND:
-        if len(_FOUND) >= _FOUND_LIMIT:
-            _FOUND.clear()
-        _FOUND[key] = finder(lower, ru, ctx)
+        remember(_FOUND, key, finder(lower, ru, ctx))
     return _FOUND[key]
 
 

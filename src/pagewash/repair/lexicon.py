@@ -62,7 +62,7 @@ class Lexicon:
             # The exact look-up is fast; the ё-tolerant one only matters for a word with "е".
             cached = bool(morph.word_is_known(word, strict=True)  # type: ignore[attr-defined]
                           or ("е" in word and morph.word_is_known(word)))  # type: ignore[attr-defined]
-            _remember(self._dictionary_cache, word, cached)
+            remember(self._dictionary_cache, word, cached)
         return cached
 
     def hyphenated_in_dictionary(self, word: str) -> bool:
@@ -90,7 +90,7 @@ class Lexicon:
         cached = self._pos_cache.get(word)
         if cached is None:
             cached = frozenset(str(p.tag.POS) for p in self.parses(word))  # type: ignore[attr-defined]
-            _remember(self._pos_cache, word, cached)
+            remember(self._pos_cache, word, cached)
         return cached
 
     def known(self, word: str) -> bool:
@@ -98,7 +98,7 @@ class Lexicon:
         cached = self._known_cache.get(word)
         if cached is None:
             cached = self.zipf(word) >= KNOWN_ZIPF or self.in_dictionary(word)
-            _remember(self._known_cache, word, cached)
+            remember(self._known_cache, word, cached)
         return cached
 
     def seen(self, word: str) -> bool:
@@ -109,7 +109,7 @@ class Lexicon:
 _CACHE_LIMIT = 50_000
 
 
-def _remember(cache: dict[str, Any], key: str, value: Any) -> None:
+def remember(cache: dict[Any, Any], key: Any, value: Any) -> None:
     """Memoise a look-up; the cache is dropped when full so memory stays bounded."""
     if len(cache) >= _CACHE_LIMIT:
         cache.clear()

@@ -12,7 +12,6 @@ left to the typo rule or alone.
 from __future__ import annotations
 
 import re
-import zlib
 from array import array
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
@@ -20,7 +19,8 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
-from pagewash.repair.lexicon import Lexicon, lexicon
+from pagewash.repair.frequencies import checksums
+from pagewash.repair.lexicon import Lexicon, lexicon, remember
 from pagewash.repair.table import Context, Edit, word_matches
 from pagewash.repair.tokens import match_case, sentence_start
 
@@ -119,7 +119,7 @@ class MisspellingTable:
             number = rights.setdefault(right, len(rights))
             if number > 0xFFFF:
                 break  # far more than the list holds; the rest is left out
-            keys.append(_key(wrong) | number)
+            keys.append(checksums(wrong)[1] | number)
         self._keys = array("Q", sorted(keys))
         self._rights = tuple(rights)
         self._seen: dict[str, str | None] = {}
@@ -132,27 +132,16 @@ class MisspellingTable:
 
     def get(self, wrong: str) -> str | None:
         """The correction of ``wrong``; pages repeat their words, so answers are kept."""
-        if wrong in self._seen:
-            return self._seen[wrong]
-        if len(self._seen) >= _SEEN_LIMIT:
-            self._seen.clear()
-        right = self._seen[wrong] = self._find(wrong)
-        return right
+        if wrong not in self._seen:
+            remember(self._seen, wrong, self._find(wrong))
+        return self._seen[wrong]
 
     def _find(self, wrong: str) -> str | None:
-        key = _key(wrong)
+        key = checksums(wrong)[1]
         at = bisect_left(self._keys, key)
         if at < len(self._keys) and self._keys[at] >> 16 == key >> 16:
             return self._rights[self._keys[at] & 0xFFFF]
         return None
-
-
-_SEEN_LIMIT = 50_000
-
-
-def _key(word: str) -> int:
-    raw = word.encode("utf-8", "surrogatepass")
-    return zlib.crc32(raw) << 32 | (zlib.adler32(raw) & 0xFFFF) << 16
 
 
 @cache

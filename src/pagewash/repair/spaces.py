@@ -42,8 +42,8 @@ class GluedRules:
 
 def lost_space(text: str, ctx: Context) -> list[Edit]:
     """Put back the space between a short Russian word and the word it was glued to."""
-    if ctx.lang not in (None, "ru") or not ctx.config.language_enabled("ru") \
-            or lexicon("ru") is None:
+    ru = lexicon("ru") if ctx.lang in (None, "ru") and ctx.config.language_enabled("ru") else None
+    if ru is None:
         return []
     rules = glued_rules()
     starts, ends = tuple(rules.before), rules.particles
@@ -60,8 +60,7 @@ def lost_space(text: str, ctx: Context) -> list[Edit]:
             at, reason = cut
             edits.append(Edit(m.start(), m.end(), f"{word[:at]} {word[at:]}", reason))
     for m in _CAMEL.finditer(text):
-        ru = lexicon("ru")
-        if ru is not None and function_word(m.group(1).lower(), ru):
+        if function_word(m.group(1).lower(), ru):
             edits.append(Edit(m.start(), m.end(), f"{m.group(1)} {m.group(2)}",
                               f"space lost after '{m.group(1)}' (a word that opens no compound)"))
     return edits
