@@ -33,9 +33,9 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from pagewash.batch import ERRORS_FILE, BatchSettings, BatchSummary, Result, run_batch  # noqa: E402
 from pagewash.document import Document, Metadata, Paragraph, Text  # noqa: E402
+from pagewash.ingest.records import PIPELINE, Stages  # noqa: E402
 from pagewash.load import load  # noqa: E402
 from pagewash.pipeline import Options  # noqa: E402
-from pagewash.records import PIPELINE, Stages  # noqa: E402
 
 FIRST_WINDOW = 1000
 

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
+
+
+def content_cases() -> list[Path]:
+    """Fixture folders whose page has main content (``case.toml`` does not say "empty")."""
+    cases = []
+    for page in sorted(FIXTURES.glob("*/input.html")):
+        case = tomllib.loads(page.with_name("case.toml").read_text(encoding="utf-8"))
+        if case.get("status", "ok") != "empty":
+            cases.append(page.parent)
+    return cases
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -15,15 +15,16 @@ from pagewash.batch import (
     RECORDS_FILE,
     STATE_DIR,
     BatchSettings,
-    plan_outputs,
     run_batch,
 )
+from pagewash.batch.plan import plan_outputs
+from pagewash.batch.sources import HTML, JSONL, WARC, InputFile, expand_inputs, iter_documents
 from pagewash.errors import InputError, UsageError
+from pagewash.ingest.records import RECORD_FIELDS, Stages
 from pagewash.pipeline import Options
-from pagewash.records import RECORD_FIELDS, Stages
-from pagewash.sources import HTML, JSONL, WARC, InputFile, expand_inputs, iter_documents
 from test_batch_standin import (
     jsonl_line,
+    misbehaving,
     page,
     standin_clean,
     standin_render,
@@ -245,8 +246,8 @@ def test_a_stopped_or_dead_worker_takes_its_children_with_it(tmp_path: Path,
     (root / "spawn.html").write_text(f"<p>{trigger}</p>")
     (root / "ok.html").write_text(page(1))
     pid_file = tmp_path / "child.pid"
-    options = Options(extra={"pid_file": str(pid_file)})
-    summary = run_batch([root], options, _settings(tmp_path / "out", timeout=2), stages=STANDIN)
+    summary = run_batch([root], Options(), _settings(tmp_path / "out", timeout=2),
+                        stages=misbehaving(pid_file=str(pid_file)))
     assert (summary.converted, summary.failed) == (1, 1)
     child = int(pid_file.read_text())
     deadline = time.monotonic() + 5

@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 from pagewash.batch import ERRORS_FILE, RECORDS_FILE, BatchSettings, run_batch
+from pagewash.ingest.records import RECORD_FIELDS, clean_record
 from pagewash.pipeline import Options
-from pagewash.records import RECORD_FIELDS, clean_record
 from test_batch_standin import jsonl_line, warc_record, write_warc
 
 CHROME = """

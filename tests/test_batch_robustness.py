@@ -16,11 +16,12 @@ import time
 from pathlib import Path
 
 from pagewash.batch import ERRORS_FILE, STATE_DIR, BatchSettings, run_batch
+from pagewash.ingest.records import Stages
 from pagewash.pipeline import Options
-from pagewash.records import Stages
 from test_batch_standin import (
     article,
     jsonl_line,
+    misbehaving,
     page,
     standin_clean,
     standin_render,
@@ -31,7 +32,7 @@ from test_batch_standin import (
 STANDIN = Stages(standin_clean, standin_render)
 NESTED = "<html><body>" + "<div>" * 100_000 + "<p>deep</p>" + "</div>" * 100_000 + "</body></html>"
 GOOD, BAD = 280, 20
-DELAY = {"delay": 0.01}
+DELAYED = misbehaving(delay=0.01)
 
 
 def _huge_page() -> bytes:
@@ -142,12 +143,12 @@ _KILLED_RUN = """
 import sys
 from pathlib import Path
 sys.path.insert(0, {tests!r})
-from test_batch_robustness import STANDIN, DELAY, _settings
+from test_batch_robustness import DELAYED, _settings
 from pagewash.batch import run_batch
 from pagewash.pipeline import Options
 
 if __name__ == "__main__":
-    run_batch([Path({source!r})], Options(extra=DELAY), _settings(Path({out!r})), stages=STANDIN)
+    run_batch([Path({source!r})], Options(), _settings(Path({out!r})), stages=DELAYED)
 """
 
 
@@ -166,10 +167,10 @@ def test_a_killed_job_resumed_gives_the_same_folder_as_an_uninterrupted_one(
         job.wait()
     halfway = sum(1 for p in killed.rglob("*.md"))
     assert 100 <= halfway < GOOD
-    resumed = run_batch([tmp_path / "in"], Options(extra=DELAY),
-                        _settings(killed, resume=True), stages=STANDIN)
+    resumed = run_batch([tmp_path / "in"], Options(), _settings(killed, resume=True),
+                        stages=DELAYED)
     assert resumed.resumed >= 100
-    run_batch([tmp_path / "in"], Options(extra=DELAY), _settings(reference), stages=STANDIN)
+    run_batch([tmp_path / "in"], Options(), _settings(reference), stages=DELAYED)
     assert _snapshot(killed) == _snapshot(reference)
 
 

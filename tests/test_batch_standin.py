@@ -2,11 +2,11 @@
 
 The batch machinery takes its per-document functions as a parameter; these stand-ins keep the
 machinery's tests fast and independent of extraction quality. They use the real loader, so
-binary, empty and damaged gzip inputs fail for the real reasons. ``Options.extra`` switches
-on misbehaviour: ``delay`` (seconds per page), and pages containing ``CRASH``, ``HANG``,
-``SPAWN`` (``SPAWN_AND_DIE``), ``HOG`` or ``SLOW`` kill their worker, hang, start a hanging
-child (its pid written to ``extra["pid_file"]``) and hang (or die), exhaust memory, or take
-``extra["slow"]`` seconds (default 5).
+binary, empty and damaged gzip inputs fail for the real reasons. ``misbehaving(...)`` gives
+stages that also misbehave: ``delay`` (seconds per page), and pages containing ``CRASH``,
+``HANG``, ``SPAWN`` (``SPAWN_AND_DIE``), ``HOG`` or ``SLOW`` kill their worker, hang, start a
+hanging child (its pid written to ``pid_file``) and hang (or die), exhaust memory, or take
+``slow`` seconds.
 """
 
 from __future__ import annotations
@@ -18,12 +18,33 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
+from functools import partial
 from html.parser import HTMLParser
 from pathlib import Path
 
 from pagewash.document import Document, Metadata, Paragraph, Text
+from pagewash.ingest.records import Stages
 from pagewash.load import load
 from pagewash.pipeline import Options
+
+
+@dataclass(frozen=True)
+class Misbehaviour:
+    """How the stand-in misbehaves besides the page's own triggers (see the module doc)."""
+
+    delay: float = 0.0
+    slow: float = 5.0
+    pid_file: str | None = None
+
+
+CALM = Misbehaviour()
+
+
+def misbehaving(**settings: object) -> Stages:
+    """Stand-in stages with these ``Misbehaviour`` settings (picklable: workers get them)."""
+    return Stages(partial(standin_clean, misbehaviour=Misbehaviour(**settings)),  # type: ignore[arg-type]
+                  standin_render)
 
 
 class _Node:
@@ -69,9 +90,10 @@ def _all_text(node: _Node) -> str:
     return "".join(c if isinstance(c, str) else _all_text(c) for c in node.children)
 
 
-def standin_clean(data: bytes | str, options: Options) -> Document:
+def standin_clean(data: bytes | str, options: Options,
+                  misbehaviour: Misbehaviour = CALM) -> Document:
     text = load(data, content_type=options.content_type).text
-    _misbehave(text, options)
+    _misbehave(text, misbehaviour)
     builder = _TreeBuilder()
     builder.feed(text)
     titles = _texts(builder.root, "title")
@@ -89,20 +111,20 @@ def standin_render(doc: Document, options: Options) -> str:
     return f"{title}{body}\n"
 
 
-def _misbehave(text: str, options: Options) -> None:
-    time.sleep(float(options.extra.get("delay", 0)))
+def _misbehave(text: str, misbehaviour: Misbehaviour) -> None:
+    time.sleep(misbehaviour.delay)
     if "CRASH" in text:
         os.kill(os.getpid(), signal.SIGKILL)
     if "SPAWN" in text:  # a child of the worker that hangs, as a stuck pandoc would
         child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(3600)"])
-        Path(str(options.extra["pid_file"])).write_text(str(child.pid))
+        Path(str(misbehaviour.pid_file)).write_text(str(child.pid))
         if "SPAWN_AND_DIE" in text:
             os.kill(os.getpid(), signal.SIGKILL)
         time.sleep(3600)
     if "HANG" in text:
         time.sleep(3600)
     if "SLOW" in text:
-        time.sleep(float(options.extra.get("slow", 5)))
+        time.sleep(misbehaviour.slow)
     if "HOG" in text:
         hog = [bytearray(64 * 1024 * 1024) for _ in range(1024)]
         del hog

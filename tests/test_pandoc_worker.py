@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sys
 import threading
 import time
 from dataclasses import replace
@@ -93,12 +94,26 @@ def test_crash_fails_only_the_current_document() -> None:
 
         thread = threading.Thread(target=render_big)
         thread.start()
-        time.sleep(1.0)  # the request is now stuck in the pipe of the stopped worker
+        _wait_until_writing(thread)  # the request is now stuck in the pipe of the stopped worker
         os.kill(pid, signal.SIGKILL)
         thread.join(timeout=30)
         assert len(errors) == 1 and "worker failed" in str(errors[0])
         assert pool.render(english_document(), "docx", OPTIONS)[:2] == b"PK"
         assert worker.starts == 2
+
+
+def _wait_until_writing(thread: threading.Thread, limit: float = 60.0) -> None:
+    """Return once ``thread`` is inside the worker's pipe write (no fixed sleep: under load
+    building the request may take longer than any guess)."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        frame = sys._current_frames().get(thread.ident or -1)
+        while frame is not None:
+            if frame.f_code.co_name == "_write_all":
+                return
+            frame = frame.f_back
+        time.sleep(0.01)
+    raise AssertionError("the render never reached the worker's input pipe")
 
 
 def test_worker_that_died_while_idle_is_replaced_silently(pool: PandocPool) -> None:

@@ -6,14 +6,13 @@ import json
 from pathlib import Path
 
 import pytest
+import ray  # the dev extra installs it: a missing Ray fails here, it never skips
 
-ray = pytest.importorskip("ray", reason="the Ray engine is the optional extra pagewash[ray]")
-
-from pagewash import ray as pagewash_ray  # noqa: E402
-from pagewash.batch import BatchSettings, run_batch  # noqa: E402
-from pagewash.pipeline import Options  # noqa: E402
-from pagewash.records import RECORD_FIELDS, Stages, arrow_schema  # noqa: E402
-from test_batch_standin import jsonl_line, page, standin_clean, standin_render  # noqa: E402
+from pagewash.batch import BatchSettings, run_batch
+from pagewash.ingest import ray as pagewash_ray
+from pagewash.ingest.records import RECORD_FIELDS, Stages, arrow_schema
+from pagewash.pipeline import Options
+from test_batch_standin import jsonl_line, misbehaving, page, standin_clean, standin_render
 
 STANDIN = Stages(standin_clean, standin_render)
 
@@ -85,8 +84,7 @@ def test_engine_ray_refuses_page_formats(cluster: object, tmp_path: Path) -> Non
 def test_a_slow_page_becomes_a_timeout_row(cluster: object) -> None:
     rows = [{"url": f"http://r/{i}", "html": page(i)} for i in range(3)]
     rows.append({"url": "http://r/slow", "html": "<p>SLOW</p>"})
-    out = pagewash_ray.convert(ray.data.from_items(rows), stages=STANDIN, timeout=1,
-                               options=Options(extra={"slow": 8}))
+    out = pagewash_ray.convert(ray.data.from_items(rows), stages=misbehaving(slow=8), timeout=1)
     records = {r["url"]: r for r in out.take_all()}
     assert [records[f"http://r/{i}"]["status"] for i in range(3)] == ["ok"] * 3
     assert records["http://r/slow"]["errors"][0]["type"] == "Timeout"

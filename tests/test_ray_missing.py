@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from pagewash import ray as pagewash_ray
+from pagewash.ingest import ray as pagewash_ray
 
 
 def test_missing_ray_gives_the_install_hint(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -5,14 +5,12 @@ from __future__ import annotations
 import hashlib
 from dataclasses import replace
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pagewash.document import Change, Document
 from pagewash.errors import NotHTMLError
-from pagewash.pipeline import Options
-from pagewash.records import (
+from pagewash.ingest.records import (
     CHANGE_KEYS,
     ERROR_KEYS,
     RECORD_FIELDS,
@@ -21,6 +19,7 @@ from pagewash.records import (
     clean_record,
     describe_error,
 )
+from pagewash.pipeline import Options
 from test_batch_standin import page, standin_clean, standin_render
 
 STANDIN = Stages(standin_clean, standin_render)
@@ -112,8 +111,9 @@ def test_clean_record_never_raises(record: dict[str, object]) -> None:
 
 
 def test_records_fit_the_arrow_schema() -> None:
-    pa = pytest.importorskip("pyarrow")
-    from pagewash.records import arrow_schema
+    import pyarrow as pa
+
+    from pagewash.ingest.records import arrow_schema
 
     rows = [clean_record({"html": page(6)}, stages=Stages(_with_change, standin_render)),
             clean_record({"html": b"\x00" * 900}, stages=STANDIN),

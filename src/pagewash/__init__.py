@@ -24,14 +24,14 @@ except PackageNotFoundError:  # running from a source tree that is not installed
 
 def clean_record(record: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
     """Clean one ingestion record ``{"url", "html", "id"?}``; never raises for a bad page."""
-    from pagewash.records import clean_record as _clean_record
+    from pagewash.ingest.records import clean_record as _clean_record
 
     return _clean_record(record, **kwargs)
 
 
 def clean_batch(records: Any, **kwargs: Any) -> list[dict[str, Any]]:
     """Clean many ingestion records; bad pages become records with status ``error``."""
-    from pagewash.records import clean_batch as _clean_batch
+    from pagewash.ingest.records import clean_batch as _clean_batch
 
     return _clean_batch(records, **kwargs)
 

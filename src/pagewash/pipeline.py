@@ -1,12 +1,12 @@
 """Run the stages for one input: load -> parse -> extract -> repair -> render.
 
-``clean`` returns the ``Document``; ``convert`` renders it. Batches live in ``batch.py``.
+``clean`` returns the ``Document``; ``convert`` renders it. Batches live in ``batch/``.
 Options travel as one frozen ``Options`` object instead of a dozen keyword arguments.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +35,6 @@ class Options:
     cover: Path | None = None
     split_level: int | None = None
     keep_remote_images: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_kwargs(cls, **kwargs: Any) -> Options:

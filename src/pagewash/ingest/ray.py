@@ -1,7 +1,7 @@
 """Ray Data adapter (``pip install 'pagewash[ray]'``): clean pages on a cluster.
 
 ``convert(dataset)`` maps ``records.clean_batch`` over a Ray Dataset of ``{"url", "html",
-"id"?}`` rows and returns a Dataset of records (schema in ``pagewash.records``, typed with
+"id"?}`` rows and returns a Dataset of records (schema in ``pagewash.ingest.records``, typed with
 ``records.arrow_schema`` so Parquet and JSON writers agree across blocks). A page that fails
 becomes a row with ``status="error"``; it never fails the task. ``run_batch`` is what
 ``pagewash convert --engine ray`` runs: it reads the same inputs as the local engine (files,
@@ -18,8 +18,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from pagewash.errors import PagewashError, UsageError
-from pagewash.pipeline import Options
-from pagewash.records import (
+from pagewash.ingest.records import (
     DEFAULT_FIELDS,
     PIPELINE,
     Stages,
@@ -28,9 +27,10 @@ from pagewash.records import (
     error_entry,
     error_record,
 )
+from pagewash.pipeline import Options
 
 if TYPE_CHECKING:
-    from pagewash.batch import BatchSettings, BatchSummary
+    from pagewash.batch.settings import BatchSettings, BatchSummary
 
 INSTALL_HINT = "pip install 'pagewash[ray]'"
 RAY_FORMATS = ("jsonl", "parquet")
@@ -92,8 +92,8 @@ def run_batch(inputs: Sequence[Path], options: Options, settings: BatchSettings,
     import sys
     import time
 
-    from pagewash.batch import BatchSummary
-    from pagewash.sources import expand_inputs
+    from pagewash.batch.settings import BatchSummary
+    from pagewash.batch.sources import expand_inputs
 
     ray = _require_ray()
     to = options.to if options.to in RAY_FORMATS else None
@@ -129,8 +129,8 @@ def run_batch(inputs: Sequence[Path], options: Options, settings: BatchSettings,
 
 def _read_unit(unit: dict[str, Any], fields: tuple[str, str, str]) -> Iterator[dict[str, Any]]:
     """The documents of one input file as rows; page files are read here, in the task."""
-    from pagewash.batch import plan_outputs, with_default_id
-    from pagewash.sources import InputFile, iter_documents
+    from pagewash.batch.plan import plan_outputs, with_default_id
+    from pagewash.batch.sources import InputFile, iter_documents
 
     source = InputFile(Path(unit["path"]), PurePosixPath(unit["rel"]), unit["kind"])
     plan = plan_outputs([source], "md")[0]

@@ -31,16 +31,14 @@ An empty page (no main content) has status ``empty`` and one entry in ``errors``
 from __future__ import annotations
 
 import hashlib
-import signal
-import threading
 import traceback
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
 from pagewash.document import Document
 from pagewash.errors import PagewashError
+from pagewash.ingest.timeout import DocumentTimeout, time_limit
 from pagewash.pipeline import Options
 
 RECORD_FIELDS: tuple[str, ...] = (
@@ -111,7 +109,7 @@ def clean_record(
                               f"the record has no str/bytes field {html_key!r}")
         return error_record(record_id, url, problem)
     try:
-        with _time_limit(timeout):
+        with time_limit(timeout):
             return _clean(html, record, record_id, url, options or Options(), stages)
     except DocumentTimeout as exc:
         return error_record(record_id, url, error_entry("pipeline", "Timeout", str(exc)))
@@ -130,35 +128,6 @@ def clean_batch(
     """``clean_record`` over many records, in order; one output row per input row."""
     return [clean_record(r, options, fields=fields, stages=stages, timeout=timeout)
             for r in records]
-
-
-class DocumentTimeout(BaseException):
-    """A page took longer than the record's time limit. Not an ``Exception``, so that no
-    ``except Exception`` on the way out can swallow it."""
-
-
-@contextmanager
-def _time_limit(seconds: float | None) -> Iterator[None]:
-    """Raise ``DocumentTimeout`` in this thread after ``seconds`` (SIGALRM), restoring any
-    alarm handler and timer the host had set; no limit off the main thread or off POSIX."""
-    usable = (seconds is not None and seconds > 0 and hasattr(signal, "setitimer")
-              and threading.current_thread() is threading.main_thread())
-    if not usable:
-        yield
-        return
-
-    def expire(_signum: int, _frame: object) -> None:
-        raise DocumentTimeout(f"the document took longer than {seconds:g} s")
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    outer, _ = signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-        if outer:
-            signal.setitimer(signal.ITIMER_REAL, outer)  # the host's own alarm, still pending
 
 
 def _clean(html: bytes | str, record: dict[str, Any], record_id: str, url: str | None,

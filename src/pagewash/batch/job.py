@@ -1,0 +1,283 @@
+"""One run of a batch, parent side: the task stream, results, resume state and final files.
+
+``Job`` walks the planned inputs, streams their documents as tasks to the pool, and settles
+each result: counts, the error log, record lines in input order, a resume marker per input
+file, and at the end ``errors.jsonl`` (and ``documents.jsonl``) rebuilt in input order.
+Every file is written to ``.pagewash/tmp`` and moved into place, so a killed job never
+leaves a half-written output.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, TextIO
+
+from pagewash.batch.plan import PlannedInput, output_suffix, record_output, with_default_id
+from pagewash.batch.pool import Pool
+from pagewash.batch.progress import Progress
+from pagewash.batch.settings import (
+    ERRORS_FILE,
+    RECORDS_FILE,
+    STATE_DIR,
+    BatchSettings,
+    BatchSummary,
+    MiB,
+    memory_limit,
+)
+from pagewash.batch.sources import HTML, SourceDocument, iter_documents
+from pagewash.batch.worker import Result, Task, WorkerConfig
+from pagewash.errors import UsageError
+from pagewash.ingest.records import Stages, error_entry, error_record
+from pagewash.output import atomic_write
+from pagewash.pipeline import Options
+
+
+@dataclass
+class InputState:
+    unit: PlannedInput
+    seen: int = 0
+    done: int = 0
+    exhausted: bool = False
+    converted: int = 0
+    empty: int = 0
+    failed: int = 0
+    problems: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+    lines: dict[int, str] = field(default_factory=dict)
+    next_line: int = 0
+    part: TextIO | None = None
+
+
+class Job:
+    """Bookkeeping of one run: unit states, markers, error log, progress, final files."""
+
+    def __init__(self, units: list[PlannedInput], options: Options, settings: BatchSettings,
+                 out_dir: Path, record_mode: bool,
+                 observer: Callable[[Result], None] | None) -> None:
+        self.units = units
+        self.options = options
+        self.settings = settings
+        self.out_dir = out_dir
+        self.record_mode = record_mode
+        self.observer = observer
+        self.suffix = output_suffix(options.to)
+        self.state_dir = out_dir / STATE_DIR
+        self.tmp_dir = self.state_dir / "tmp"
+        self.states: dict[int, InputState] = {}
+        self.totals = {"ok": 0, "empty": 0, "error": 0}
+        self.resumed = 0
+        self.error_log: TextIO | None = None
+        self.progress: Progress | None = None
+
+    # -- run
+
+    def run(self, stages: Stages) -> BatchSummary:
+        started = time.monotonic()
+        self._prepare_state()
+        pages = sum(1 for u in self.units if not u.source.is_container)
+        total = pages if pages == len(self.units) else None
+        self.progress = Progress(total, self.settings.quiet, self.settings.progress_interval)
+        self.error_log = open(self.out_dir / ERRORS_FILE, "w", encoding="utf-8")  # noqa: SIM115
+        try:
+            Pool(self, stages).run(self._tasks())
+        finally:
+            self.error_log.close()
+            self.progress.close()
+        self._finish_files()
+        summary = BatchSummary(self.totals["ok"], self.totals["empty"], self.totals["error"],
+                               self.resumed, time.monotonic() - started, self.out_dir)
+        if not self.settings.quiet:
+            print(summary.line(), file=sys.stderr)
+        return summary
+
+    def worker_config(self, stages: Stages) -> WorkerConfig:
+        limit = self.settings.max_document_mb
+        return WorkerConfig(stages, self.options, str(self.tmp_dir),
+                             None if limit is None else int(limit * MiB),
+                             memory_limit(self.settings))
+
+    def _prepare_state(self) -> None:
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        fingerprint = self._fingerprint()
+        job_file = self.state_dir / "job.json"
+        if self.settings.resume and job_file.exists():
+            if _read_json(job_file) != fingerprint:
+                raise UsageError(f"{self.out_dir} holds a job run with other options or format; "
+                                 "use a new output folder or run without resume")
+        elif self.state_dir.exists():
+            shutil.rmtree(self.state_dir)
+        shutil.rmtree(self.tmp_dir, ignore_errors=True)
+        for sub in ("done", "parts", "tmp"):
+            (self.state_dir / sub).mkdir(parents=True, exist_ok=True)
+        atomic_write(job_file, json.dumps(fingerprint, sort_keys=True) + "\n", self.tmp_dir)
+
+    def _fingerprint(self) -> dict[str, Any]:
+        options = replace(self.options, url=None)
+        return {"format": self.options.to, "options": repr(options),
+                "jsonl_fields": list(self.settings.jsonl_fields),
+                "max_document_mb": self.settings.max_document_mb}
+
+    # -- task stream
+
+    def _tasks(self) -> Iterator[Task]:
+        for unit in self.units:
+            if self.settings.resume and self._restore(unit):
+                continue
+            state = self.states[unit.number] = InputState(unit)
+            for doc in iter_documents(unit.source, self.settings.jsonl_fields):
+                state.seen += 1
+                task = self._task_for(unit, doc)
+                if task is not None:
+                    yield task
+            state.exhausted = True
+            self._maybe_complete(state)
+
+    def _task_for(self, unit: PlannedInput, doc: SourceDocument) -> Task | None:
+        """A task for a worker, or None when the document is settled here (unreadable/done)."""
+        doc = with_default_id(unit, doc)
+        if doc.problem is not None:
+            problem = error_entry("load", *doc.problem)
+            self.finish(Result(unit.number, doc.index, "error", problem,
+                               self.error_line(doc, problem)), doc)
+            return None
+        output = None
+        if not self.record_mode:
+            rel = unit.target if not unit.source.is_container else record_output(
+                unit, doc.index, self.suffix)
+            output = self.out_dir / rel
+            if self.settings.resume and output.exists():
+                self.resumed += 1
+                self.finish(Result(unit.number, doc.index, "ok"), doc)
+                return None
+        path = str(unit.source.path) if unit.source.kind == HTML else None
+        return Task(unit.number, doc.index, path, doc, None if output is None else str(output))
+
+    def error_line(self, doc: SourceDocument, problem: dict[str, str]) -> str | None:
+        """The error record for ``documents.jsonl`` (record mode only)."""
+        if not self.record_mode:
+            return None
+        return json.dumps(error_record(doc.id or "", doc.url, problem), ensure_ascii=False)
+
+    # -- results
+
+    def finish(self, result: Result, doc: SourceDocument) -> None:
+        state = self.states[result.unit]
+        state.done += 1
+        self.totals[result.status] += 1
+        if result.status == "ok":
+            state.converted += 1
+        elif result.status == "empty":
+            state.empty += 1
+        else:
+            state.failed += 1
+        if result.problem is not None:
+            self._log_problem(state, result, doc)
+        if result.line is not None:
+            self._add_line(state, result.index, result.line)
+        if self.observer is not None and result.pid:
+            self.observer(result)
+        if self.progress is not None:
+            self.progress.update(result.status)
+        self._maybe_complete(state)
+
+    def _log_problem(self, state: InputState, result: Result, doc: SourceDocument) -> None:
+        problem = result.problem or {}
+        entry = {"input": state.unit.source.rel.as_posix(), "record": doc.index
+                 if state.unit.source.is_container else None, "offset": doc.offset,
+                 "url": doc.url, "id": doc.id,
+                 "status": "empty" if result.status == "empty" else "error", **problem}
+        state.problems.append((doc.index, entry))
+        if self.error_log is not None:
+            self.error_log.write(json.dumps(entry, ensure_ascii=False) + "\n")
+            self.error_log.flush()
+
+    def _add_line(self, state: InputState, index: int, line: str) -> None:
+        state.lines[index] = line
+        if state.part is None:
+            path = self.state_dir / "parts" / f"{state.unit.key}.jsonl.tmp"
+            state.part = open(path, "w", encoding="utf-8")  # noqa: SIM115
+        while state.next_line in state.lines:
+            state.part.write(state.lines.pop(state.next_line) + "\n")
+            state.next_line += 1
+
+    def _maybe_complete(self, state: InputState) -> None:
+        if not state.exhausted or state.done < state.seen:
+            return
+        parts = self.state_dir / "parts"
+        if self.record_mode:
+            if state.part is not None:
+                state.part.close()
+                os.replace(parts / f"{state.unit.key}.jsonl.tmp", parts / f"{state.unit.key}.jsonl")
+            else:
+                (parts / f"{state.unit.key}.jsonl").write_text("", encoding="utf-8")
+        del self.states[state.unit.number]
+        if not (self.record_mode or state.unit.source.is_container or state.problems):
+            return  # a converted page file: its output is its marker
+        marker = {"input": state.unit.source.rel.as_posix(), **_stat(state.unit.source.path),
+                  "converted": state.converted, "empty": state.empty, "failed": state.failed,
+                  "problems": [entry for _, entry in sorted(state.problems,
+                                                              key=lambda p: p[0])]}
+        atomic_write(self._marker(state.unit), json.dumps(marker, ensure_ascii=False) + "\n",
+                     self.tmp_dir)
+
+    def _marker(self, unit: PlannedInput) -> Path:
+        return self.state_dir / "done" / f"{unit.key}.json"
+
+    def _restore(self, unit: PlannedInput) -> bool:
+        """Count a unit finished by an earlier run; False when it must be (re)done."""
+        marker = self._marker(unit)
+        if not marker.exists():
+            return False
+        data = _read_json(marker)
+        if not isinstance(data, dict) or {k: data.get(k) for k in ("size", "mtime_ns")} != _stat(
+                unit.source.path):
+            return False
+        if self.record_mode and not (self.state_dir / "parts" / f"{unit.key}.jsonl").exists():
+            return False
+        counts = {"ok": data["converted"], "empty": data["empty"], "error": data["failed"]}
+        for status, count in counts.items():
+            self.totals[status] += count
+        self.resumed += sum(counts.values())
+        if self.progress is not None:
+            self.progress.skip(sum(counts.values()))
+        return True
+
+    # -- final files
+
+    def _finish_files(self) -> None:
+        """errors.jsonl (and documents.jsonl) rebuilt in input order from the markers."""
+        errors = self.tmp_dir / ERRORS_FILE
+        with open(errors, "w", encoding="utf-8") as handle:
+            for unit in self.units:
+                for entry in _read_json(self._marker(unit)).get("problems", []):
+                    handle.write(json.dumps(entry, ensure_ascii=False) + "\n")
+        os.replace(errors, self.out_dir / ERRORS_FILE)
+        if self.record_mode:
+            records = self.tmp_dir / RECORDS_FILE
+            parts = self.state_dir / "parts"
+            with open(records, "wb") as handle:
+                for unit in self.units:
+                    with open(parts / f"{unit.key}.jsonl", "rb") as part:
+                        shutil.copyfileobj(part, handle)
+            os.replace(records, self.out_dir / RECORDS_FILE)
+            shutil.rmtree(parts)
+            parts.mkdir()
+        shutil.rmtree(self.tmp_dir, ignore_errors=True)
+
+
+def _stat(path: Path) -> dict[str, int]:
+    info = path.stat()
+    return {"size": info.st_size, "mtime_ns": info.st_mtime_ns}
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
