@@ -10,7 +10,7 @@ OUT    ?= out
 TO     ?= md
 SHARED ?= ../shared
 
-.PHONY: demo test lint convert bench bench-extract bench-repair bench-render bench-batch golden clean
+.PHONY: demo test lint convert bench bench-extract bench-snippets bench-repair bench-render bench-batch golden clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,10 +54,14 @@ convert: $(STAMP)
 golden: $(STAMP)
 	$(BIN)/python -m pytest -q tests/test_golden.py --update-golden
 
-bench: bench-extract bench-repair bench-render bench-batch
+bench: bench-extract bench-snippets bench-repair bench-render bench-batch
 
 bench-extract: $(BENCH_STAMP)
 	$(BIN)/python bench/extract.py --pages $(SHARED)/bench/extraction
+
+## bench-snippets: many kinds of pages (forums, recipes, shops...) against trafilatura
+bench-snippets: $(BENCH_STAMP)
+	$(BIN)/python bench/snippets.py --pages $(SHARED)/bench/snippets
 
 bench-repair: $(STAMP)
 	$(BIN)/python bench/repair.py
