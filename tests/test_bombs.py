@@ -219,3 +219,23 @@ def test_max_document_mb_is_an_option_of_every_conversion() -> None:
     with pytest.raises(TooLargeError):
         clean(b"".join(gzip_bomb(64 * MiB)), Options(max_document_mb=1))
     assert not clean(article(1).encode(), Options(max_document_mb=1)).is_empty
+
+
+def test_jsonl_lines_at_the_limit_are_read_and_one_byte_more_is_skipped(tmp_path: Path) -> None:
+    """The line limit is three times the document limit (JSON escaping), newline excluded."""
+    limit = 100
+    fits = b'{"html": "' + b"a" * (3 * limit - 12) + b'"}'
+    over = b'{"html": "' + b"a" * (3 * limit - 11) + b'"}'
+    assert (len(fits), len(over)) == (3 * limit, 3 * limit + 1)
+    small = [jsonl_line(id=f"s{i}") for i in range(3000)]  # many short lines across chunks
+    path = tmp_path / "r.jsonl"
+    path.write_bytes(fits + b"\n" + over + b"\n" + b"".join(small) + over)
+    docs = list(iter_documents(InputFile(path, PurePosixPath("r.jsonl"), JSONL),
+                               max_bytes=limit))
+    kinds = [d.problem[0] if d.problem else "ok" for d in docs]
+    assert kinds[:2] == ["TooLargeError", "TooLargeError"]  # the page in the first: 288 > 100
+    assert docs[0].problem and "the page" in docs[0].problem[1]
+    assert docs[1].problem and "the JSONL line" in docs[1].problem[1]
+    assert kinds[2:-1] == ["MissingField"] * 3000 and kinds[-1] == "TooLargeError"
+    assert docs[2].offset == len(fits) + len(over) + 2
+    assert docs[-1].offset == path.stat().st_size - len(over)

@@ -245,10 +245,11 @@ def _iter_jsonl(source: InputFile, fields: tuple[str, str, str],
     index = 0
     offset = 0
     with _open_jsonl(source.path) as handle:
+        lines = _Lines(handle, line_limit)
         try:
             while True:
                 start = offset
-                line, length = _read_line(handle, line_limit)
+                line, length = lines.next()
                 if not length:
                     break
                 offset += length
@@ -267,22 +268,62 @@ def _iter_jsonl(source: InputFile, fields: tuple[str, str, str],
                                           f"byte {offset} ({exc}); later records are lost"))
 
 
-def _read_line(handle: BinaryIO, limit: int | None) -> tuple[bytes | None, int]:
-    """The next line and its length; a line longer than ``limit`` is read on to its end in
-    chunks and dropped (None), so it never sits in memory whole."""
-    if limit is None:
-        line = handle.readline()
-        return line, len(line)
-    line = handle.readline(limit + 1)
-    if len(line) <= limit or line.endswith(b"\n"):
-        return line, len(line)
-    length = len(line)
-    del line
-    while True:
-        chunk = handle.readline(CHUNK)
-        length += len(chunk)
-        if not chunk or chunk.endswith(b"\n"):
-            return None, length
+class _Lines:
+    """The lines of a binary stream, read in large chunks; a line longer than ``limit`` is
+    read on to its end and dropped, so no more than ``limit`` bytes of it are ever held."""
+
+    def __init__(self, handle: BinaryIO, limit: int | None) -> None:
+        # read1: what one step decoded, so the lines before a damaged spot come out first
+        self.read = getattr(handle, "read1", handle.read)
+        self.limit = limit
+        self.buffer = bytearray()
+        self.pos = 0
+
+    def next(self) -> tuple[bytes | None, int]:
+        """(line, its length in bytes); the line is None when too long; length 0 at the end."""
+        searched = self.pos
+        while True:
+            end = self.buffer.find(b"\n", searched)
+            if end >= 0:
+                line = bytes(self.buffer[self.pos:end + 1])
+                self.pos = end + 1
+                return (None if self._too_long(len(line) - 1) else line), len(line)
+            held = len(self.buffer) - self.pos
+            if self._too_long(held):
+                return None, self._skip_rest(held)
+            if not self._fill():
+                line = bytes(self.buffer[self.pos:])
+                self.buffer.clear()
+                self.pos = 0
+                return (None if self._too_long(len(line)) else line), len(line)
+            searched = held  # the new chunk starts there: the held part has no newline
+
+    def _too_long(self, size: int) -> bool:
+        return self.limit is not None and size > self.limit
+
+    def _fill(self) -> bool:
+        """Drop the lines already returned and append a chunk; False at the end."""
+        chunk = self.read(CHUNK)
+        if not chunk:
+            return False
+        del self.buffer[:self.pos]
+        self.pos = 0
+        self.buffer += chunk
+        return True
+
+    def _skip_rest(self, length: int) -> int:
+        """Drop the line being read, up to its newline; its whole length."""
+        self.buffer.clear()
+        self.pos = 0
+        while True:
+            chunk = self.read(CHUNK)
+            if not chunk:
+                return length
+            end = chunk.find(b"\n")
+            if end >= 0:
+                self.buffer += chunk[end + 1:]
+                return length + end + 1
+            length += len(chunk)
 
 
 def _jsonl_document(line: bytes, index: int, offset: int, fields: tuple[str, str, str],
