@@ -55,6 +55,9 @@ def test_an_out_dir_that_is_a_file_is_one_line(tmp_path: Path) -> None:
     _one_line(run("convert", tmp_path / "page.html", "--out-dir", tmp_path / "file"), 2,
               "not a folder")
     assert (tmp_path / "file").read_text() == "mine"
+    (tmp_path / "out" / "errors.jsonl").mkdir(parents=True)  # where the error log goes
+    _one_line(run("convert", tmp_path / "page.html", "--out-dir", tmp_path / "out"), 2,
+              "is a folder")
 
 
 def test_dash_output_is_standard_output_for_text_and_binary_formats(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ import os
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -50,7 +50,7 @@ def _split(value: str | None) -> tuple[str, ...] | None:
     return tuple(part.strip() for part in value.split(",") if part.strip())
 
 
-def _fail(message: str, status: int) -> None:
+def _fail(message: str, status: int) -> NoReturn:
     """One line on stderr, whatever the message holds, then exit with ``status``."""
     line = "; ".join(part.strip() for part in str(message).splitlines() if part.strip())
     click.echo(f"pagewash: error: {line}", err=True)

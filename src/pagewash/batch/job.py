@@ -36,7 +36,7 @@ from pagewash.batch.settings import (
 from pagewash.batch.sources import HTML, SourceDocument, iter_documents
 from pagewash.batch.worker import Result, Task, WorkerConfig
 from pagewash.bounded import megabytes
-from pagewash.errors import UsageError
+from pagewash.errors import OutputError, UsageError
 from pagewash.ingest.records import Stages, error_entry, error_record
 from pagewash.output import (
     atomic_write,
@@ -119,6 +119,10 @@ class Job:
         Whatever the folder holds is removed without following links; the lock file stays.
         """
         require_real_folder(self.state_dir, create=True)
+        for name in (ERRORS_FILE, RECORDS_FILE) if self.record_mode else (ERRORS_FILE,):
+            if (self.out_dir / name).is_dir() and not (self.out_dir / name).is_symlink():
+                raise UsageError(f"{printable_path(self.out_dir / name)} is a folder; the job "
+                                 "writes a file of that name: move it away")
         fingerprint = self._fingerprint()
         job_file = self.state_dir / "job.json"
         if self.settings.resume and _is_regular(job_file):
@@ -272,7 +276,7 @@ class Job:
             for unit in self.units:
                 for entry in _read_json(self._marker(unit)).get("problems", []):
                     handle.write(json_line(entry) + "\n")
-        os.replace(errors, self.out_dir / ERRORS_FILE)
+        _move_into_place(errors, self.out_dir / ERRORS_FILE)
         if self.record_mode:
             records = self.tmp_dir / RECORDS_FILE
             parts = self.state_dir / "parts"
@@ -280,10 +284,18 @@ class Job:
                 for unit in self.units:
                     with _open_part(parts / f"{unit.key}.jsonl") as part:
                         shutil.copyfileobj(part, handle)
-            os.replace(records, self.out_dir / RECORDS_FILE)
+            _move_into_place(records, self.out_dir / RECORDS_FILE)
             reset_entry(parts)
             parts.mkdir()
         reset_entry(self.tmp_dir)
+
+
+def _move_into_place(temp: Path, final: Path) -> None:
+    """Rename a finished file into the output folder (a link there is replaced, not followed)."""
+    try:
+        os.replace(temp, final)
+    except OSError as exc:
+        raise OutputError(f"cannot write {printable_path(final)} ({exc.strerror})") from exc
 
 
 def _stat(path: Path) -> dict[str, int]:

@@ -176,8 +176,9 @@ def _read_unit(unit: dict[str, Any], fields: tuple[str, str, str],
     plan = plan_outputs([source], "md")[0]
     for doc in iter_documents(source, fields, max_bytes):
         doc = with_default_id(plan, doc)
-        row = {"url": doc.url, "id": doc.id, "date": doc.date, "content_type": doc.content_type,
-               "text_html": None, "bytes_html": None, "problem_type": None, "problem": None}
+        row: dict[str, str | bytes | None] = {
+            "url": doc.url, "id": doc.id, "date": doc.date, "content_type": doc.content_type,
+            "text_html": None, "bytes_html": None, "problem_type": None, "problem": None}
         if doc.problem is not None:
             row["problem_type"], row["problem"] = doc.problem
         elif isinstance(doc.data, str):
