@@ -10,7 +10,7 @@ OUT    ?= out
 TO     ?= md
 SHARED ?= ../shared
 
-.PHONY: demo test lint convert bench bench-extract bench-snippets bench-repair bench-render bench-batch golden clean
+.PHONY: demo test lint convert bench bench-extract bench-snippets bench-repair bench-render bench-batch bench-bombs golden clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -71,6 +71,10 @@ bench-render: $(STAMP)
 
 bench-batch: $(STAMP)
 	$(BIN)/python bench/batch.py --shared $(SHARED)
+
+## bench-bombs: peak memory on decompression bombs (BEFORE=old/src for a before/after table)
+bench-bombs: $(STAMP)
+	$(BIN)/python bench/bombs.py $(if $(BEFORE),--src $(BEFORE))
 
 clean:
 	rm -rf out build dist .pytest_cache .ruff_cache src/*.egg-info

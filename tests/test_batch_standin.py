@@ -15,9 +15,12 @@ import gzip
 import json
 import os
 import signal
+import struct
 import subprocess
 import sys
 import time
+import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
 from html.parser import HTMLParser
@@ -44,6 +47,23 @@ CALM = Misbehaviour()
 def misbehaving(**settings: object) -> Stages:
     """Stand-in stages with these ``Misbehaviour`` settings (picklable: workers get them)."""
     return Stages(partial(standin_clean, misbehaviour=Misbehaviour(**settings)),  # type: ignore[arg-type]
+                  standin_render)
+
+
+class _Unloadable:
+    """Pickles fine, cannot be unpickled: a worker given it dies before it can start."""
+
+    def __reduce__(self) -> tuple[object, tuple[()]]:
+        return (_refuse_to_load, ())
+
+
+def _refuse_to_load() -> None:
+    raise RuntimeError("this stand-in cannot be loaded in a worker")
+
+
+def unstartable() -> Stages:
+    """Stand-in stages whose worker processes fail before taking any document."""
+    return Stages(partial(standin_clean, misbehaviour=_Unloadable()),  # type: ignore[arg-type]
                   standin_render)
 
 
@@ -167,8 +187,11 @@ def article(number: int) -> str:
 
 def warc_record(url: str, payload: bytes, *, content_type: str = "text/html; charset=utf-8",
                 status: str = "200 OK", record_type: str = "response",
-                date: str = "2024-05-01T10:00:00Z", number: int = 0) -> bytes:
-    http = (f"HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\n"
+                date: str = "2024-05-01T10:00:00Z", number: int = 0,
+                http_headers: str = "") -> bytes:
+    """A WARC record; ``http_headers``: more header lines ("Name: value\r\n") for the
+    HTTP response."""
+    http = (f"HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\n{http_headers}"
             f"Content-Length: {len(payload)}\r\n\r\n").encode() + payload
     block = http if record_type == "response" else payload
     head = (f"WARC/1.0\r\nWARC-Type: {record_type}\r\n"
@@ -189,6 +212,37 @@ def write_warc(path: Path, records: list[bytes], *, cut_last: bool = False) -> N
     path.write_bytes(data)
 
 
+def gzip_bomb(size: int, head: bytes = b"<html><body><p>", fill: bytes = b"a") -> Iterator[bytes]:
+    """A valid gzip stream of ``head`` then ``fill`` up to ``size`` bytes, built in well under
+    a second for any size and never held whole in memory.
+
+    A deflate block compressed after a full flush refers to nothing before it, so the bytes
+    of one compressed 1 MiB block can be repeated; the trailer carries the CRC of it all.
+    """
+    block = fill * (2**20 // len(fill))
+    deflate = zlib.compressobj(9, zlib.DEFLATED, -15)
+    first = deflate.compress(head) + deflate.flush(zlib.Z_FULL_FLUSH)
+    repeated = deflate.compress(block) + deflate.flush(zlib.Z_FULL_FLUSH)
+    crc, written = zlib.crc32(head), len(head)
+    yield b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff" + first
+    while written + len(block) <= size:
+        crc = zlib.crc32(block, crc)
+        written += len(block)
+        yield repeated
+    yield deflate.flush(zlib.Z_FINISH) + struct.pack("<II", crc, written & 0xFFFFFFFF)
+
+
+def write_bomb(path: Path, size: int, head: bytes = b"<html><body><p>",
+               fill: bytes = b"a", prefix: bytes = b"", suffix: bytes = b"") -> Path:
+    """``gzip_bomb`` written to ``path`` (``prefix`` and ``suffix``: gzip members around it)."""
+    with open(path, "wb") as handle:
+        handle.write(prefix)
+        for chunk in gzip_bomb(size, head, fill):
+            handle.write(chunk)
+        handle.write(suffix)
+    return path
+
+
 def jsonl_line(**record: object) -> bytes:
     return (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
 
@@ -199,3 +253,10 @@ def test_standin_reads_paragraphs_and_reports_empty_pages() -> None:
     assert standin_render(doc, Options()).startswith("# Page 3\n\nParagraph one")
     empty = standin_clean(b"<html><body><nav>Home only</nav></body></html>", Options())
     assert empty.is_empty
+
+
+def test_a_gzip_bomb_is_a_valid_gzip_stream_of_the_size_asked() -> None:
+    data = b"".join(gzip_bomb(5 * 2**20 + 7, head=b"<p>", fill=b"xy"))
+    plain = gzip.decompress(data)
+    assert len(data) < 30_000 and plain.startswith(b"<p>xyxy") and len(plain) <= 5 * 2**20 + 7
+    assert len(plain) > 5 * 2**20 - 2**20

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 
@@ -65,15 +66,22 @@ def test_engine_ray_reads_the_batch_inputs_and_writes_shards(
         (source / f"p{i}.html").write_text(page(i))
     (source / "garbage.html").write_bytes(bytes(range(256)) * 4)
     (source / "r.jsonl").write_bytes(jsonl_line(url="http://j/0", html=page(9), id="j0")
-                                      + b"{broken\n")
+                                      + b"{broken\n" + jsonl_line(html="<p>" + "y" * 60_000))
+    (source / "big.html").write_bytes(b"<p>" + b"x" * 60_000 + b"</p>")
+    (source / "bomb.html.gz").write_bytes(gzip.compress(b"<p>" + b"z" * 2**20))
     out = tmp_path / "out"
     settings = BatchSettings(out_dir=out, engine="ray", quiet=True)
-    summary = pagewash_ray.run_batch([source], Options(to="jsonl"), settings, stages=STANDIN)
-    assert (summary.converted, summary.empty, summary.failed) == (6, 0, 2)
+    summary = pagewash_ray.run_batch([source], Options(to="jsonl", max_document_mb=0.05),
+                                     settings, stages=STANDIN)
+    assert (summary.converted, summary.empty, summary.failed) == (6, 0, 5)
     rows = [json.loads(line) for f in sorted(out.glob("*.json"))
             for line in f.read_text().splitlines()]
     assert sorted(r["id"] for r in rows) == sorted(
-        ["garbage.html", "j0", "p0.html", "p1.html", "p2.html", "p3.html", "p4.html", "r.jsonl#1"])
+        ["garbage.html", "j0", "p0.html", "p1.html", "p2.html", "p3.html", "p4.html", "r.jsonl#1",
+         "big.html", "bomb.html.gz", "r.jsonl#2"])
+    too_large = sorted(r["id"] for r in rows if r["errors"]
+                       and r["errors"][0]["type"] == "TooLargeError")
+    assert too_large == ["big.html", "bomb.html.gz", "r.jsonl#2"]
 
 
 def test_engine_ray_refuses_page_formats(cluster: object, tmp_path: Path) -> None:

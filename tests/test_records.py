@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import replace
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -20,7 +21,7 @@ from pagewash.ingest.records import (
     describe_error,
 )
 from pagewash.pipeline import Options
-from test_batch_standin import page, standin_clean, standin_render
+from test_batch_standin import misbehaving, page, standin_clean, standin_render
 
 STANDIN = Stages(standin_clean, standin_render)
 
@@ -144,3 +145,137 @@ def test_a_slow_page_becomes_a_timeout_row_and_the_hosts_alarm_survives() -> Non
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+# ---------------------------------------------------------------- rows that are not records
+
+
+def test_a_row_that_is_not_a_mapping_is_an_error_row() -> None:
+    rows = [None, "<p>a page, not a record</p>", ["html", page(1)], 42, b"<p>x</p>",
+            {"html": page(2)}]
+    out = clean_batch(rows, stages=STANDIN)  # type: ignore[arg-type]
+    assert [r["status"] for r in out] == ["error"] * 5 + ["ok"]
+    assert all(r["errors"][0]["type"] == "InvalidRecord" for r in out[:5])
+    assert all(list(r) == list(RECORD_FIELDS) and isinstance(r["id"], str) for r in out)
+    assert "str" in out[1]["errors"][0]["message"]
+
+
+def test_lone_surrogates_in_ids_and_urls_become_replacement_characters() -> None:
+    import pyarrow as pa
+
+    from pagewash.ingest.records import arrow_schema
+
+    rows = [clean_record({"id": "a\ud83d", "url": "http://x/\udcff", "html": page(1)},
+                         stages=STANDIN),
+            clean_record({"id": "\ud83d", "html": None}, stages=STANDIN)]
+    assert (rows[0]["id"], rows[0]["url"]) == ("a\ufffd", "http://x/\ufffd")
+    assert rows[1]["id"] == "\ufffd"
+    assert pa.Table.from_pylist(rows, schema=arrow_schema()).num_rows == 2
+
+
+# ---------------------------------------------------------------- the time limit's contract
+
+
+def test_the_time_limit_gives_the_host_its_remaining_time_back() -> None:
+    import signal
+    import time
+
+    fired: list[float] = []
+    previous = signal.signal(signal.SIGALRM, lambda *_: fired.append(time.monotonic()))
+    started = time.monotonic()
+    signal.setitimer(signal.ITIMER_REAL, 2.0)  # the host's own alarm
+    try:
+        for n in range(3):
+            row = clean_record({"html": "<p>SLOW</p>", "id": str(n)},
+                               stages=misbehaving(slow=5), timeout=0.4)
+            assert row["errors"][0]["type"] == "Timeout"
+        remaining, _ = signal.getitimer(signal.ITIMER_REAL)
+        elapsed = time.monotonic() - started
+        assert elapsed >= 1.1 and abs(remaining - (2.0 - elapsed)) < 0.15, (remaining, elapsed)
+        while not fired and time.monotonic() - started < 5:
+            time.sleep(0.01)
+        assert fired and abs(fired[0] - started - 2.0) < 0.3
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def test_a_host_alarm_due_inside_the_limit_fires_on_time() -> None:
+    import signal
+    import time
+
+    fired: list[float] = []
+    previous = signal.signal(signal.SIGALRM, lambda *_: fired.append(time.monotonic()))
+    started = time.monotonic()
+    signal.setitimer(signal.ITIMER_REAL, 0.3)
+    try:
+        row = clean_record({"html": "<p>SLOW</p>"}, stages=misbehaving(slow=1), timeout=5)
+        assert row["status"] == "ok"  # the host's handler returned: the page went on
+        assert fired and abs(fired[0] - started - 0.3) < 0.2
+        assert signal.getitimer(signal.ITIMER_REAL)[0] == 0
+        assert signal.getsignal(signal.SIGALRM) is not signal.SIG_DFL
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+_OFF_MAIN_THREAD = """
+import sys, threading, warnings
+sys.path.insert(0, sys.argv[1])
+from test_batch_standin import page, standin_clean, standin_render
+from pagewash.ingest.records import Stages, clean_record
+
+warnings.simplefilter("always")
+rows = []
+with warnings.catch_warnings(record=True) as seen:
+    warnings.simplefilter("always")
+    def work():
+        for n in range(3):
+            rows.append(clean_record({"html": page(n)}, stages=Stages(standin_clean, standin_render),
+                                     timeout=1))
+    for _ in range(2):
+        thread = threading.Thread(target=work)
+        thread.start()
+        thread.join()
+print(len(rows), [r["status"] for r in rows].count("ok"))
+for w in seen:
+    print(w.category.__name__, w.message)
+"""
+
+
+def test_the_time_limit_off_the_main_thread_warns_once() -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", _OFF_MAIN_THREAD, str(Path(__file__).parent)],
+                          capture_output=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr.decode()
+    counts, *warnings = done.stdout.decode().splitlines()
+    assert counts == "6 6"
+    assert len(warnings) == 1 and warnings[0].startswith("RuntimeWarning")
+    assert "main thread" in warnings[0]
+
+
+_COLD_CACHE = """
+import sys
+from pagewash.ingest.records import clean_record
+page = ("<html><head><title>Weather</title></head><body><article><h1>Weather</h1><p>"
+        + "The weather was mild and people walked in the park all afternoon. " * 6
+        + "</p><p>" + "Погода была мягкой, и люди гуляли в парке весь день. " * 6
+        + "</p></article></body></html>")
+rows = [clean_record({"html": page, "id": str(n)}, timeout=float(sys.argv[1])) for n in range(3)]
+print(" ".join(r["status"] for r in rows))
+"""
+
+
+def test_a_short_limit_does_not_time_out_the_first_lexicon_build(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PAGEWASH_CACHE_DIR": str(tmp_path / "cache")}
+    done = subprocess.run([sys.executable, "-c", _COLD_CACHE, "0.5"], env=env,
+                          capture_output=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr.decode()
+    assert done.stdout.decode().split() == ["ok", "ok", "ok"]
+    assert list((tmp_path / "cache").glob("wordfreq-*.bin"))  # the cache was stored

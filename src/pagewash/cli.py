@@ -1,8 +1,9 @@
 """Command line: arguments -> Options -> library call -> exit status. Nothing else lives here.
 
-Exit status: 0 converted; 1 a document could not be converted (or, in a batch, any failed);
-2 usage error (bad option, missing input file, unknown format or rule, output equals input);
-3 the page has no main content (login wall, empty shell).
+Exit status: 0 converted; 1 a document could not be converted (or, in a batch, any failed),
+or an output could not be written; 2 usage error (bad option, missing input file, unknown
+format or rule, output equals input or is a folder, another batch holds the --out-dir);
+3 the page has no main content (login wall, empty shell). Every error is one line.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import os
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -31,13 +32,15 @@ CONVERT_EXAMPLES = """
 Examples:
   pagewash convert page.html                     # Markdown to stdout
   pagewash convert page.html -o page.epub        # format from the suffix
+  pagewash convert page.html --to docx -o - > page.docx   # -o - is stdout
   pagewash convert page.html.gz --to docx -o out.docx
   curl -s URL | pagewash convert - --url URL     # read stdin
   pagewash convert page.html --explain > page.md # what was dropped or fixed, on stderr
   pagewash convert pages/ crawl.warc.gz --out-dir out/ --to md   # a batch
 
 \b
-Exit status: 0 done, 1 a document failed, 2 usage error, 3 no main content.
+Exit status: 0 done, 1 a document failed or an output could not be written,
+2 usage error (or --out-dir busy with another batch), 3 no main content.
 """
 
 
@@ -47,8 +50,10 @@ def _split(value: str | None) -> tuple[str, ...] | None:
     return tuple(part.strip() for part in value.split(",") if part.strip())
 
 
-def _fail(message: str, status: int) -> None:
-    click.echo(f"pagewash: error: {message}", err=True)
+def _fail(message: str, status: int) -> NoReturn:
+    """One line on stderr, whatever the message holds, then exit with ``status``."""
+    line = "; ".join(part.strip() for part in str(message).splitlines() if part.strip())
+    click.echo(f"pagewash: error: {line}", err=True)
     sys.exit(status)
 
 
@@ -81,7 +86,8 @@ def main() -> None:
 
 @main.command(epilog=CONVERT_EXAMPLES)
 @click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="Output file (one input).")
+@click.option("-o", "--output", type=click.Path(path_type=Path, allow_dash=True),
+              help="Output file (one input); - for standard output.")
 @click.option("--out-dir", type=click.Path(path_type=Path), help="Output folder: batch mode.")
 @click.option("-t", "--to", "to", help="md, txt, json, docx, epub, jsonl (batch) or any pandoc writer.")
 @click.option("--url", help="The page's URL (metadata, relative links).")
@@ -119,7 +125,9 @@ def main() -> None:
 @click.option("--max-memory-mb", type=click.IntRange(min=64),
               help="Batch: memory limit per worker (default: memory / workers).")
 @click.option("--max-document-mb", type=click.FloatRange(min=0.001), default=20.0, show_default=True,
-              help="Batch: larger pages fail as too large.")
+              help="Larger pages, or pages that decompress to more, fail as too large.")
+@click.option("--follow-symlinks", is_flag=True,
+              help="Batch: also convert files that links in input folders lead to outside them.")
 @click.option("-q", "--quiet", is_flag=True, help="Batch: no progress output.")
 @click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
               help="Batch: where to run.")
@@ -130,22 +138,32 @@ def main() -> None:
 def convert(inputs: tuple[str, ...], output: Path | None, out_dir: Path | None, to: str | None,
             **raw: Any) -> None:
     """Convert INPUT (an HTML file, .html.gz, or - for stdin) to a clean document."""
+    from pagewash.option_files import check_option_files
+    from pagewash.output import refuse_unwritable_format
     from pagewash.render import SUFFIX_FORMATS, check_format, normalise_format
 
     options = _options(raw)
     if out_dir is not None or len(inputs) > 1:
         _convert_batch(inputs, out_dir, output, to, options, raw)
         return
+    to_stdout = output is None or str(output) == "-"
     fmt = normalise_format(to) if to else None
-    if fmt is None and output is not None:
+    if fmt is None and not to_stdout and output is not None:
         fmt = SUFFIX_FORMATS.get(output.suffix.lower())
         if fmt is None:
+            try:
+                refuse_unwritable_format(output.suffix)
+            except UsageError as exc:
+                _fail(str(exc), EXIT_USAGE)
             _fail(f"cannot tell the format from '{output.name}'; add --to FORMAT", EXIT_USAGE)
     try:
+        refuse_unwritable_format(fmt or "md")
         options = replace(options, to=check_format(fmt or "md"))
+        check_option_files(options)
     except UsageError as exc:
         _fail(str(exc), EXIT_USAGE)
-    _convert_one(inputs[0], output, options, explain=raw["explain"], report=raw["report"])
+    _convert_one(inputs[0], None if to_stdout else output, options, explain=raw["explain"],
+                 report=raw["report"], dash=output is not None)
 
 
 def _options(raw: dict[str, Any]) -> Options:
@@ -164,6 +182,7 @@ def _options(raw: dict[str, Any]) -> Options:
         protected_words=path("protected"),
         corrections=path("corrections"),
         languages=_split(raw["languages"]),
+        max_document_mb=raw["max_document_mb"],
         toc=raw["toc"],
         reference_doc=path("reference_doc"),
         css=path("css"),
@@ -173,28 +192,37 @@ def _options(raw: dict[str, Any]) -> Options:
     )
 
 
-def _read(source: str) -> tuple[bytes, Path | None]:
+def _read(source: str, max_bytes: int | None = None) -> tuple[bytes, Path | None]:
+    """The input's bytes, at most ``max_bytes`` of them (stdin and devices included)."""
+    from pagewash.bounded import read_at_most
     from pagewash.load import read_input
 
     if source == "-":
-        return sys.stdin.buffer.read(), None
+        return read_at_most(sys.stdin.buffer, max_bytes, "the input"), None
     path = Path(source)
     if not path.exists():
         _fail(f"{source}: no such file; check the path", EXIT_USAGE)
     if path.is_dir():
         _fail(f"{source}: is a folder; add --out-dir DIR to convert a folder", EXIT_USAGE)
-    return read_input(path), path
+    return read_input(path, max_bytes), path
 
 
 def _convert_one(source: str, output: Path | None, options: Options, *, explain: bool,
-                 report: Path | None) -> None:
+                 report: Path | None, dash: bool = False) -> None:
+    """One input to ``output`` (None: standard output; binary formats only with ``-o -``)."""
+    from pagewash.bounded import megabytes
     from pagewash.pipeline import clean, render_document
     from pagewash.render import is_text_format
 
-    if output is None and not is_text_format(options.to):
-        _fail(f"{options.to} is a binary format; give an output file with -o", EXIT_USAGE)
+    if output is None and not dash and not is_text_format(options.to):
+        _fail(f"{options.to} is a binary format; give an output file with -o "
+              "(or -o - for standard output)", EXIT_USAGE)
+    for target, option in ((output, "-o"), (report, "--report")):
+        if target is not None and target.is_dir():
+            _fail(f"{option} {target} is a folder; give a file name (or --out-dir DIR for a "
+                  "batch)", EXIT_USAGE)
     try:
-        data, in_path = _read(source)
+        data, in_path = _read(source, megabytes(options.max_document_mb))
         _refuse_overwrites(in_path, output, report)
         doc = clean(data, options)
         if explain:
@@ -210,12 +238,33 @@ def _convert_one(source: str, output: Path | None, options: Options, *, explain:
         _fail(f"{source}: {exc}", EXIT_FAILED)
     except Exception as exc:  # a bug, not bad input
         _internal_error(source, exc)
-    if output is None:
-        text = rendered if isinstance(rendered, str) else rendered.decode("utf-8")
-        sys.stdout.write(text)
+    _write_output(source, output, rendered)
+
+
+def _write_output(source: str, output: Path | None, rendered: str | bytes) -> None:
+    """The result to its file, or to standard output; a failure to write is one line."""
+    try:
+        if output is None:
+            _to_stdout(rendered)
+        else:
+            atomic_write(output, rendered)
+    except PagewashError as exc:
+        _fail(str(exc), EXIT_FAILED)
+    except Exception as exc:  # a bug, not bad input
+        _internal_error(source, exc)
+
+
+def _to_stdout(rendered: str | bytes) -> None:
+    """Write to standard output; a reader that went away (``| head``) ends us quietly."""
+    data = rendered.encode("utf-8") if isinstance(rendered, str) else rendered
+    try:
         sys.stdout.flush()
-        return
-    atomic_write(output, rendered)
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so the flush at exit does not fail again
+        sys.exit(EXIT_FAILED)
 
 
 def _internal_error(source: str, exc: Exception) -> None:
@@ -254,6 +303,7 @@ def _changes_json(changes: Any) -> str:
 def _convert_batch(inputs: tuple[str, ...], out_dir: Path | None, output: Path | None,
                    to: str | None, options: Options, raw: dict[str, Any]) -> None:
     from pagewash.batch import BatchSettings, run_batch
+    from pagewash.output import refuse_unwritable_format
     from pagewash.render import check_format, normalise_format
 
     if out_dir is None:
@@ -267,6 +317,7 @@ def _convert_batch(inputs: tuple[str, ...], out_dir: Path | None, output: Path |
               "DIR/errors.jsonl and changes in --to json/jsonl records", EXIT_USAGE)
     try:
         fmt = normalise_format(to or "md")
+        refuse_unwritable_format(fmt)
         fmt = fmt if fmt in BATCH_ONLY_FORMATS else check_format(fmt)
     except UsageError as exc:
         _fail(str(exc), EXIT_USAGE)
@@ -278,8 +329,8 @@ def _convert_batch(inputs: tuple[str, ...], out_dir: Path | None, output: Path |
         timeout=raw["timeout"],
         resume=raw["resume"],
         max_memory_mb=raw["max_memory_mb"],
-        max_document_mb=raw["max_document_mb"],
         quiet=raw["quiet"],
+        follow_symlinks=raw["follow_symlinks"],
         engine=raw["engine"],
         address=raw["address"],
         jsonl_fields=(raw["url_field"], raw["html_field"], raw["id_field"]),
@@ -290,6 +341,8 @@ def _convert_batch(inputs: tuple[str, ...], out_dir: Path | None, output: Path |
         _fail(str(exc), EXIT_USAGE)
     except PagewashError as exc:
         _fail(str(exc), EXIT_FAILED)
+    except Exception as exc:  # a bug, not bad input
+        _internal_error(str(out_dir), exc)
     sys.exit(summary.exit_status)
 
 
@@ -340,11 +393,7 @@ def repair(source: str, output: Path | None, jsonl: bool, language: str | None,
         _fail(f"{source}: {exc}", EXIT_FAILED)
     except Exception as exc:  # a bug, not bad input
         _internal_error(source, exc)
-    if output is None:
-        sys.stdout.write(result)
-        sys.stdout.flush()
-    else:
-        atomic_write(output, result)
+    _write_output(source, None if output is None or str(output) == "-" else output, result)
     if failed:
         sys.exit(EXIT_FAILED)
 

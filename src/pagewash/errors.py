@@ -57,3 +57,7 @@ class OutputError(PagewashError):
     """An output could not be written (folder not writable, disk full)."""
 
     stage = "write"
+
+
+class OutputBusyError(UsageError):
+    """Another batch holds the output folder's lock: two jobs would destroy each other's state."""

@@ -9,13 +9,12 @@ common lie). Nothing is ever decoded with errors ignored; the chosen encoding is
 from __future__ import annotations
 
 import codecs
-import gzip
 import re
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
 
+from pagewash.bounded import check_size, decompressed, read_at_most
 from pagewash.errors import DecodeError, InputError, NotHTMLError
 
 SNIFF_BYTES = 16_384
@@ -62,41 +61,40 @@ class Loaded:
     replaced: int = 0
 
 
-def read_input(path: Path) -> bytes:
-    """Read a file's bytes with a message that says what to do when it cannot be read."""
+def read_input(path: Path, max_bytes: int | None = None) -> bytes:
+    """Read a file's bytes (at most ``max_bytes``: a device or a pipe named as the input is
+    bounded too) with a message that says what to do when it cannot be read."""
     if not path.exists():
         raise InputError(f"{path}: no such file; check the path")
     if path.is_dir():
         raise InputError(f"{path}: is a folder; give a file, or use --out-dir for a batch")
     try:
-        return path.read_bytes()
+        with path.open("rb") as handle:
+            return read_at_most(handle, max_bytes, "the file")
     except OSError as exc:
         raise InputError(f"{path}: cannot be read ({exc.strerror}); check its permissions") from exc
 
 
-def load(data: bytes | str, *, content_type: str | None = None) -> Loaded:
-    """Decode one page. ``content_type`` is the HTTP header value, when the caller has it."""
+def load(data: bytes | str, *, content_type: str | None = None,
+         max_bytes: int | None = None) -> Loaded:
+    """Decode one page. ``content_type`` is the HTTP header value, when the caller has it.
+
+    ``max_bytes`` bounds the page (characters for text), and a gzip page by what it holds:
+    the decompression stops at the limit (``TooLargeError``) instead of filling memory.
+    """
     if isinstance(data, str):
+        check_size(len(data), max_bytes, "the page")
         _require_html_text(data)
         return Loaded(text=data, encoding="unicode", how="given as text")
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise InputError(f"expected bytes or str, got {type(data).__name__}")
-    raw = _gunzip(bytes(data))
+    raw = decompressed(bytes(data), max_bytes)
     if not raw.strip():
         raise InputError("the input is empty; nothing to convert")
     _refuse_binary(raw)
     loaded = _decode(raw, content_type)
     _require_html_text(loaded.text)
     return loaded
-
-
-def _gunzip(raw: bytes) -> bytes:
-    if not raw.startswith(b"\x1f\x8b"):
-        return raw
-    try:
-        return gzip.decompress(raw)
-    except (OSError, EOFError, zlib.error) as exc:
-        raise InputError(f"the gzip data is damaged or truncated ({exc}); re-fetch the page") from exc
 
 
 def _refuse_binary(raw: bytes) -> None:

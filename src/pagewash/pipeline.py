@@ -15,7 +15,12 @@ from pagewash.document import Document
 
 @dataclass(frozen=True, slots=True)
 class Options:
-    """Everything a conversion can be told. Defaults are what a user gets from the CLI."""
+    """Everything a conversion can be told. Defaults are what a user gets from the CLI.
+
+    ``max_document_mb``: a page larger than this, or one that decompresses to more, is
+    refused with ``TooLargeError`` before parsing (None: no limit). 20 MB follows
+    trafilatura's default; pages above it are data dumps in practice.
+    """
 
     to: str = "md"
     url: str | None = None
@@ -35,6 +40,7 @@ class Options:
     cover: Path | None = None
     split_level: int | None = None
     keep_remote_images: bool = False
+    max_document_mb: float | None = 20.0
 
     @classmethod
     def from_kwargs(cls, **kwargs: Any) -> Options:
@@ -51,9 +57,11 @@ class Options:
 def clean(data: bytes | str, options: Options | None = None, **kwargs: Any) -> Document:
     """Load, parse, extract and repair one page; return the cleaned ``Document``."""
     from pagewash import extract, load, parse, repair
+    from pagewash.bounded import megabytes
 
     opts = _options(options, kwargs)
-    loaded = load.load(data, content_type=opts.content_type)
+    loaded = load.load(data, content_type=opts.content_type,
+                       max_bytes=megabytes(opts.max_document_mb))
     tree = parse.parse(loaded.text)
     doc = extract.extract(tree, url=opts.url, rules=opts.rules, keep_comments=opts.keep_comments)
     doc = replace(doc, metadata=replace(doc.metadata, encoding=loaded.encoding))

@@ -17,7 +17,14 @@ time, so one huge JSONL or WARC file is spread over every worker, and writes:
   ``NoContent``; they are counted as empty, not failed, and do not change the exit status;
 - ``.pagewash/``: the resume state (``job.json``, a ``done/<key>.json`` marker per finished
   JSONL/WARC file and per page file that failed or was empty; a converted page file's output
-  is its own marker; temporary files). Nothing else is written in the output folder.
+  is its own marker; temporary files) and ``lock``, held by the running job: a second batch
+  on the same folder is refused (``OutputBusyError``). Nothing else is written in the output
+  folder, and nothing through a symbolic link found in it (see ``lock``, ``output``).
+
+Limits: one document may be ``options.max_document_mb`` (after decompression, for files,
+JSONL lines and WARC payloads alike; read with the bound, never whole first). Links in input
+folders leading out of them are skipped and counted (``settings.follow_symlinks`` follows
+them).
 
 With ``resume=True`` input files with a valid marker are skipped, and in files not finished,
 documents whose output exists are skipped; the finished folder is the same as an
@@ -36,6 +43,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from pagewash.batch.job import Job
+from pagewash.batch.lock import OutputLock
 from pagewash.batch.plan import output_suffix, plan_outputs
 from pagewash.batch.settings import (
     ERRORS_FILE,
@@ -45,10 +53,12 @@ from pagewash.batch.settings import (
     BatchSettings,
     BatchSummary,
 )
-from pagewash.batch.sources import expand_inputs
+from pagewash.batch.sources import find_inputs
 from pagewash.batch.worker import Result
 from pagewash.errors import UsageError
 from pagewash.ingest.records import PIPELINE, Stages
+from pagewash.option_files import check_option_files
+from pagewash.output import refuse_unwritable_format
 from pagewash.pipeline import Options
 
 __all__ = [
@@ -69,21 +79,26 @@ def run_batch(inputs: Sequence[Path], options: Options, settings: BatchSettings,
 
     ``options.to`` is the output format (``jsonl`` for one record file). ``stages`` replaces
     the per-document functions (tests); ``observer`` sees every worker result (benchmarks).
-    Raises ``InputError``/``UsageError`` before any work for missing inputs or bad settings;
-    never for a bad document. Workers start with the forkserver method, so a script calling
-    this needs the usual ``if __name__ == "__main__":`` guard.
+    Raises ``InputError``/``UsageError`` before any work for missing inputs or bad settings
+    (``OutputBusyError`` when another batch holds the folder), ``OutputError`` when the
+    folder cannot be written; never for a bad document. Workers start with the forkserver
+    method, so a script calling this needs the usual ``if __name__ == "__main__":`` guard.
     """
+    if settings.engine not in ("local", "ray"):
+        raise UsageError(f"unknown engine {settings.engine!r}; use 'local' or 'ray'")
+    if settings.workers is not None and settings.workers < 1:
+        raise UsageError("workers must be at least 1")
+    refuse_unwritable_format(options.to)
+    check_option_files(options)
     if settings.engine == "ray":
         from pagewash.ingest.ray import run_batch as run_on_ray
 
         return run_on_ray(inputs, options, settings, stages=stages)
-    if settings.engine != "local":
-        raise UsageError(f"unknown engine {settings.engine!r}; use 'local' or 'ray'")
-    if settings.workers is not None and settings.workers < 1:
-        raise UsageError("workers must be at least 1")
     out_dir = Path(settings.out_dir)
-    files = expand_inputs(inputs, settings.glob, exclude=out_dir)
+    found = find_inputs(inputs, settings.glob, exclude=out_dir,
+                        follow_symlinks=settings.follow_symlinks)
     record_mode = options.to == RECORDS_FORMAT
-    units = plan_outputs(files, output_suffix(options.to))
-    job = Job(units, options, settings, out_dir, record_mode, observer)
-    return job.run(stages)
+    units = plan_outputs(found.files, output_suffix(options.to))
+    with OutputLock(out_dir):
+        job = Job(units, options, settings, out_dir, record_mode, observer, found.skipped)
+        return job.run(stages)

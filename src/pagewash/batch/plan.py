@@ -3,12 +3,16 @@
 ``plan_outputs`` gives every input file a ``PlannedInput``: its output file (a page) or output
 folder (a JSONL/WARC file, one file per document named by its index), and the key naming its
 resume marker. Two inputs that would share a name both keep their full name; names are
-compared case-insensitively, since outputs may land on a case-insensitive disk.
+compared case-insensitively, since outputs may land on a case-insensitive disk, so names
+that still differ only in case (``A.html`` and ``a.html``) each get a short tag made from
+their input name (``A.html-3f2a91c0.md``): every input is converted, and its name is the
+same in every run.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -17,6 +21,7 @@ from pathlib import PurePosixPath
 from pagewash.batch.settings import RESERVED_NAMES
 from pagewash.batch.sources import InputFile, SourceDocument
 from pagewash.errors import UsageError
+from pagewash.output import printable_path
 
 SUFFIXES = {"latex": "tex", "markdown": "md", "gfm": "md", "plain": "txt", "epub3": "epub",
             "html5": "html", "asciidoc": "adoc"}
@@ -41,7 +46,8 @@ def output_suffix(to: str) -> str:
 
 
 def plan_outputs(files: Sequence[InputFile], suffix: str) -> list[PlannedInput]:
-    """Output names for every input; colliding names fall back to the full input name.
+    """Output names for every input; colliding names fall back to the full input name, and
+    full names equal but for case get a tag from the input name.
 
     Raises ``UsageError`` if names still collide (the job would overwrite its own outputs).
     """
@@ -57,6 +63,7 @@ def plan_outputs(files: Sequence[InputFile], suffix: str) -> list[PlannedInput]:
         if f.is_container:
             clash = clash or folders[_fold(target)] > 0
         targets[f.rel] = _full_target(f, suffix) if clash else target
+    _tag_case_twins(files, targets)
     _refuse_collisions(files, targets)
     return [PlannedInput(i, f, targets[f.rel], _unit_key(f)) for i, f in enumerate(files)]
 
@@ -80,6 +87,27 @@ def _full_target(source: InputFile, suffix: str) -> PurePosixPath:
     return source.rel.with_name(f"{source.rel.name}.{suffix}")
 
 
+def _tag_case_twins(files: Sequence[InputFile],
+                    targets: dict[PurePosixPath, PurePosixPath]) -> None:
+    """Targets that still fold to one name each get the tag of their input's name."""
+    groups: dict[str, list[InputFile]] = {}
+    for f in files:
+        groups.setdefault(_fold(targets[f.rel]), []).append(f)
+    for group in groups.values():
+        if len(group) > 1:
+            for f in group:
+                targets[f.rel] = _tagged(targets[f.rel], f)
+
+
+def _tagged(target: PurePosixPath, source: InputFile) -> PurePosixPath:
+    tag = _unit_key(source)[:8]
+    if source.is_container:
+        return target.with_name(f"{target.name}-{tag}")
+    stem, dot, suffix = target.name.rpartition(".")
+    name = f"{stem}-{tag}.{suffix}" if dot else f"{target.name}-{tag}"
+    return target.with_name(name)
+
+
 def _ancestors(path: PurePosixPath) -> list[PurePosixPath]:
     return [p for p in path.parents if str(p) != "."]
 
@@ -91,8 +119,9 @@ def _refuse_collisions(files: Sequence[InputFile],
         key = _fold(targets[f.rel])
         if key in seen or _fold(targets[f.rel].parts[0]) in RESERVED_NAMES:
             other = seen.get(key)
-            raise UsageError(f"inputs {other} and {f.rel} would both be written to "
-                             f"{targets[f.rel]}; rename one or convert them separately")
+            raise UsageError(f"inputs {printable_path(str(other))} and {printable_path(str(f.rel))} "
+                             f"would both be written to {printable_path(str(targets[f.rel]))}; "
+                             "rename one or convert them separately")
         seen[key] = f.rel
 
 
@@ -102,7 +131,9 @@ def _fold(path: PurePosixPath | str) -> str:
 
 
 def _unit_key(source: InputFile) -> str:
-    return hashlib.sha1(source.rel.as_posix().encode("utf-8")).hexdigest()[:20]
+    """A stable key from the input's name, whatever bytes the name holds (a file name need
+    not be UTF-8: its undecodable bytes are kept as surrogate escapes and hashed as bytes)."""
+    return hashlib.sha1(os.fsencode(source.rel.as_posix())).hexdigest()[:20]
 
 
 def record_output(unit: PlannedInput, index: int, suffix: str) -> PurePosixPath:
@@ -114,5 +145,5 @@ def with_default_id(unit: PlannedInput, doc: SourceDocument) -> SourceDocument:
     """Records from page files are named by their path; JSONL records without id by position."""
     if doc.id is not None:
         return doc
-    rel = unit.source.rel.as_posix()
+    rel = printable_path(unit.source.rel.as_posix())
     return replace(doc, id=f"{rel}#{doc.index}" if unit.source.is_container else rel)

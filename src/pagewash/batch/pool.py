@@ -1,5 +1,12 @@
 """The parent side of the worker pool: feed one document at a time to each worker, kill the
-slow, replace the dead, and hand every result to the job."""
+slow, replace the dead, and hand every result to the job.
+
+A worker says ``READY`` once it is set up. One that exits (or hangs) before that cannot
+start: its document goes to another worker, and after ``START_FAILURES`` such workers in a
+row the job stops with one reason, since no document would ever be converted. Once a
+worker is ready, its death or a timeout is its document's failure alone, however many
+there are in a row. A document's time limit counts from the moment its worker is ready.
+"""
 
 from __future__ import annotations
 
@@ -8,17 +15,20 @@ import multiprocessing
 import os
 import signal
 import time
+from collections import deque
 from collections.abc import Iterator
 from multiprocessing.connection import Connection, wait
 from typing import Any, Protocol
 
 from pagewash.batch.settings import BatchSettings, worker_count
 from pagewash.batch.sources import SourceDocument
-from pagewash.batch.worker import Result, Task, WorkerConfig, worker_main
+from pagewash.batch.worker import READY, Result, Task, WorkerConfig, worker_main
 from pagewash.errors import PagewashError
 from pagewash.ingest.records import Stages, error_entry
 
 SHUTDOWN_GRACE = 5.0
+START_TIMEOUT = 120.0
+START_FAILURES = 3
 
 
 class ResultSink(Protocol):
@@ -36,19 +46,36 @@ class ResultSink(Protocol):
 class _Worker:
     """One worker process, its pipe, and the task it is on (None when idle)."""
 
-    def __init__(self, context: Any, config: WorkerConfig) -> None:
+    def __init__(self, context: Any, config: WorkerConfig, lifeline: Connection) -> None:
         parent_end, child_end = context.Pipe()
-        self.process = context.Process(target=worker_main, args=(child_end, config), daemon=True)
-        self.process.start()
-        child_end.close()
+        self.process = context.Process(target=worker_main, args=(child_end, lifeline, config),
+                                       daemon=True)
+        try:
+            self.process.start()
+        except OSError as exc:
+            parent_end.close()
+            raise PagewashError(f"cannot start a worker process ({exc.strerror or exc}); "
+                                "free some memory or processes, or run with fewer workers"
+                                ) from exc
+        finally:
+            child_end.close()
         self.conn: Connection = parent_end
         self.task: Task | None = None
-        self.started = 0.0
+        self.ready = False
+        self.spawned = self.started = time.monotonic()
 
     def send(self, task: Task) -> None:
         self.task = task
         self.started = time.monotonic()
         self.conn.send(task)
+
+    def deadline(self, timeout: float | None) -> float | None:
+        """When this worker is overdue: starting up, or on its document."""
+        if not self.ready:
+            return self.spawned + START_TIMEOUT
+        if timeout is None or self.task is None:
+            return None
+        return self.started + timeout
 
     def kill(self) -> None:
         """Stop the worker and whatever it started (its warm pandoc): it leads a process
@@ -81,29 +108,40 @@ class Pool:
         self.timeout = job.settings.timeout
         self.size = worker_count(job.settings)
         self.workers: list[_Worker] = []
-        self.results = 0
-        self.deaths_in_row = 0
+        self.pending: deque[Task] = deque()
+        self.start_failures = 0
+        # Workers read ``lifeline``; only this process holds ``keep_alive``, the writing end,
+        # so they see end-of-file the moment this process is gone.
+        self.lifeline, self.keep_alive = self.context.Pipe(duplex=False)
 
     def run(self, tasks: Iterator[Task]) -> None:
-        self.workers = [_Worker(self.context, self.config) for _ in range(self.size)]
         try:
+            self.workers = [self._spawn() for _ in range(self.size)]
             self._loop(tasks)
         finally:
             self._shutdown()
+
+    def _spawn(self) -> _Worker:
+        return _Worker(self.context, self.config, self.lifeline)
+
+    def _next_task(self, tasks: Iterator[Task]) -> Task | None:
+        return self.pending.popleft() if self.pending else next(tasks, None)
 
     def _loop(self, tasks: Iterator[Task]) -> None:
         exhausted = False
         while True:
             for slot, worker in enumerate(self.workers):
-                if worker.task is None and not exhausted:
-                    task = next(tasks, None)
+                if worker.task is None and not (exhausted and not self.pending):
+                    task = self._next_task(tasks)
                     if task is None:
                         exhausted = True
                     else:
                         self._assign(slot, task)
             busy = [w for w in self.workers if w.task is not None]
             if not busy:
-                return
+                if exhausted and not self.pending:
+                    return
+                continue
             handles = [w.conn for w in busy] + [w.process.sentinel for w in busy]
             ready = set(wait(handles, timeout=self._wait_time(busy)))
             for worker in busy:
@@ -114,30 +152,36 @@ class Pool:
     def _assign(self, slot: int, task: Task) -> None:
         worker = self.workers[slot]
         if not worker.process.is_alive():
-            worker.kill()
-            worker = self.workers[slot] = _Worker(self.context, self.config)
+            self._replace(slot)
+            worker = self.workers[slot]
         try:
             worker.send(task)
         except (BrokenPipeError, OSError):
             self._lose(slot, "the worker process could not take the document")
 
     def _wait_time(self, busy: list[_Worker]) -> float | None:
-        if self.timeout is None:
+        deadlines = [d for w in busy if (d := w.deadline(self.timeout)) is not None]
+        if not deadlines:
             return None
-        now = time.monotonic()
-        return max(0.0, min(w.started + self.timeout for w in busy) - now) + 0.01
+        return max(0.0, min(deadlines) - time.monotonic()) + 0.01
 
     def _collect(self, worker: _Worker) -> None:
         task = worker.task
         if task is None:
             return
         try:
-            if worker.conn.poll():
-                result: Result = worker.conn.recv()
+            while worker.conn.poll():
+                message = worker.conn.recv()
+                if message == READY:
+                    worker.ready = True
+                    worker.started = time.monotonic()  # the time limit starts now
+                    self.start_failures = 0
+                    continue
+                result: Result = message
                 worker.task = None
-                self.results += 1
-                self.deaths_in_row = 0
                 self.job.finish(result, task.doc)
+                if result.last:
+                    self._replace(self.workers.index(worker))
                 return
         except (EOFError, OSError):
             wait([worker.process.sentinel], SHUTDOWN_GRACE)  # its pipe closed: it is exiting
@@ -146,29 +190,48 @@ class Pool:
             worker.process.join(SHUTDOWN_GRACE)
         if not worker.process.is_alive():
             worker.process.join(SHUTDOWN_GRACE)
-            self._lose(self.workers.index(worker), _death_message(worker.process.exitcode))
+            slot = self.workers.index(worker)
+            if worker.ready:
+                self._lose(slot, _death_message(worker.process.exitcode))
+            else:
+                self._failed_start(slot, f"exited with status {worker.process.exitcode}")
 
     def _kill_overdue(self) -> None:
-        if self.timeout is None:
-            return
         now = time.monotonic()
         for slot, worker in enumerate(self.workers):
-            if worker.task is not None and now - worker.started > self.timeout:
+            deadline = worker.deadline(self.timeout)
+            if worker.task is None or deadline is None or now <= deadline:
+                continue
+            if not worker.ready:
+                self._failed_start(slot, f"did not start within {START_TIMEOUT:g} s")
+            else:
                 self._lose(slot, f"the document took longer than {self.timeout:g} s; its "
                                  "worker was stopped (raise timeout if such pages are wanted)",
                            "Timeout")
 
+    def _failed_start(self, slot: int, how: str) -> None:
+        """A worker that never became ready: its document waits for another worker."""
+        self.start_failures += 1
+        task = self.workers[slot].task
+        self.workers[slot].task = None
+        if task is not None:
+            self.pending.appendleft(task)
+        if self.start_failures >= START_FAILURES:
+            raise PagewashError(f"worker processes cannot start: {START_FAILURES} in a row "
+                                f"{how} before taking a document; run with workers=1 and "
+                                "look at the error they print")
+        self._replace(slot)
+
+    def _replace(self, slot: int) -> None:
+        self.workers[slot].kill()
+        self.workers[slot] = self._spawn()
+
     def _lose(self, slot: int, message: str, error_type: str = "WorkerDied") -> None:
         """Record the worker's document as failed and put a fresh worker in its place."""
-        self.deaths_in_row += 1
-        if not self.results and self.deaths_in_row >= 3 * self.size:
-            raise PagewashError("worker processes die before converting anything; run with "
-                                "workers=1 and look at the error they print")
         worker = self.workers[slot]
         task = worker.task
         worker.task = None
-        worker.kill()
-        self.workers[slot] = _Worker(self.context, self.config)
+        self._replace(slot)
         if task is not None:
             problem = error_entry("pipeline", error_type, message)
             self.job.finish(Result(task.unit, task.index, "error", problem,
@@ -182,6 +245,8 @@ class Pool:
         for worker in self.workers:
             worker.process.join(max(0.0, deadline - time.monotonic()))
             worker.kill()
+        self.keep_alive.close()
+        self.lifeline.close()
 
 
 def _death_message(exitcode: int | None) -> str:

@@ -18,6 +18,7 @@ RECORDS_FILE = "documents.jsonl"
 RECORDS_FORMAT = "jsonl"
 RESERVED_NAMES = frozenset({STATE_DIR, ERRORS_FILE, RECORDS_FILE})
 PROGRESS_INTERVAL = 10.0
+SKIPPED_SHOWN = 3
 MiB = 1024 * 1024
 
 
@@ -28,9 +29,11 @@ class BatchSettings:
     ``workers``: processes (None: one per core). ``glob``: filter for files found in folders.
     ``timeout``: seconds one document may take before its worker is killed (None: no limit).
     ``max_memory_mb``: address-space limit per worker (None: physical memory / workers).
-    ``max_document_mb``: larger pages are refused as ``TooLarge`` before parsing (None: no
-    limit; 20 MB follows trafilatura's default, pages above it are data dumps in practice).
+    The size limit of one document is ``Options.max_document_mb``: the batch applies it to
+    files, JSONL lines and WARC payloads before they reach memory whole.
     ``resume``: skip work a killed run finished. ``quiet``: no progress and no summary line.
+    ``follow_symlinks``: convert files that links in input folders lead to outside those
+    folders (by default such links are skipped and counted in the summary).
     ``jsonl_fields``: the keys of URL, HTML and id in JSONL input records.
     ``engine``: "local" (process pool) or "ray" (``pagewash.ingest.ray``; ``address`` of the cluster).
     """
@@ -40,18 +43,22 @@ class BatchSettings:
     glob: str | None = None
     timeout: float | None = 60
     max_memory_mb: int | None = None
-    max_document_mb: float | None = 20
     resume: bool = False
     quiet: bool = False
     jsonl_fields: tuple[str, str, str] = DEFAULT_FIELDS
     engine: str = "local"
     address: str | None = None
     progress_interval: float = PROGRESS_INTERVAL
+    follow_symlinks: bool = False
 
 
 @dataclass(frozen=True)
 class BatchSummary:
-    """Counts for the whole job; ``resumed`` of them were finished by an earlier run."""
+    """Counts for the whole job; ``resumed`` of them were finished by an earlier run.
+
+    ``skipped``: links in input folders that lead outside them, not followed (their names
+    relative to the inputs, as in ``errors.jsonl``).
+    """
 
     converted: int
     empty: int
@@ -59,6 +66,7 @@ class BatchSummary:
     resumed: int
     seconds: float
     out_dir: Path
+    skipped: tuple[str, ...] = ()
 
     @property
     def documents(self) -> int:
@@ -80,7 +88,17 @@ class BatchSummary:
         errors = f"; see {self.out_dir / ERRORS_FILE}" if self.failed or self.empty else ""
         return (f"pagewash: {self.converted} converted, {self.empty} empty, {self.failed} failed"
                 f"{resumed} in {self.seconds:.1f} s, {self.docs_per_second:.1f} documents/s"
-                f"{errors}")
+                f"{errors}{self._skipped_note()}")
+
+    def _skipped_note(self) -> str:
+        if not self.skipped:
+            return ""
+        count = len(self.skipped)
+        names = ", ".join(self.skipped[:SKIPPED_SHOWN]) + (", ..." if count > SKIPPED_SHOWN
+                                                           else "")
+        links = "symbolic link" if count == 1 else "symbolic links"
+        return (f"; {count} {links} leaving the input folder skipped ({names}); "
+                "--follow-symlinks converts them")
 
 
 def memory_limit(settings: BatchSettings) -> int | None:

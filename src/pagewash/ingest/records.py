@@ -32,13 +32,14 @@ from __future__ import annotations
 
 import hashlib
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
 from pagewash.document import Document
 from pagewash.errors import PagewashError
-from pagewash.ingest.timeout import DocumentTimeout, time_limit
+from pagewash.ingest.timeout import DocumentTimeout, raised_by_host, time_limit
+from pagewash.output import valid_unicode
 from pagewash.pipeline import Options
 
 RECORD_FIELDS: tuple[str, ...] = (
@@ -81,7 +82,7 @@ PIPELINE = Stages()
 
 
 def clean_record(
-    record: dict[str, Any],
+    record: Mapping[str, Any],
     options: Options | None = None,
     *,
     fields: tuple[str, str, str] = DEFAULT_FIELDS,
@@ -93,14 +94,25 @@ def clean_record(
     ``fields`` names the input keys holding the URL, the HTML (str or bytes) and the id.
     Optional input keys ``date`` (a crawl date, used when the page has none) and
     ``content_type`` (the HTTP header, for its charset) are read when present.
-    Never raises for a bad document: the failure is described in ``errors``.
+    Never raises for a bad document or a bad row: a row that is not a mapping is an error
+    row (``InvalidRecord``), and any failure is described in ``errors``. Lone surrogates in
+    ids and URLs (a cut emoji in JSON) become U+FFFD, so rows fit Arrow and strict UTF-8.
 
-    ``timeout`` (seconds) stops a page that takes longer, with a ``Timeout`` error; it needs
-    the main thread of a POSIX process (a Ray, Spark or Dask task is one) and is ignored
-    elsewhere. A page stuck inside a C library (libxml2, pandoc's pipe) is stopped when
-    control comes back to Python; batch runs kill such workers instead.
+    ``timeout`` (seconds) stops a page that takes longer, with a ``Timeout`` error. Its
+    contract is ``pagewash.ingest.timeout``'s: the main thread of a POSIX process (a Ray,
+    Spark or Dask *process* task is one), elsewhere off with a warning once; the host's own
+    alarm keeps its remaining time. What the first page of a process pays for (loading
+    rules, lexicons, building the word-frequency cache) is done once before the limit
+    starts (``warm_up``), so a short limit fails slow pages, not the first one. A page stuck
+    inside a C library is stopped when control comes back to Python; batch runs kill such
+    workers instead.
     """
     url_key, html_key, id_key = fields
+    if not isinstance(record, Mapping):
+        raw = record if isinstance(record, (str, bytes)) else None
+        problem = error_entry("input", "InvalidRecord", f"the row is a {type(record).__name__}, "
+                              f"not a mapping with the field {html_key!r}")
+        return error_record(_record_id(None, None, raw), None, problem)
     url = _optional_str(record.get(url_key))
     html = record.get(html_key)
     record_id = _record_id(record.get(id_key), url, html)
@@ -108,17 +120,22 @@ def clean_record(
         problem = error_entry("input", "MissingField",
                               f"the record has no str/bytes field {html_key!r}")
         return error_record(record_id, url, problem)
+    options = options or Options()
+    if timeout is not None:
+        warm_up(options, stages)
     try:
         with time_limit(timeout):
-            return _clean(html, record, record_id, url, options or Options(), stages)
+            return _clean(html, record, record_id, url, options, stages)
     except DocumentTimeout as exc:
         return error_record(record_id, url, error_entry("pipeline", "Timeout", str(exc)))
     except Exception as exc:  # any failure, RecursionError and MemoryError included, is reported
+        if raised_by_host(exc):
+            raise  # the host's own alarm handler raised it: it is the host's, not the page's
         return error_record(record_id, url, describe_error(exc))
 
 
 def clean_batch(
-    records: Iterable[dict[str, Any]],
+    records: Iterable[Mapping[str, Any]],
     options: Options | None = None,
     *,
     fields: tuple[str, str, str] = DEFAULT_FIELDS,
@@ -130,7 +147,47 @@ def clean_batch(
             for r in records]
 
 
-def _clean(html: bytes | str, record: dict[str, Any], record_id: str, url: str | None,
+WARM_UP_PAGE = (
+    "<html><head><title>A walk in the park</title></head><body><article>"
+    "<h1>A walk in the park</h1>"
+    "<p>The weather was mild on Sunday, and many people walked in the park all afternoon. "
+    "Children played near the old fountain while their parents talked on the benches.</p>"
+    "<p>In the evening the paths grew quiet again, and the gardeners closed the gates. "
+    "The city plans to plant more trees along the river next spring.</p>"
+    "<p>Погода в воскресенье была мягкой, и многие жители гуляли в парке весь день. "
+    "Дети играли у старого фонтана, а родители беседовали на скамейках.</p>"
+    "<p>Вечером дорожки опустели, и садовники закрыли ворота. Весной город собирается "
+    "посадить новые деревья вдоль реки.</p></article></body></html>")
+_WARMED: set[tuple[Stages, Options]] = set()
+_WARMED_LIMIT = 64
+WARM_UP_SECONDS = 300.0
+
+
+def warm_up(options: Options, stages: Stages = PIPELINE) -> None:
+    """Convert a small English and Russian page once per process (and options), outside the
+    records' time limit: rules, lexicons and the word-frequency cache are loaded (the cache
+    built and stored on first use), so a record's time limit measures the record alone.
+
+    A failure here is ignored (the record itself will report it); the warm-up has a limit of
+    its own, ``WARM_UP_SECONDS``, far above what a build takes (about 2 s).
+    """
+    key = (stages, options)
+    if key in _WARMED:
+        return
+    if len(_WARMED) >= _WARMED_LIMIT:
+        _WARMED.clear()
+    _WARMED.add(key)
+    try:
+        with time_limit(WARM_UP_SECONDS):
+            _clean(WARM_UP_PAGE, {}, "warm-up", None, options, stages)
+    except DocumentTimeout:
+        return
+    except Exception as exc:  # the record reports its own failure
+        if raised_by_host(exc):
+            raise
+
+
+def _clean(html: bytes | str, record: Mapping[str, Any], record_id: str, url: str | None,
            options: Options, stages: Stages) -> dict[str, Any]:
     text_format = options.to if options.to in TEXT_RECORD_FORMATS else "md"
     opts = replace(options, to=text_format, front_matter=False, url=url or options.url,
@@ -211,7 +268,7 @@ def _change_dict(change: dict[str, Any]) -> dict[str, Any]:
 def _optional_str(value: Any) -> str | None:
     if value is None:
         return None
-    text = str(value).strip()
+    text = valid_unicode(str(value)).strip()
     return text or None
 
 
