@@ -263,11 +263,7 @@ def _inline(run: Inline, in_heading: bool) -> str:
         alt = _escape(_SPACE.sub(" ", run.alt).strip())
         return f"![{alt}]({_destination(run.src)})" if run.src else alt
     if isinstance(run, Link):
-        text = _inlines(run.children, in_heading=in_heading).strip()
-        if not run.href:
-            return text
-        title = f' "{run.title}"' if run.title and '"' not in run.title else ""
-        return f"[{text or _escape(run.href)}]({_destination(run.href)}{title})"
+        return _link(run, in_heading)
     if isinstance(run, (Emphasis, Strong)):
         mark = "*" if isinstance(run, Emphasis) else "**"
         return _wrap(_inlines(run.children, in_heading=in_heading), mark, mark)
@@ -276,6 +272,18 @@ def _inline(run: Inline, in_heading: bool) -> str:
     if isinstance(run, Subscript):
         return _wrap(_inlines(run.children, in_heading=in_heading), "<sub>", "</sub>")
     raise TypeError(f"cannot render {type(run).__name__}")
+
+
+def _link(run: Link, in_heading: bool) -> str:
+    """``[text](target)`` with the text's edge spaces outside the brackets, as pandoc writes
+    them: ``<a>reported </a>WeWork`` must not read "reportedWeWork". A link whose text is
+    empty or only spaces shows nothing in the page, so it is written as that space alone
+    (its target as text would be words the page never shows)."""
+    inner = _inlines(run.children, in_heading=in_heading)
+    if not run.href or not inner.strip():
+        return inner
+    title = f' "{run.title}"' if run.title and '"' not in run.title else ""
+    return _wrap(inner, "[", f"]({_destination(run.href)}{title})")
 
 
 def _wrap(inner: str, opener: str, closer: str) -> str:
