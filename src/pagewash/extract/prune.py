@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from lxml import etree
 
+from pagewash.extract.elements import is_block
 from pagewash.extract.head import Removal, quote
 from pagewash.extract.notes import AREA_ATTR, NOTE_ATTR, REF_ATTR
 from pagewash.extract.rules import Rules, SelectorRule, name_token
@@ -275,12 +276,18 @@ KEPT_EMPTY = frozenset({"br", "img", "hr", "td", "th", "tr", "html", "head", "bo
 
 
 def slim(root: etree._Element) -> None:
-    """Fewer nodes to build: drop unread attributes, textless elements, bare span/font."""
+    """Fewer nodes to build: drop unread attributes, textless elements, bare span/font.
+
+    A textless element still means something to the text around it: a whitespace-only
+    inline element (``intellect<strong> </strong>ensorcells``) is the space between two
+    words, so its tag goes and its space stays; an empty block (``foo<div></div>bar``) puts
+    the words around it on separate lines, so it stays when text follows it.
+    """
     bare: list[etree._Element] = []
     elements = [el for el in root.iter() if isinstance(el.tag, str)]
     for el in reversed(elements):  # children before their parents
         if el.tag not in KEPT_EMPTY and len(el) == 0 and not (el.text or "").strip():
-            el.drop_tree()  # its tail stays in place
+            _drop_textless(el)
             continue
         attrib = el.attrib
         for name in [n for n in attrib if n not in KEPT_ATTRIBUTES]:
@@ -289,3 +296,23 @@ def slim(root: etree._Element) -> None:
             bare.append(el)
     for el in bare:
         el.drop_tag()
+
+
+def _drop_textless(el: etree._Element) -> None:
+    """Remove an element without children or text, keeping what it does to the words around.
+
+    An inline element's whitespace stays in place of its tag. A block keeps separating the
+    text before it from the text after it, so it is removed only when nothing follows it in
+    its parent but other blocks (a block's own edges already end the line there).
+    """
+    if not is_block(str(el.tag)):
+        if el.text:
+            el.drop_tag()
+        else:
+            el.drop_tree()  # its tail stays in place
+        return
+    following = el.getnext()
+    if (el.tail or "").strip() or (following is not None and not is_block(str(following.tag))):
+        el.text = None
+        return
+    el.drop_tree()
