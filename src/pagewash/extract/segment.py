@@ -17,6 +17,7 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 
 from pagewash.document import Code, CodeBlock, FootnoteRef, Image
 from pagewash.extract import tables
+from pagewash.extract.elements import holds_block, is_block
 from pagewash.extract.head import Removal, quote
 from pagewash.extract.inlines import BREAK, Format, Formats, Piece, nest, plain, tidy
 from pagewash.extract.notes import AREA_ATTR, NOTE_ATTR, REF_ATTR
@@ -148,8 +149,10 @@ class Segmenter:
             self.pieces.append((Code(tag.get_text()), self.formats))
         elif name == "hr":
             self.flush()
-        else:
+        elif is_block(name) or _holds_block(tag):
             self.block(tag, name)
+        else:
+            self.walk_children(tag)  # inline by default: unknown and custom elements too
 
     def marked(self, tag: Tag, attrs: dict) -> bool:
         """Handle an element the parser marked (note mark, note, notes area, numbered
@@ -414,6 +417,12 @@ def _depth_budget() -> int:
         frame = frame.f_back
     spare = sys.getrecursionlimit() - used - STACK_RESERVE
     return max(0, min(MAX_DEPTH, spare // FRAMES_PER_LEVEL))
+
+
+def _holds_block(tag: Tag) -> bool:
+    """True when an element that is inline by default holds block content (a custom
+    ``<my-card>`` around paragraphs), which a browser lays out as a block."""
+    return holds_block(child.name for child in tag.descendants if isinstance(child, Tag))
 
 
 def _attr(tag: Tag, name: str) -> str:

@@ -1,0 +1,106 @@
+"""Every word of the output is a word of the page: spaces at markup edges, whitespace-only
+inline elements and unknown or custom elements, in the Markdown, plain-text and DOCX writers.
+
+Each case is a few lines of HTML and the phrase a reader of the page sees; the phrase must
+appear in every output, read back as a reader would read it.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import pagewash
+from fidelity_helpers import (
+    OPTIONS,
+    docx_paragraphs,
+    markdown,
+    markdown_read_back,
+    page,
+    text,
+)
+from pagewash.pipeline import Options
+
+# (case, HTML of one paragraph, what a reader sees of it)
+CASES = [
+    ("link-trailing-space", '<p>Bloomberg <a href="/a">reported </a>WeWork was near.</p>',
+     "Bloomberg reported WeWork was near."),
+    ("link-leading-space", '<p>in der<a href="/b"> Armbrustergasse</a> gefeiert.</p>',
+     "in der Armbrustergasse gefeiert."),
+    ("adjacent-links-space-inside", '<p>read <a href="/c">meine</a><a href="/d"> Bücher</a> now.</p>',
+     "read meine Bücher now."),
+    ("adjacent-links-space-between", '<p>see <a href="/e">one</a> <a href="/f">two</a> here.</p>',
+     "see one two here."),
+    ("emphasis-edge-space", "<p>a <em>quiet </em>town and<strong> loud</strong> city.</p>",
+     "a quiet town and loud city."),
+    ("link-in-emphasis-edge", '<p>the <em><a href="/g">New Yorker </a></em>story ran.</p>',
+     "the New Yorker story ran."),
+    ("whitespace-only-strong", "<p>the intellect<strong> </strong>ensorcells us.</p>",
+     "the intellect ensorcells us."),
+    ("whitespace-only-em", "<p>It <em>ended</em>.<em> </em>Then it began.</p>",
+     "It ended. Then it began."),
+    ("whitespace-only-span-link", '<p>wait<span> </span><a href="/h"> </a>for it.</p>',
+     "wait for it."),
+    ("custom-element-citation",
+     "<p>Roads decay fast <x-citation>(<a href='#r1'>1</a>)</x-citation>, as shown "
+     "<x-citation>(2)</x-citation>.</p>",
+     "Roads decay fast (1), as shown (2)."),
+    ("unknown-element", "<p>The <foo>unknown</foo> tag <st1:place>Paris</st1:place> stays.</p>",
+     "The unknown tag Paris stays."),
+]
+IDS = [case[0] for case in CASES]
+OPEN = "Along the old road through the valley, "
+CLOSE = " And so the story went on for the rest of that long and rainy day."
+
+
+def paragraph(html: str) -> str:
+    """The case inside a sentence of plain prose, so the extractor keeps its paragraph."""
+    return html.replace("<p>", "<p>" + OPEN, 1).replace("</p>", CLOSE + "</p>", 1)
+
+
+def blocks_seen(value: str) -> list[str]:
+    """Each block of a reader's text with its spaces normalised."""
+    return [" ".join(block.split()) for block in value.split("\n") if block.strip()]
+
+
+def holds(value: str, seen: str) -> bool:
+    return any(seen in block for block in blocks_seen(value))
+
+
+@pytest.mark.parametrize(("name", "html", "seen"), CASES, ids=IDS)
+def test_markdown_keeps_every_word_apart(name: str, html: str, seen: str) -> None:
+    md = markdown(paragraph(html))
+    assert holds(markdown_read_back(md), seen), md
+
+
+@pytest.mark.parametrize(("name", "html", "seen"), CASES, ids=IDS)
+def test_plain_text_keeps_every_word_apart(name: str, html: str, seen: str) -> None:
+    out = text(paragraph(html))
+    assert holds(out, seen), out
+
+
+def test_docx_keeps_every_word_apart() -> None:
+    """All cases in one page (one pandoc run): each phrase is one DOCX paragraph's text."""
+    doc = pagewash.clean(page("".join(paragraph(html) for _, html, _ in CASES)), OPTIONS)
+    data = pagewash.render_document(doc, Options(to="docx", repair=False))
+    paragraphs = "\n".join(docx_paragraphs(bytes(data)))
+    missing = [name for name, _, seen in CASES if not holds(paragraphs, seen)]
+    assert not missing, paragraphs
+
+
+def test_link_edge_space_goes_outside_the_link() -> None:
+    """As pandoc writes it: the space is text beside the link, not link text."""
+    md = markdown(paragraph('<p>Bloomberg <a href="/a">reported </a>WeWork was near.</p>'))
+    assert "Bloomberg [reported](/a) WeWork" in md
+
+
+def test_custom_element_does_not_split_the_paragraph() -> None:
+    md = markdown(paragraph("<p>Roads decay fast <x-citation>(1)</x-citation>, as shown.</p>"))
+    assert "\n\n(1)" not in md and "\n\n, as" not in md
+    assert "Roads decay fast (1), as shown." in md
+
+
+def test_custom_element_holding_blocks_is_a_block() -> None:
+    md = markdown("<my-card><p>First card paragraph.</p><div>Second part.</div></my-card>"
+                  "<p>After the card.</p>")
+    read = markdown_read_back(md).split("\n")
+    assert "First card paragraph." in read and "Second part." in read
