@@ -35,8 +35,8 @@ from pagewash.document import (
     Table,
     TableCell,
     Text,
-    inline_text,
 )
+from pagewash.render.markdown_html import html_table
 
 _SPACE = re.compile(r"\s+")
 _ALWAYS_ESCAPE = re.compile(r"([\\`*\[\]~|])")
@@ -173,7 +173,7 @@ def _table(table: Table) -> str:
         c.colspan == 1 and c.rowspan == 1 and not _has_break(c) for row in rows for c in row.cells
     )
     if not simple:
-        return _html_table(table)
+        return html_table(table)
     # GFM needs a header row; a table without one gets an empty header (as pandoc writes it)
     # rather than promoting its first data row to a header it never was.
     header = _pipe_row(table.head[-1].cells, width) if table.head else "|" + "  |" * width
@@ -191,36 +191,6 @@ def _pipe_row(cells: tuple[TableCell, ...], width: int) -> str:
     texts = [_inlines(c.inlines).strip().replace("\n", " ") for c in cells]
     texts += [""] * (width - len(texts))
     return "| " + " | ".join(texts) + " |"
-
-
-def _html_table(table: Table) -> str:
-    out = ["<table>"]
-    caption = inline_text(table.caption).strip()
-    if caption:
-        out.append(f"<caption>{_html_escape(caption)}</caption>")
-    for group, rows in (("thead", table.head), ("tbody", table.body)):
-        if not rows:
-            continue
-        out.append(f"<{group}>")
-        for row in rows:
-            cells = []
-            for cell in row.cells:
-                tag = "th" if cell.header or group == "thead" else "td"
-                attrs = (f' colspan="{cell.colspan}"' if cell.colspan > 1 else "") + (
-                    f' rowspan="{cell.rowspan}"' if cell.rowspan > 1 else ""
-                )
-                text = "<br>".join(
-                    _html_escape(part.strip()) for part in inline_text(cell.inlines).split("\n")
-                )
-                cells.append(f"<{tag}{attrs}>{text}</{tag}>")
-            out.append("<tr>" + "".join(cells) + "</tr>")
-        out.append(f"</{group}>")
-    out.append("</table>")
-    return "\n".join(out)
-
-
-def _html_escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _footnote(label: str, blocks: tuple[Block, ...]) -> str:
@@ -278,9 +248,11 @@ def _link(run: Link, in_heading: bool) -> str:
     """``[text](target)`` with the text's edge spaces outside the brackets, as pandoc writes
     them: ``<a>reported </a>WeWork`` must not read "reportedWeWork". A link whose text is
     empty or only spaces shows nothing in the page, so it is written as that space alone
-    (its target as text would be words the page never shows)."""
+    (its target as text would be words the page never shows). A target that is only a
+    fragment (``#cite_note-1``) names a place in the page the document does not carry, so
+    its text stays and the link goes, as in the pandoc writers."""
     inner = _inlines(run.children, in_heading=in_heading)
-    if not run.href or not inner.strip():
+    if not run.href or run.href.startswith("#") or not inner.strip():
         return inner
     title = f' "{run.title}"' if run.title and '"' not in run.title else ""
     return _wrap(inner, "[", f"]({_destination(run.href)}{title})")
@@ -306,11 +278,17 @@ def _code_span(text: str) -> str:
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
+_URL_DROPPED = re.compile(r"[\t\n\r]")  # the URL parser removes these from a link target
+_URL_ENCODED = {" ": "%20", "(": "%28", ")": "%29", "<": "%3C", ">": "%3E"}
+_URL_ENCODE = re.compile("[" + re.escape("".join(_URL_ENCODED)) + "]")
+
+
 def _destination(url: str) -> str:
-    url = url.strip()
-    if re.search(r"[\s()<>]", url):
-        return "<" + url.replace("<", "%3C").replace(">", "%3E").replace(" ", "%20") + ">"
-    return url
+    """A link target written as one plain run: spaces, parentheses and angle brackets
+    percent-encoded (the same address to a browser), so no Markdown reader, however simple,
+    ends the target early and shows the rest of the address as text."""
+    url = _URL_DROPPED.sub("", url.strip())
+    return _URL_ENCODE.sub(lambda m: _URL_ENCODED[m.group()], url)
 
 
 def _escape(text: str) -> str:
