@@ -104,3 +104,43 @@ def test_custom_element_holding_blocks_is_a_block() -> None:
                   "<p>After the card.</p>")
     read = markdown_read_back(md).split("\n")
     assert "First card paragraph." in read and "Second part." in read
+
+
+def test_link_target_with_parentheses_and_spaces_is_one_plain_run() -> None:
+    md = markdown(paragraph('<p>the <a href="https://e.org/S2542(17)30185 x">findings</a> were.</p>'))
+    assert "[findings](https://e.org/S2542%2817%2930185%20x) were" in md
+    html = markdown_read_back(md)
+    assert "findings were" in html and "30185" not in html
+
+
+def test_fragment_link_keeps_its_text_and_never_shows_the_anchor() -> None:
+    md = markdown(paragraph('<p>not interested.<sup id="cite_ref-1" class="reference">'
+                            '<a href="#cite_note-1">[1]</a></sup> Gifts</p>'))
+    assert "cite_note" not in md and "cite_ref" not in md
+    assert "[1]" in markdown_read_back(md)
+
+
+def test_script_only_email_link_keeps_its_text() -> None:
+    html = ('<p>write to <a href="/cdn-cgi/l/email-protection#690a061b"><span class="__cf_email__"'
+            ' data-cfemail="cdaea2">[email&#160;protected]</span></a> today.</p>')
+    md = markdown(paragraph(html))
+    assert "cdn-cgi" not in md and "protection#" not in md
+    assert holds(markdown_read_back(md), "write to [email protected] today.")
+
+
+def test_hidden_separator_leaves_its_space() -> None:
+    html = '<p>Written: 15:03:30<span class="hidden"> / </span>Updated: 15:30:46 today.</p>'
+    assert holds(markdown_read_back(markdown(paragraph(html))), "15:03:30 Updated: 15:30:46")
+    glued = '<p>a word that is Hel<span style="display:none">xyz</span>lo to all.</p>'
+    assert holds(markdown_read_back(markdown(paragraph(glued))), "is Hello to all.")
+
+
+def test_html_table_cells_keep_inline_markup_and_escape_only_markup() -> None:
+    table = ("<table><tr><th>Item</th><th colspan='2'>Values</th></tr>"
+             "<tr><td>Monatsbrutto<sup>2</sup></td><td>&lt; &gt; &amp;lt;</td>"
+             "<td><a href='https://e.org/x'>a&amp;b</a> <code>&lt;b&gt;</code></td></tr></table>")
+    md = markdown(table)
+    assert "<td>Monatsbrutto<sup>2</sup></td>" in md
+    assert "<td>< > &amp;lt;</td>" in md
+    read = markdown_read_back(md)
+    assert "Monatsbrutto2" in read and "< > &lt;" in read and "a&b <b>" in read

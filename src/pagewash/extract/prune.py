@@ -135,8 +135,25 @@ def prune_chrome(root: etree._Element, rules: Rules, css_hidden: set[str],
             child_inside = child_inside | {_IN_CAPTION}
         stack.extend((c, child_inside) for c in reversed(_children(el)))
     for el in doomed:
+        _keep_apart(el)
         el.drop_tree()
     return removals
+
+
+def _keep_apart(el: etree._Element) -> None:
+    """Before ``el`` goes, leave a space in its place when it kept the words around it apart.
+
+    A block does (``foo<div class="ad">…</div>bar`` reads as two lines), and so does an inline
+    element whose own text starts or ends with a space: ``30<span class="hidden"> / </span>
+    Updated`` must not read "30Updated". An inline element without such a space is part of
+    the word around it (``Hel<span hidden>x</span>lo`` reads "Hello") and leaves nothing.
+    """
+    tail = el.tail or ""
+    if tail[:1].isspace():
+        return
+    text = el.text_content() if not is_block(str(el.tag)) else " "
+    if text[:1].isspace() or text[-1:].isspace():
+        el.tail = " " + tail
 
 
 _HIDDEN_RULE = SelectorRule(rule="hidden-element", reason="hidden from readers by the page")

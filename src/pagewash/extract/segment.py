@@ -53,6 +53,10 @@ FRAMES_PER_LEVEL = 3
 STACK_RESERVE = 250  # frames kept free for the caller and for nesting blocks and inline runs
 MAX_FRAMES = 16  # list and quote nesting kept as structure; deeper ones read as their parent
 PERMALINK_MARKS = frozenset({"¶", "#", "§", "🔗", "⚓", "link", "permalink"})
+# Link targets that only the page's own script turns into a working link: Cloudflare's e-mail
+# obfuscation points every address at this path and decodes it in the browser. Outside the
+# page such a link leads nowhere, so its text stays and the link goes.
+SCRIPT_ONLY_PATHS = ("/cdn-cgi/l/email-protection",)
 
 
 # Class/id token -> indexes of the selector rules naming it, per selector table. Sites share
@@ -193,7 +197,7 @@ class Segmenter:
             href = _attr(tag, "href")
             if href.startswith("#") and tag.get_text().strip() in PERMALINK_MARKS:
                 return  # a heading's permalink anchor
-            if not href or href.lower().startswith(("javascript:", "data:")):
+            if not href or href.lower().startswith(("javascript:", "data:")) or _script_only(href):
                 self.walk_children(tag)
                 return
             if self.base_url:
@@ -417,6 +421,12 @@ def _depth_budget() -> int:
         frame = frame.f_back
     spare = sys.getrecursionlimit() - used - STACK_RESERVE
     return max(0, min(MAX_DEPTH, spare // FRAMES_PER_LEVEL))
+
+
+def _script_only(href: str) -> bool:
+    """True for a link target that works only with the page's own script running."""
+    path = href.split("#", 1)[0].split("?", 1)[0]
+    return path.endswith(SCRIPT_ONLY_PATHS)
 
 
 def _holds_block(tag: Tag) -> bool:
