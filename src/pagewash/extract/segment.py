@@ -461,14 +461,8 @@ def _list_frame(tag: Tag, name: str) -> Frame:
 
 
 def _code_language(tag: Tag) -> str | None:
-    """The language a code block declares: ``language-x``/``lang-x`` on it or its code,
-    or ``highlight-x`` on the wrappers syntax highlighters put around it."""
-    parent = tag.parent
-    grandparent = parent.parent if parent is not None else None
-    for node in (tag, tag.find("code"), parent, grandparent):
-        if isinstance(node, Tag):
-            for cls in node.attrs.get("class") or ():
-                for prefix in ("language-", "lang-", "highlight-"):
-                    if cls.startswith(prefix) and len(cls) > len(prefix):
-                        return cls[len(prefix):]
+    """The language ``extract.code`` found for a code block: its first ``language-`` class."""
+    for cls in tag.attrs.get("class") or ():
+        if cls.startswith("language-") and len(cls) > len("language-"):
+            return cls[len("language-"):]
     return None
