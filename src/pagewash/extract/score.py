@@ -25,6 +25,10 @@ SAMPLE_WORDS = 600      # words per script looked at to pick a stop-word list
 MIN_LIST_FIT = 0.1      # a list matching fewer of the sample's words does not fit the language
 CLUSTER_LEVELS = 3  # parent, grandparent, great-grandparent share a unit's length (1, 1/2, 1/3)
 RESCUABLE = frozenset({"stop-words", "neighbours", "link-density"})
+# Labels a code block inside the article sheds: the statistics judge prose, and the cluster
+# rule judges distance from the article's paragraphs, which tabs and notes on documentation
+# pages put code four or five wrappers away from.
+CODE_KEPT_DESPITE = STATISTICAL | {"weak-cluster"}
 LEAD_MIN_CHARS = 100  # a standfirst before the body is a full sentence or more
 DOUBTED_WEIGHT = 0.5  # container evidence of a sentence the statistics doubted
 RESCUE_MAX_LINK_DENSITY = 0.5  # a sentence inside the article may link half its words
@@ -339,3 +343,21 @@ def _sentence_like(text: str) -> bool:
     if words < SENTENCE_MIN_WORDS:
         return False
     return len(text) >= SENTENCE_MIN_CHARS or _SENTENCE_END.search(text) is not None
+
+
+def keep_code_in_container(units: list[Unit], container: int | None) -> None:
+    """A code block inside the element that holds the article is content.
+
+    jusText's statistics and the cluster rule are made for prose: a code block has no stop
+    words, is often short, and on documentation pages sits in tabs, admonitions and API
+    entries away from the paragraphs, where those rules dropped much of the code. A block
+    dropped by a rule (a selector, a phrase) stays dropped.
+    """
+    if container is None:
+        return
+    for unit in units:
+        if unit.kind == "pre" and not unit.kept and unit.rule in CODE_KEPT_DESPITE \
+                and container in unit.ancestors:
+            unit.final = "good"
+            unit.rule = None
+            unit.reason = ""
