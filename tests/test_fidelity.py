@@ -7,6 +7,9 @@ appear in every output, read back as a reader would read it.
 
 from __future__ import annotations
 
+import io
+
+import docx
 import pytest
 
 import pagewash
@@ -144,3 +147,34 @@ def test_html_table_cells_keep_inline_markup_and_escape_only_markup() -> None:
     assert "<td>< > &amp;lt;</td>" in md
     read = markdown_read_back(md)
     assert "Monatsbrutto2" in read and "< > &lt;" in read and "a&b <b>" in read
+
+
+ENTITIES = ("<p>Escaped markup &amp;lt;b&amp;gt; stays, a tag &lt;i&gt; is text, AT&amp;T "
+            "&amp;amp; &copy; &#x41; &nbsp;end.</p>")
+ENTITIES_SEEN = "Escaped markup &lt;b&gt; stays, a tag <i> is text, AT&T &amp; © A end."
+
+
+def test_entities_are_decoded_exactly_once_in_every_writer() -> None:
+    md = markdown(paragraph(ENTITIES))
+    assert holds(markdown_read_back(md), ENTITIES_SEEN), md
+    assert holds(text(paragraph(ENTITIES)), ENTITIES_SEEN)
+    doc = pagewash.clean(page(paragraph(ENTITIES)), OPTIONS)
+    data = pagewash.render_document(doc, Options(to="docx", repair=False))
+    assert holds("\n".join(docx_paragraphs(bytes(data))), ENTITIES_SEEN)
+
+
+SCRIPTS = "<p>an area of 20 m<sup>2</sup>, H<sub>2</sub>O, 10<sup>-3</sup> and the 1<sup>st</sup> one.</p>"
+
+
+def test_superscript_and_subscript_read_right_in_every_writer() -> None:
+    """Markdown keeps <sup>/<sub> (GFM renders them), plain text uses Unicode's superscript
+    and subscript digits where they exist, DOCX has real superscript and subscript runs."""
+    md = markdown(paragraph(SCRIPTS))
+    assert "20 m<sup>2</sup>, H<sub>2</sub>O, 10<sup>-3</sup> and the 1<sup>st</sup> one." in md
+    assert holds(text(paragraph(SCRIPTS)), "20 m², H₂O, 10⁻³ and the 1st one.")
+    doc = pagewash.clean(page(paragraph(SCRIPTS)), OPTIONS)
+    data = pagewash.render_document(doc, Options(to="docx", repair=False))
+    runs = [(run.text, bool(run.font.superscript), bool(run.font.subscript))
+            for p in docx.Document(io.BytesIO(bytes(data))).paragraphs for run in p.runs]
+    assert ("2", True, False) in runs and ("-3", True, False) in runs
+    assert ("2", False, True) in runs and ("st", True, False) in runs
