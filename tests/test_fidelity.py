@@ -178,3 +178,12 @@ def test_superscript_and_subscript_read_right_in_every_writer() -> None:
             for p in docx.Document(io.BytesIO(bytes(data))).paragraphs for run in p.runs]
     assert ("2", True, False) in runs and ("-3", True, False) in runs
     assert ("2", False, True) in runs and ("st", True, False) in runs
+
+
+def test_lazy_image_placeholder_is_never_written_as_its_address() -> None:
+    svg = "data:image/svg+xml,%3Csvg%20xmlns=%22http://www.w3.org/2000/svg%22%3E%3C/svg%3E"
+    lazy = f'<p><img alt="A hunter and a rabbit" src="{svg}" data-src="https://e.org/r.jpg"></p>'
+    assert "![A hunter and a rabbit](https://e.org/r.jpg)" in markdown(lazy)
+    bare = f'<p><img alt="A hunter and a rabbit" src="{svg}"></p>'
+    md = markdown(bare)
+    assert "![A hunter and a rabbit]()" in md and "svg" not in md

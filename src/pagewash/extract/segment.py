@@ -230,7 +230,9 @@ class Segmenter:
         alt = _SPACE.sub(" ", _attr(tag, "alt")).strip()
         if len(alt) < 3 or alt.casefold() in _DULL_ALT or _FILENAME.search(alt):
             return
-        src = _attr(tag, "src") or _attr(tag, "data-src")
+        src = _attr(tag, "src").strip()
+        if not src or src.lower().startswith("data:"):
+            src = _attr(tag, "data-src").strip() or src  # a lazy-loading placeholder in src
         if self.base_url and src:
             src = urljoin(self.base_url, src)
         self.pieces.append((Image(alt, src), self.formats))

@@ -231,7 +231,7 @@ def _inline(run: Inline, in_heading: bool) -> str:
         return f"[^{_note_label(run.label)}]"
     if isinstance(run, Image):
         alt = _escape(_SPACE.sub(" ", run.alt).strip())
-        return f"![{alt}]({_destination(run.src)})" if run.src else alt
+        return f"![{alt}]({_image_source(run.src)})" if run.src else alt
     if isinstance(run, Link):
         return _link(run, in_heading)
     if isinstance(run, (Emphasis, Strong)):
@@ -289,6 +289,17 @@ def _destination(url: str) -> str:
     ends the target early and shows the rest of the address as text."""
     url = _URL_DROPPED.sub("", url.strip())
     return _URL_ENCODE.sub(lambda m: _URL_ENCODED[m.group()], url)
+
+
+_RASTER_DATA = re.compile(r"data:image/(png|jpe?g|gif|webp)[;,]", re.IGNORECASE)
+
+
+def _image_source(src: str) -> str:
+    """An image's target; a ``data:`` address other than a raster image (a lazy-loading SVG
+    placeholder) is left empty, since Markdown readers refuse it and print it as text."""
+    if src.lstrip().lower().startswith("data:") and not _RASTER_DATA.match(src.lstrip()):
+        return ""
+    return _destination(src)
 
 
 def _escape(text: str) -> str:
