@@ -10,7 +10,7 @@ OUT    ?= out
 TO     ?= md
 SHARED ?= ../shared
 
-.PHONY: demo test lint convert bench bench-extract bench-repair bench-render bench-batch golden clean
+.PHONY: demo test lint convert bench bench-extract bench-repair bench-render bench-batch bench-fidelity golden clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,7 +54,7 @@ convert: $(STAMP)
 golden: $(STAMP)
 	$(BIN)/python -m pytest -q tests/test_golden.py --update-golden
 
-bench: bench-extract bench-repair bench-render bench-batch
+bench: bench-extract bench-repair bench-render bench-batch bench-fidelity
 
 bench-extract: $(BENCH_STAMP)
 	$(BIN)/python bench/extract.py --pages $(SHARED)/bench/extraction
@@ -67,6 +67,14 @@ bench-render: $(STAMP)
 
 bench-batch: $(STAMP)
 	$(BIN)/python bench/batch.py --shared $(SHARED)
+
+## bench-fidelity: invented words per 100k output words on both page sets (the shared checker),
+## then every flagged word again as a CommonMark reader sees it (bench/fidelity.py)
+bench-fidelity: $(STAMP)
+	$(BIN)/python $(SHARED)/tools/fidelity.py $(SHARED)/bench/extraction/pages --show 50
+	$(BIN)/python $(SHARED)/tools/fidelity.py $(SHARED)/bench/snippets/pages --show 50
+	$(BIN)/python bench/fidelity.py $(SHARED)/bench/extraction/pages $(SHARED)/bench/snippets/pages \
+		--shared $(SHARED)
 
 clean:
 	rm -rf out build dist .pytest_cache .ruff_cache src/*.egg-info
