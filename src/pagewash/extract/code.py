@@ -207,8 +207,8 @@ def _holds_only_code(cell: etree._Element, rules: CodeRules) -> bool:
 
 def code_language(block: etree._Element, rules: CodeRules) -> str | None:
     """The language a block declares, on itself, its ``<pre>``/``<code>`` elements (the code
-    column of a line-number table is the second) or the wrappers above it: a class prefix, pandoc's ``sourceCode`` pair, SyntaxHighlighter's
-    ``brush:``, or a ``data-lang`` attribute."""
+    column of a line-number table is the second) or the wrappers above it: a class prefix,
+    pandoc's ``sourceCode`` pair, SyntaxHighlighter's ``brush:``, or a ``data-lang``."""
     inner = [el for _, el in zip(range(INNER_LOOKS), block.iterdescendants("pre", "code"),
                                  strict=False)]
     for node in (block, *inner, *_wrappers(block)):
