@@ -170,6 +170,7 @@ def _select(units: list[Unit], compiled: Rules) -> None:
     score.rescue_in_container(units, container, strong)
     score.keep_headings_in_container(units, container)
     score.keep_code_in_container(units, container)
+    score.fill_gaps(units, container)
 
 
 def _title_with_site(title: str, heading: str) -> bool:

@@ -29,6 +29,8 @@ RESCUABLE = frozenset({"stop-words", "neighbours", "link-density"})
 # rule judges distance from the article's paragraphs, which tabs and notes on documentation
 # pages put code four or five wrappers away from.
 CODE_KEPT_DESPITE = STATISTICAL | {"weak-cluster"}
+GAP_MAX_UNITS = 8  # a longer run of doubted units between kept text is a box of its own
+GAP_FILLABLE = frozenset({"neighbours", "stop-words", "too-short"})
 LEAD_MIN_CHARS = 100  # a standfirst before the body is a full sentence or more
 DOUBTED_WEIGHT = 0.5  # container evidence of a sentence the statistics doubted
 RESCUE_MAX_LINK_DENSITY = 0.5  # a sentence inside the article may link half its words
@@ -361,3 +363,36 @@ def keep_code_in_container(units: list[Unit], container: int | None) -> None:
             unit.final = "good"
             unit.rule = None
             unit.reason = ""
+
+
+def fill_gaps(units: list[Unit], container: int | None) -> None:
+    """Inside the article, a short run of units the statistics doubted between kept text is
+    kept: a one-line API signature, an admonition's title, a short sentence between two
+    paragraphs.
+
+    jusText revises a short unit by its nearest neighbours; inside the element that holds
+    the article a run of them, framed by kept text on both sides, is part of that text. The
+    run must be mostly free of links (menus are not doubted prose) and no rule may have
+    named any of it as chrome.
+    """
+    if container is None:
+        return
+    inside = [u for u in units if container in u.ancestors]
+    start = 0
+    while start < len(inside):
+        if inside[start].kept:
+            start += 1
+            continue
+        end = start
+        while end < len(inside) and not inside[end].kept:
+            end += 1
+        run = inside[start:end]
+        framed = start > 0 and end < len(inside)
+        if framed and len(run) <= GAP_MAX_UNITS and all(_fillable(u) for u in run):
+            for unit in run:
+                unit.final, unit.rule, unit.reason = "good", None, ""
+        start = end
+
+
+def _fillable(unit: Unit) -> bool:
+    return unit.rule in GAP_FILLABLE and unit.link_density <= RESCUE_MAX_LINK_DENSITY
