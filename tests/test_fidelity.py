@@ -161,6 +161,8 @@ def test_entities_are_decoded_exactly_once_in_every_writer() -> None:
     doc = pagewash.clean(page(paragraph(ENTITIES)), OPTIONS)
     data = pagewash.render_document(doc, Options(to="docx", repair=False))
     assert holds("\n".join(docx_paragraphs(bytes(data))), ENTITIES_SEEN)
+    repaired = str(pagewash.render_document(pagewash.clean(page(paragraph(ENTITIES)))))
+    assert holds(markdown_read_back(repaired), ENTITIES_SEEN), "the repair stage decoded again"
 
 
 SCRIPTS = "<p>an area of 20 m<sup>2</sup>, H<sub>2</sub>O, 10<sup>-3</sup> and the 1<sup>st</sup> one.</p>"
