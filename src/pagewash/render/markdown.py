@@ -209,9 +209,22 @@ def _note_label(label: str) -> str:
 
 def _inlines(inlines: tuple[Inline, ...], *, in_heading: bool = False) -> str:
     out: list[str] = []
-    for run in inlines:
+    for run in _merged(inlines):
         out.append(_inline(run, in_heading))
     return _SPACE_RUNS.sub(" ", "".join(out))
+
+
+def _merged(inlines: tuple[Inline, ...]) -> list[Inline]:
+    """Adjacent emphasis runs of one kind as one: ``*road**road*`` would read as one
+    emphasis holding a literal ``**``, splitting the word the page shows as "roadroad"."""
+    out: list[Inline] = []
+    for run in inlines:
+        last = out[-1] if out else None
+        if isinstance(run, (Emphasis, Strong)) and type(last) is type(run):
+            out[-1] = type(run)((*last.children, *run.children))  # type: ignore[union-attr]
+        else:
+            out.append(run)
+    return out
 
 
 _SPACE_RUNS = re.compile(r"[ \t]{2,}")
@@ -259,13 +272,17 @@ def _link(run: Link, in_heading: bool) -> str:
 
 
 def _wrap(inner: str, opener: str, closer: str) -> str:
-    """Wrap ``inner`` with delimiters, moving edge spaces outside so the markup stays valid."""
-    stripped = inner.strip()
+    """Wrap ``inner`` with delimiters, moving edge spaces and hard breaks outside, so the
+    markup stays valid and a space or break at a word edge stays between the words."""
+    stripped = inner.strip(_EDGE)
     if not stripped:
         return inner
-    lead = " " if inner[:1].isspace() else ""
-    trail = " " if inner[-1:].isspace() else ""
+    lead = inner[:len(inner) - len(inner.lstrip(_EDGE))]
+    trail = inner[len(inner.rstrip(_EDGE)):]
     return f"{lead}{opener}{stripped}{closer}{trail}"
+
+
+_EDGE = " \t\n" + _BREAK
 
 
 def _code_span(text: str) -> str:
