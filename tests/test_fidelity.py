@@ -8,6 +8,7 @@ appear in every output, read back as a reader would read it.
 from __future__ import annotations
 
 import io
+import json
 
 import docx
 import pytest
@@ -15,6 +16,7 @@ import pytest
 import pagewash
 from fidelity_helpers import (
     OPTIONS,
+    clean,
     docx_paragraphs,
     markdown,
     markdown_read_back,
@@ -189,3 +191,17 @@ def test_lazy_image_placeholder_is_never_written_as_its_address() -> None:
     bare = f'<p><img alt="A hunter and a rabbit" src="{svg}"></p>'
     md = markdown(bare)
     assert "![A hunter and a rabbit]()" in md and "svg" not in md
+
+
+def test_the_document_itself_keeps_edge_spaces_outside_links_and_emphasis() -> None:
+    """The JSON record carries the tree: the space is text beside the link, not in it."""
+    doc = clean(paragraph('<p>Bloomberg <a href="/a">reported </a>WeWork, <em> <a href="/b">'
+                          " loud </a></em>city and<strong> </strong>town.</p>"))
+    record = json.loads(str(pagewash.render_document(doc, Options(to="json", repair=False))))
+    runs = next(b["inlines"] for b in record["blocks"] if "WeWork" in json.dumps(b))
+    link = next(r for r in runs if r["type"] == "link")
+    assert link["children"] == [{"type": "text", "text": "reported"}]
+    assert {"type": "text", "text": " WeWork, "} in runs
+    emphasis = next(r for r in runs if r["type"] == "emphasis")
+    assert emphasis["children"][0]["children"] == [{"type": "text", "text": "loud"}]
+    assert not [r for r in runs if r["type"] == "strong"]  # only a space: that space
