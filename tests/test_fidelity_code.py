@@ -178,3 +178,12 @@ def test_no_repair_rule_runs_inside_code() -> None:
     assert inline == [damaged.replace("\n", "\n")]
     assert [b.text for b in code_blocks(doc)] == [f"{damaged}\n  x = 'Ã©'"]
     assert not [c for c in doc.changes if c.stage == "repair" and "Ã" in c.before]
+
+
+def test_code_block_inside_a_table_cell_keeps_its_lines() -> None:
+    """A table cell holds inline runs: the block's lines come out as code, one per line."""
+    table = ("<table><tr><th>Task</th><th>Command</th></tr><tr><td>run the tests</td>"
+             "<td><pre>make test\n  --verbose</pre></td></tr></table>")
+    md = markdown(table)
+    assert "<td><code>make test</code><br><code>  --verbose</code></td>" in md
+    assert "run the tests\tmake test --verbose" in text(table)  # a text table row is one line

@@ -390,10 +390,24 @@ class Segmenter:
         """Tidy pieces of one table cell, its blocks flattened into line breaks."""
         sub = Segmenter(self.base_url)
         sub.flush = sub.flatten  # type: ignore[method-assign]
+        sub.code_block = sub.code_lines  # type: ignore[method-assign]
         sub.walk_children(tag)
         pieces = tidy(sub.pieces)
         text, link_chars = plain(pieces)
         return pieces, text, link_chars
+
+    def code_lines(self, tag: Tag) -> None:
+        """A code block inside a table cell, whose content is inline runs: each line of it
+        as code, with a line break between lines."""
+        text = tag.get_text().strip("\n")
+        if not text.strip():
+            return
+        for index, line in enumerate(text.split("\n")):
+            if index:
+                self.pieces.append((BREAK, ()))
+            if line:
+                self.pieces.append((Code(line), ()))
+        self.pieces.append((BREAK, ()))
 
     def flatten(self) -> None:
         if self.pieces:

@@ -59,16 +59,17 @@ def _cell(cell: TableCell, group: str) -> str:
 
 
 def _cell_html(inlines: tuple[Inline, ...]) -> str:
-    """Inline runs as HTML on one line, edge spaces and spaces around breaks trimmed."""
-    html = _SPACE.sub(" ", "".join(_inline(run) for run in inlines)).strip()
+    """Inline runs as HTML on one line, edge spaces and spaces around breaks trimmed; runs of
+    spaces collapsed in text, never in code."""
+    html = "".join(_inline(run) for run in inlines).strip()
     return html.replace(" <br>", "<br>").replace("<br> ", "<br>")
 
 
 def _inline(run: Inline) -> str:
     if isinstance(run, Text):
-        return escape_text(run.text)
-    if isinstance(run, Code):
-        return f"<code>{escape_text(run.text)}</code>"
+        return escape_text(_SPACE.sub(" ", run.text))
+    if isinstance(run, Code):  # its spaces as they are: the text of code is exact
+        return f"<code>{escape_text(run.text.replace(chr(10), ' '))}</code>"
     if isinstance(run, LineBreak):
         return "<br>"
     if isinstance(run, Image):
