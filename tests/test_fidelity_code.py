@@ -82,6 +82,10 @@ CODE = [
      '<pre><code><div class="line">a = 1</div><div class="line"></div>'
      '<div class="line">  b = 2</div></code></pre>',
      "a = 1\n\n  b = 2", None),
+    ("lines-as-divs-ending-in-newlines",
+     '<pre><code><div class="line">a = 1\n</div><div class="line">\n</div>'
+     '<div class="line">b = 2\n</div></code></pre>',
+     "a = 1\n\nb = 2", None),
     ("pre-with-breaks", "<pre>a<br>b<br><br>c</pre>", "a\nb\n\nc", None),
     ("copy-controls",
      '<div class="language-sh highlight"><pre><button class="md-clipboard" title="Copy">'

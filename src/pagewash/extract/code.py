@@ -111,49 +111,42 @@ def code_text(block: etree._Element, rules: CodeRules, hidden: frozenset[str]) -
     """The text of a code block as a browser shows it, line numbers and controls left out.
 
     Every line-level element (a row, a ``<div>`` per line) ends its line unless its text
-    already ended with a newline; an empty one is an empty line. The newline right after a
-    ``<pre>`` tag is not content (HTML's parsing rule), and edge newlines carry nothing.
+    already ended with a newline; an empty one is an empty line. Edge newlines carry nothing
+    (the one right after a ``<pre>`` tag is not even content, by HTML's parsing rule).
+    The walk keeps its own stack, so no nesting depth can exhaust Python's: on it are
+    elements to open, text to add, and (as an int) where a line-level element began.
     """
     parts: list[str] = []
-    length = 0
-    stack: list[tuple[etree._Element, int]] = [(block, -1)]
+    size = 0
+    stack: list[etree._Element | str | int] = [block]
     while stack:
-        el, opened_at = stack.pop()
-        if opened_at >= 0:  # closing a line-level element opened when ``length`` was this
-            if length == opened_at or not parts or not parts[-1].endswith("\n"):
+        item = stack.pop()
+        if isinstance(item, str):
+            parts.append(item)
+            size += len(item)
+        elif isinstance(item, int):
+            if size == item or not parts[-1].endswith("\n"):
                 parts.append("\n")
-                length += 1
-            text = el.tail if el is not block else None
-        elif el is not block and (not isinstance(el.tag, str) or _left_out(el, rules, hidden)):
-            text = el.tail
-        elif el.tag == "br":
-            text = "\n" + (el.tail or "")
-        else:
-            if el is block or is_block(el.tag):
-                stack.append((el, length))
-            elif el.tail:
-                stack.append((_Tail(el.tail), -2))
-            stack.extend((child, -1) for child in reversed(el))
-            text = el.text
-        if text:
-            parts.append(text)
-            length += len(text)
+                size += 1
+        elif item is block or not _left_out(item, rules, hidden):
+            if item.tag == "br":
+                stack.append("\n")
+                continue
+            if item is block or is_block(item.tag):
+                stack.append(size)
+            for child in reversed(item):
+                if child.tail:
+                    stack.append(child.tail)
+                stack.append(child)
+            if item.text:
+                stack.append(item.text)
     return "".join(parts).strip("\n")
 
 
-class _Tail:
-    """A stand-in that yields an inline element's tail after its children."""
-
-    __slots__ = ("tail",)
-    tag = "#tail"
-
-    def __init__(self, tail: str) -> None:
-        self.tail = tail
-
-
 def _left_out(el: etree._Element, rules: CodeRules, hidden: frozenset[str]) -> bool:
-    """Line numbers, copy controls and hidden elements are not part of the code."""
-    if isinstance(el, _Tail):
+    """Line numbers, copy controls and hidden elements are not part of the code (nor a
+    comment or processing instruction); the element's tail is, and is added apart."""
+    if not isinstance(el.tag, str):
         return True
     tokens = _tokens(el)
     if el.get("hidden") is not None or _HIDDEN_STYLE.search(el.get("style") or ""):
