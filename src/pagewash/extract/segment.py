@@ -240,7 +240,7 @@ class Segmenter:
     def reveal(self, tag: Tag) -> None:
         """Text behind a "Read more" toggle: drop the visible ellipsis and read on."""
         self.strip_ellipsis()
-        if tag.name in TRANSPARENT or tag.name in FORMATS:
+        if not is_block(tag.name) and not _holds_block(tag):  # an inline run goes on the line
             self.walk_children(tag)
             return
         self.flush()
