@@ -39,3 +39,9 @@ def test_a_menu_between_paragraphs_stays_out() -> None:
     menu = '<div><a href="/a">Home</a> <a href="/b">Blog</a> <a href="/c">About</a></div>'
     md = markdown(f"<p>{LEAD}</p>{menu}<p>{TAIL}</p>")
     assert "Home" not in md and "About" not in md
+
+
+def test_a_number_between_kept_text_is_no_gap_to_fill() -> None:
+    """A gallery's photo count between paragraphs is a counter, not a line of the text."""
+    md = markdown(f'<p>{LEAD}</p><div class="gallery-count"><span>17</span></div><p>{TAIL}</p>')
+    assert "17" not in md

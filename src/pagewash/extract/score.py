@@ -395,4 +395,7 @@ def fill_gaps(units: list[Unit], container: int | None) -> None:
 
 
 def _fillable(unit: Unit) -> bool:
-    return unit.rule in GAP_FILLABLE and unit.link_density <= RESCUE_MAX_LINK_DENSITY
+    """Doubted by the statistics only, mostly free of links, and words rather than a number
+    or a mark (a gallery's "6", a "»")."""
+    return (unit.rule in GAP_FILLABLE and unit.link_density <= RESCUE_MAX_LINK_DENSITY
+            and any(char.isalpha() for char in unit.text))
