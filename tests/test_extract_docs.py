@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from fidelity_helpers import LEAD, TAIL, clean, markdown, markdown_read_back
 from pagewash.document import ListBlock, Section, iter_blocks
+from pagewash.extract import score
+from pagewash.extract.units import Unit
 
 
 def test_a_reference_section_of_documentation_is_not_a_reference_list() -> None:
@@ -41,7 +43,20 @@ def test_a_menu_between_paragraphs_stays_out() -> None:
     assert "Home" not in md and "About" not in md
 
 
-def test_a_number_between_kept_text_is_no_gap_to_fill() -> None:
-    """A gallery's photo count between paragraphs is a counter, not a line of the text."""
-    md = markdown(f'<p>{LEAD}</p><div class="gallery-count"><span>17</span></div><p>{TAIL}</p>')
-    assert "17" not in md
+def _unit(text: str, kept: bool, rule: str | None = None) -> Unit:
+    unit = Unit(kind="p", text=text, ancestors=(1, 2))
+    unit.final = "good" if kept else "bad"
+    unit.rule = rule
+    return unit
+
+
+def test_gap_filling_keeps_doubted_words_between_kept_text_but_no_number() -> None:
+    units = [_unit(LEAD, True), _unit("Shell completion", False, "neighbours"),
+             _unit("6", False, "neighbours"), _unit(TAIL, True),
+             _unit("Home About", False, "link-density"), _unit(LEAD, True)]
+    units[4].link_chars = len("Home About")
+    score.fill_gaps(units, container=1)
+    assert [u.kept for u in units] == [True, False, False, True, False, True]
+    units[2] = _unit("Shell completion", False, "stop-words")
+    score.fill_gaps(units, container=1)
+    assert [u.kept for u in units] == [True, True, True, True, False, True]
