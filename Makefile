@@ -4,13 +4,16 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 BENCH_STAMP := $(VENV)/.installed-bench
+DOCS_VENV := .venv-docs
+DOCS_STAMP := $(DOCS_VENV)/.installed
 SEED   := fixtures/seed/input.html
 IN     ?= $(SEED)
 OUT    ?= out
 TO     ?= md
 SHARED ?= ../shared
 
-.PHONY: demo test lint convert bench bench-extract bench-snippets bench-repair bench-render bench-batch bench-bombs golden clean
+.PHONY: demo test lint convert bench bench-extract bench-snippets bench-repair bench-render bench-batch \
+	bench-bombs bench-docs bench-fidelity docs-corpus docs-corpus-check golden clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +25,13 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 $(BENCH_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	touch $@
+
+# The documentation generators live in their own environment: only docs-corpus needs them.
+$(DOCS_STAMP): bench/docs/requirements.txt
+	$(PYTHON) -m venv $(DOCS_VENV)
+	$(DOCS_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(DOCS_VENV)/bin/python -m pip install --quiet -r bench/docs/requirements.txt
 	touch $@
 
 ## demo: convert the bundled sample page to out/ as Markdown, DOCX and EPUB
@@ -54,7 +64,7 @@ convert: $(STAMP)
 golden: $(STAMP)
 	$(BIN)/python -m pytest -q tests/test_golden.py --update-golden
 
-bench: bench-extract bench-snippets bench-repair bench-render bench-batch
+bench: bench-extract bench-snippets bench-repair bench-render bench-batch bench-docs bench-fidelity
 
 bench-extract: $(BENCH_STAMP)
 	$(BIN)/python bench/extract.py --pages $(SHARED)/bench/extraction
@@ -75,6 +85,26 @@ bench-batch: $(STAMP)
 ## bench-bombs: peak memory on decompression bombs (BEFORE=old/src for a before/after table)
 bench-bombs: $(STAMP)
 	$(BIN)/python bench/bombs.py $(if $(BEFORE),--src $(BEFORE))
+
+## bench-fidelity: invented words per 100k output words on both page sets (the shared checker),
+## then every flagged word again as a CommonMark reader sees it (bench/fidelity.py)
+bench-fidelity: $(STAMP)
+	$(BIN)/python $(SHARED)/tools/fidelity.py $(SHARED)/bench/extraction/pages --show 50
+	$(BIN)/python $(SHARED)/tools/fidelity.py $(SHARED)/bench/snippets/pages --show 50
+	$(BIN)/python bench/fidelity.py $(SHARED)/bench/extraction/pages $(SHARED)/bench/snippets/pages \
+		--shared $(SHARED)
+
+## bench-docs: code blocks byte-exact and prose F1 on the documentation corpus, pagewash vs trafilatura
+bench-docs: $(BENCH_STAMP)
+	$(BIN)/python bench/docs.py --shared $(SHARED)
+
+## docs-corpus: rebuild fixtures/docs-sites/ with every generator and theme (in .venv-docs)
+docs-corpus: $(DOCS_STAMP)
+	$(DOCS_VENV)/bin/python bench/docs/build.py --shared $(SHARED)
+
+## docs-corpus-check: rebuild in a temporary folder and report pages that differ from the committed ones
+docs-corpus-check: $(DOCS_STAMP)
+	$(DOCS_VENV)/bin/python bench/docs/build.py --check --shared $(SHARED)
 
 clean:
 	rm -rf out build dist .pytest_cache .ruff_cache src/*.egg-info

@@ -92,7 +92,7 @@ def test_inline_markup() -> None:
         notes=(Note("1", (_para(Text("A note.")),)),),
     )
     md = render_markdown(doc, front_matter=False)
-    assert "[the site](<https://e.org/a%20b>)" in md
+    assert "[the site](https://e.org/a%20b)" in md
     assert "*em* **strong**" in md
     assert "``x`y``" in md
     assert "[^1]" in md and "[^1]: A note." in md

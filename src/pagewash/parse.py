@@ -24,6 +24,7 @@ from bs4 import BeautifulSoup, NavigableString, PageElement, Tag
 from bs4.builder import LXMLTreeBuilder
 from lxml import etree
 
+from pagewash.extract.code import normalise_code
 from pagewash.extract.head import ATTRIBUTE, PageHead, Removal, read_head
 from pagewash.extract.notes import mark_notes
 from pagewash.extract.prune import hidden_classes, prune_chrome, slim, strip_non_content
@@ -56,11 +57,12 @@ def parse(text: str) -> BeautifulSoup:
     head = read_head(root)
     css_hidden = hidden_classes(root)
     removals = strip_non_content(root)
+    rules = load_rules()
+    normalise_code(root, css_hidden | rules.hidden_classes)
     if flattened:
         removals.insert(0, Removal("deep-nesting", f"elements below level {MAX_NESTING}",
                                    "nested deeper than the parser reads: their text was kept, "
                                    "their tags unwrapped", "body"))
-    rules = load_rules()
     removals += mark_notes(root, rules.notes)
     removals += prune_chrome(root, rules, css_hidden, keep_optional=True)
     slim(root)

@@ -169,6 +169,8 @@ def _select(units: list[Unit], compiled: Rules) -> None:
     score.drop_weak(units, strong)
     score.rescue_in_container(units, container, strong)
     score.keep_headings_in_container(units, container)
+    score.keep_code_in_container(units, container)
+    score.fill_gaps(units, container)
 
 
 def _title_with_site(title: str, heading: str) -> bool:

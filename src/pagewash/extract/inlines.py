@@ -97,15 +97,50 @@ def plain(pieces: list[Piece]) -> tuple[str, int]:
 
 
 def nest(pieces: list[Piece], depth: int = 0) -> tuple[Inline, ...]:
-    """Nested inline runs from tidy pieces: consecutive pieces sharing a format group."""
+    """Nested inline runs from tidy pieces: consecutive pieces sharing a format group.
+
+    A space at the edge of a format (``<a>reported </a>WeWork``) is text beside it, not in
+    it, as pandoc's readers place it: every writer then keeps the words apart, and a link's
+    text has no edge spaces. A format holding only spaces is those spaces.
+    """
     out: list[Inline] = []
     for fmt, group in runs_at(pieces, depth):
         if fmt is None:
             item = group[0][0]
-            out.append(Text(item) if isinstance(item, str) else item)
-        else:
-            out.append(_wrap(fmt, nest(list(group), depth + 1)))
+            _append(out, Text(item) if isinstance(item, str) else item)
+            continue
+        children = list(nest(list(group), depth + 1))
+        lead, trail = _edge_space(children, 0), _edge_space(children, -1)
+        if lead:
+            _append(out, Text(lead))
+        if children:
+            _append(out, _wrap(fmt, tuple(children)))
+        if trail:
+            _append(out, Text(trail))
     return tuple(out)
+
+
+def _edge_space(children: list[Inline], end: int) -> str:
+    """Take the spaces off the first (``end=0``) or last (``-1``) child, if it is text."""
+    if not children or not isinstance(children[end], Text):
+        return ""
+    text = children[end].text  # type: ignore[union-attr]
+    kept = text.lstrip(" ") if end == 0 else text.rstrip(" ")
+    if kept == text:
+        return ""
+    if kept:
+        children[end] = Text(kept)
+    else:
+        del children[end]
+    return text[:len(text) - len(kept)] if end == 0 else text[len(kept):]
+
+
+def _append(out: list[Inline], run: Inline) -> None:
+    """Add a run, joining text to the text before it."""
+    if isinstance(run, Text) and out and isinstance(out[-1], Text):
+        out[-1] = Text(out[-1].text + run.text)
+    else:
+        out.append(run)
 
 
 def _wrap(fmt: Format, children: tuple[Inline, ...]) -> Inline:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from lxml import etree
 
+from pagewash.extract.elements import is_block
 from pagewash.extract.head import Removal, quote
 from pagewash.extract.notes import AREA_ATTR, NOTE_ATTR, REF_ATTR
 from pagewash.extract.rules import Rules, SelectorRule, name_token
@@ -134,8 +135,25 @@ def prune_chrome(root: etree._Element, rules: Rules, css_hidden: set[str],
             child_inside = child_inside | {_IN_CAPTION}
         stack.extend((c, child_inside) for c in reversed(_children(el)))
     for el in doomed:
+        _keep_apart(el)
         el.drop_tree()
     return removals
+
+
+def _keep_apart(el: etree._Element) -> None:
+    """Before ``el`` goes, leave a space in its place when it kept the words around it apart.
+
+    A block does (``foo<div class="ad">…</div>bar`` reads as two lines), and so does an inline
+    element whose own text starts or ends with a space: ``30<span class="hidden"> / </span>
+    Updated`` must not read "30Updated". An inline element without such a space is part of
+    the word around it (``Hel<span hidden>x</span>lo`` reads "Hello") and leaves nothing.
+    """
+    tail = el.tail or ""
+    if tail[:1].isspace():
+        return
+    text = el.text_content() if not is_block(str(el.tag)) else " "
+    if text[:1].isspace() or text[-1:].isspace():
+        el.tail = " " + tail
 
 
 _HIDDEN_RULE = SelectorRule(rule="hidden-element", reason="hidden from readers by the page")
@@ -275,12 +293,18 @@ KEPT_EMPTY = frozenset({"br", "img", "hr", "td", "th", "tr", "html", "head", "bo
 
 
 def slim(root: etree._Element) -> None:
-    """Fewer nodes to build: drop unread attributes, textless elements, bare span/font."""
+    """Fewer nodes to build: drop unread attributes, textless elements, bare span/font.
+
+    A textless element still means something to the text around it: a whitespace-only
+    inline element (``intellect<strong> </strong>ensorcells``) is the space between two
+    words, so its tag goes and its space stays; an empty block (``foo<div></div>bar``) puts
+    the words around it on separate lines, so it stays when text follows it.
+    """
     bare: list[etree._Element] = []
     elements = [el for el in root.iter() if isinstance(el.tag, str)]
     for el in reversed(elements):  # children before their parents
         if el.tag not in KEPT_EMPTY and len(el) == 0 and not (el.text or "").strip():
-            el.drop_tree()  # its tail stays in place
+            _drop_textless(el)
             continue
         attrib = el.attrib
         for name in [n for n in attrib if n not in KEPT_ATTRIBUTES]:
@@ -289,3 +313,23 @@ def slim(root: etree._Element) -> None:
             bare.append(el)
     for el in bare:
         el.drop_tag()
+
+
+def _drop_textless(el: etree._Element) -> None:
+    """Remove an element without children or text, keeping what it does to the words around.
+
+    An inline element's whitespace stays in place of its tag. A block keeps separating the
+    text before it from the text after it, so it is removed only when nothing follows it in
+    its parent but other blocks (a block's own edges already end the line there).
+    """
+    if not is_block(str(el.tag)):
+        if el.text:
+            el.drop_tag()
+        else:
+            el.drop_tree()  # its tail stays in place
+        return
+    following = el.getnext()
+    if (el.tail or "").strip() or (following is not None and not is_block(str(following.tag))):
+        el.text = None
+        return
+    el.drop_tree()

@@ -23,7 +23,11 @@ from pagewash.extract.units import Unit
 _HINTS = (
     ("abstract", re.compile(r"abstract|annotation|аннотац", re.I)),
     ("keywords", re.compile(r"keyword|kwd", re.I)),
-    ("references", re.compile(r"reference|bibliograph|ref-?list|citation-?list", re.I)),
+    # "references", not "reference": documentation names its reference pages and sections
+    # "api-reference", "configuration-reference" (heading slugs), which hold no citations
+    ("references", re.compile(r"references|reference-?(list|text|items?|section)|bibliograph"
+                              r"|ref-?list|reflist|citation-?list|(^|[-_\s])refs([-_\s]|$)",
+                              re.I)),
     ("bullets", re.compile(r"(^|[-_\s])(highlights|key-?points|key-?findings|takeaways)([-_\s]|$)",
                            re.I)),
     ("byline", re.compile(r"(^|[-_\s])(authors?|byline|contributors?|author-?name)([-_\s]|$)",

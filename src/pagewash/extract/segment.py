@@ -17,6 +17,7 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 
 from pagewash.document import Code, CodeBlock, FootnoteRef, Image
 from pagewash.extract import tables
+from pagewash.extract.elements import holds_block, is_block
 from pagewash.extract.head import Removal, quote
 from pagewash.extract.inlines import BREAK, Format, Formats, Piece, nest, plain, tidy
 from pagewash.extract.notes import AREA_ATTR, NOTE_ATTR, REF_ATTR
@@ -52,6 +53,10 @@ FRAMES_PER_LEVEL = 3
 STACK_RESERVE = 250  # frames kept free for the caller and for nesting blocks and inline runs
 MAX_FRAMES = 16  # list and quote nesting kept as structure; deeper ones read as their parent
 PERMALINK_MARKS = frozenset({"¶", "#", "§", "🔗", "⚓", "link", "permalink"})
+# Link targets that only the page's own script turns into a working link: Cloudflare's e-mail
+# obfuscation points every address at this path and decodes it in the browser. Outside the
+# page such a link leads nowhere, so its text stays and the link goes.
+SCRIPT_ONLY_PATHS = ("/cdn-cgi/l/email-protection",)
 
 
 # Class/id token -> indexes of the selector rules naming it, per selector table. Sites share
@@ -148,8 +153,10 @@ class Segmenter:
             self.pieces.append((Code(tag.get_text()), self.formats))
         elif name == "hr":
             self.flush()
-        else:
+        elif is_block(name) or _holds_block(tag):
             self.block(tag, name)
+        else:
+            self.walk_children(tag)  # inline by default: unknown and custom elements too
 
     def marked(self, tag: Tag, attrs: dict) -> bool:
         """Handle an element the parser marked (note mark, note, notes area, numbered
@@ -190,7 +197,7 @@ class Segmenter:
             href = _attr(tag, "href")
             if href.startswith("#") and tag.get_text().strip() in PERMALINK_MARKS:
                 return  # a heading's permalink anchor
-            if not href or href.lower().startswith(("javascript:", "data:")):
+            if not href or href.lower().startswith(("javascript:", "data:")) or _script_only(href):
                 self.walk_children(tag)
                 return
             if self.base_url:
@@ -223,7 +230,9 @@ class Segmenter:
         alt = _SPACE.sub(" ", _attr(tag, "alt")).strip()
         if len(alt) < 3 or alt.casefold() in _DULL_ALT or _FILENAME.search(alt):
             return
-        src = _attr(tag, "src") or _attr(tag, "data-src")
+        src = _attr(tag, "src").strip()
+        if not src or src.lower().startswith("data:"):
+            src = _attr(tag, "data-src").strip() or src  # a lazy-loading placeholder in src
         if self.base_url and src:
             src = urljoin(self.base_url, src)
         self.pieces.append((Image(alt, src), self.formats))
@@ -231,7 +240,7 @@ class Segmenter:
     def reveal(self, tag: Tag) -> None:
         """Text behind a "Read more" toggle: drop the visible ellipsis and read on."""
         self.strip_ellipsis()
-        if tag.name in TRANSPARENT or tag.name in FORMATS:
+        if not is_block(tag.name) and not _holds_block(tag):  # an inline run goes on the line
             self.walk_children(tag)
             return
         self.flush()
@@ -381,10 +390,24 @@ class Segmenter:
         """Tidy pieces of one table cell, its blocks flattened into line breaks."""
         sub = Segmenter(self.base_url)
         sub.flush = sub.flatten  # type: ignore[method-assign]
+        sub.code_block = sub.code_lines  # type: ignore[method-assign]
         sub.walk_children(tag)
         pieces = tidy(sub.pieces)
         text, link_chars = plain(pieces)
         return pieces, text, link_chars
+
+    def code_lines(self, tag: Tag) -> None:
+        """A code block inside a table cell, whose content is inline runs: each line of it
+        as code, with a line break between lines."""
+        text = tag.get_text().strip("\n")
+        if not text.strip():
+            return
+        for index, line in enumerate(text.split("\n")):
+            if index:
+                self.pieces.append((BREAK, ()))
+            if line:
+                self.pieces.append((Code(line), ()))
+        self.pieces.append((BREAK, ()))
 
     def flatten(self) -> None:
         if self.pieces:
@@ -416,6 +439,18 @@ def _depth_budget() -> int:
     return max(0, min(MAX_DEPTH, spare // FRAMES_PER_LEVEL))
 
 
+def _script_only(href: str) -> bool:
+    """True for a link target that works only with the page's own script running."""
+    path = href.split("#", 1)[0].split("?", 1)[0]
+    return path.endswith(SCRIPT_ONLY_PATHS)
+
+
+def _holds_block(tag: Tag) -> bool:
+    """True when an element that is inline by default holds block content (a custom
+    ``<my-card>`` around paragraphs), which a browser lays out as a block."""
+    return holds_block(child.name for child in tag.descendants if isinstance(child, Tag))
+
+
 def _attr(tag: Tag, name: str) -> str:
     value = tag.attrs.get(name)
     if isinstance(value, list):
@@ -442,14 +477,8 @@ def _list_frame(tag: Tag, name: str) -> Frame:
 
 
 def _code_language(tag: Tag) -> str | None:
-    """The language a code block declares: ``language-x``/``lang-x`` on it or its code,
-    or ``highlight-x`` on the wrappers syntax highlighters put around it."""
-    parent = tag.parent
-    grandparent = parent.parent if parent is not None else None
-    for node in (tag, tag.find("code"), parent, grandparent):
-        if isinstance(node, Tag):
-            for cls in node.attrs.get("class") or ():
-                for prefix in ("language-", "lang-", "highlight-"):
-                    if cls.startswith(prefix) and len(cls) > len(prefix):
-                        return cls[len(prefix):]
+    """The language ``extract.code`` found for a code block: its first ``language-`` class."""
+    for cls in tag.attrs.get("class") or ():
+        if cls.startswith("language-") and len(cls) > len("language-"):
+            return cls[len("language-"):]
     return None

@@ -35,8 +35,8 @@ from pagewash.document import (
     Table,
     TableCell,
     Text,
-    inline_text,
 )
+from pagewash.render.markdown_html import html_table
 
 _SPACE = re.compile(r"\s+")
 _ALWAYS_ESCAPE = re.compile(r"([\\`*\[\]~|])")
@@ -173,7 +173,7 @@ def _table(table: Table) -> str:
         c.colspan == 1 and c.rowspan == 1 and not _has_break(c) for row in rows for c in row.cells
     )
     if not simple:
-        return _html_table(table)
+        return html_table(table)
     # GFM needs a header row; a table without one gets an empty header (as pandoc writes it)
     # rather than promoting its first data row to a header it never was.
     header = _pipe_row(table.head[-1].cells, width) if table.head else "|" + "  |" * width
@@ -193,36 +193,6 @@ def _pipe_row(cells: tuple[TableCell, ...], width: int) -> str:
     return "| " + " | ".join(texts) + " |"
 
 
-def _html_table(table: Table) -> str:
-    out = ["<table>"]
-    caption = inline_text(table.caption).strip()
-    if caption:
-        out.append(f"<caption>{_html_escape(caption)}</caption>")
-    for group, rows in (("thead", table.head), ("tbody", table.body)):
-        if not rows:
-            continue
-        out.append(f"<{group}>")
-        for row in rows:
-            cells = []
-            for cell in row.cells:
-                tag = "th" if cell.header or group == "thead" else "td"
-                attrs = (f' colspan="{cell.colspan}"' if cell.colspan > 1 else "") + (
-                    f' rowspan="{cell.rowspan}"' if cell.rowspan > 1 else ""
-                )
-                text = "<br>".join(
-                    _html_escape(part.strip()) for part in inline_text(cell.inlines).split("\n")
-                )
-                cells.append(f"<{tag}{attrs}>{text}</{tag}>")
-            out.append("<tr>" + "".join(cells) + "</tr>")
-        out.append(f"</{group}>")
-    out.append("</table>")
-    return "\n".join(out)
-
-
-def _html_escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def _footnote(label: str, blocks: tuple[Block, ...]) -> str:
     body = "\n\n".join(_blocks(blocks))
     lines = body.split("\n") if body else [""]
@@ -239,9 +209,22 @@ def _note_label(label: str) -> str:
 
 def _inlines(inlines: tuple[Inline, ...], *, in_heading: bool = False) -> str:
     out: list[str] = []
-    for run in inlines:
+    for run in _merged(inlines):
         out.append(_inline(run, in_heading))
     return _SPACE_RUNS.sub(" ", "".join(out))
+
+
+def _merged(inlines: tuple[Inline, ...]) -> list[Inline]:
+    """Adjacent emphasis runs of one kind as one: ``*road**road*`` would read as one
+    emphasis holding a literal ``**``, splitting the word the page shows as "roadroad"."""
+    out: list[Inline] = []
+    for run in inlines:
+        last = out[-1] if out else None
+        if isinstance(run, (Emphasis, Strong)) and type(last) is type(run):
+            out[-1] = type(run)((*last.children, *run.children))  # type: ignore[union-attr]
+        else:
+            out.append(run)
+    return out
 
 
 _SPACE_RUNS = re.compile(r"[ \t]{2,}")
@@ -261,13 +244,9 @@ def _inline(run: Inline, in_heading: bool) -> str:
         return f"[^{_note_label(run.label)}]"
     if isinstance(run, Image):
         alt = _escape(_SPACE.sub(" ", run.alt).strip())
-        return f"![{alt}]({_destination(run.src)})" if run.src else alt
+        return f"![{alt}]({_image_source(run.src)})" if run.src else alt
     if isinstance(run, Link):
-        text = _inlines(run.children, in_heading=in_heading).strip()
-        if not run.href:
-            return text
-        title = f' "{run.title}"' if run.title and '"' not in run.title else ""
-        return f"[{text or _escape(run.href)}]({_destination(run.href)}{title})"
+        return _link(run, in_heading)
     if isinstance(run, (Emphasis, Strong)):
         mark = "*" if isinstance(run, Emphasis) else "**"
         return _wrap(_inlines(run.children, in_heading=in_heading), mark, mark)
@@ -278,14 +257,32 @@ def _inline(run: Inline, in_heading: bool) -> str:
     raise TypeError(f"cannot render {type(run).__name__}")
 
 
+def _link(run: Link, in_heading: bool) -> str:
+    """``[text](target)`` with the text's edge spaces outside the brackets, as pandoc writes
+    them: ``<a>reported </a>WeWork`` must not read "reportedWeWork". A link whose text is
+    empty or only spaces shows nothing in the page, so it is written as that space alone
+    (its target as text would be words the page never shows). A target that is only a
+    fragment (``#cite_note-1``) names a place in the page the document does not carry, so
+    its text stays and the link goes, as in the pandoc writers."""
+    inner = _inlines(run.children, in_heading=in_heading)
+    if not run.href or run.href.startswith("#") or not inner.strip():
+        return inner
+    title = f' "{run.title}"' if run.title and '"' not in run.title else ""
+    return _wrap(inner, "[", f"]({_destination(run.href)}{title})")
+
+
 def _wrap(inner: str, opener: str, closer: str) -> str:
-    """Wrap ``inner`` with delimiters, moving edge spaces outside so the markup stays valid."""
-    stripped = inner.strip()
+    """Wrap ``inner`` with delimiters, moving edge spaces and hard breaks outside, so the
+    markup stays valid and a space or break at a word edge stays between the words."""
+    stripped = inner.strip(_EDGE)
     if not stripped:
         return inner
-    lead = " " if inner[:1].isspace() else ""
-    trail = " " if inner[-1:].isspace() else ""
+    lead = inner[:len(inner) - len(inner.lstrip(_EDGE))]
+    trail = inner[len(inner.rstrip(_EDGE)):]
     return f"{lead}{opener}{stripped}{closer}{trail}"
+
+
+_EDGE = " \t\n" + _BREAK
 
 
 def _code_span(text: str) -> str:
@@ -298,11 +295,28 @@ def _code_span(text: str) -> str:
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
+_URL_DROPPED = re.compile(r"[\t\n\r]")  # the URL parser removes these from a link target
+_URL_ENCODED = {" ": "%20", "(": "%28", ")": "%29", "<": "%3C", ">": "%3E"}
+_URL_ENCODE = re.compile("[" + re.escape("".join(_URL_ENCODED)) + "]")
+
+
 def _destination(url: str) -> str:
-    url = url.strip()
-    if re.search(r"[\s()<>]", url):
-        return "<" + url.replace("<", "%3C").replace(">", "%3E").replace(" ", "%20") + ">"
-    return url
+    """A link target written as one plain run: spaces, parentheses and angle brackets
+    percent-encoded (the same address to a browser), so no Markdown reader, however simple,
+    ends the target early and shows the rest of the address as text."""
+    url = _URL_DROPPED.sub("", url.strip())
+    return _URL_ENCODE.sub(lambda m: _URL_ENCODED[m.group()], url)
+
+
+_RASTER_DATA = re.compile(r"data:image/(png|jpe?g|gif|webp)[;,]", re.IGNORECASE)
+
+
+def _image_source(src: str) -> str:
+    """An image's target; a ``data:`` address other than a raster image (a lazy-loading SVG
+    placeholder) is left empty, since Markdown readers refuse it and print it as text."""
+    if src.lstrip().lower().startswith("data:") and not _RASTER_DATA.match(src.lstrip()):
+        return ""
+    return _destination(src)
 
 
 def _escape(text: str) -> str:

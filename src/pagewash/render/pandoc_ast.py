@@ -23,6 +23,7 @@ import json
 import re
 import tomllib
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib import resources
@@ -279,7 +280,24 @@ def _inline(run: Inline, lang: str, ctx: _Context) -> list[JSON]:
     children = convert_inlines(run.children, lang, ctx)
     names = {Emphasis: "Emph", Strong: "Strong", Superscript: "Superscript",
              Subscript: "Subscript"}
-    return [{"t": names[type(run)], "c": children}]
+    return _spaces_outside(children, lambda inner: {"t": names[type(run)], "c": inner})
+
+
+def _spaces_outside(children: list[JSON], build: Callable[[list[JSON]], JSON],
+                    after: list[JSON] | None = None) -> list[JSON]:
+    """The container ``build`` makes of ``children`` (then the ``after`` items), with the
+    children's edge spaces before and after it, as pandoc's own readers place them: a space
+    inside a link or an emphasis at a word edge belongs to the text around it. A container
+    holding only spaces is left out, one space kept."""
+    start, end = 0, len(children)
+    while start < end and children[start]["t"] == "Space":
+        start += 1
+    while end > start and children[end - 1]["t"] == "Space":
+        end -= 1
+    if start == end:
+        return [*children[:1], *(after or [])]
+    return [*children[:min(start, 1)], build(children[start:end]), *(after or []),
+            *children[end:end + 1]]
 
 
 def _link(run: Link, lang: str, ctx: _Context) -> list[JSON]:
@@ -291,8 +309,9 @@ def _link(run: Link, lang: str, ctx: _Context) -> list[JSON]:
     if href is None or ctx.link_depth > 0:
         return children
     children, moved = _pull_out(children, ("Note", "Link"))
-    link = {"t": "Link", "c": [NO_ATTR, children, [href, clean_text(run.title or "")]]}
-    return [link, *moved]
+    target = [href, clean_text(run.title or "")]
+    return _spaces_outside(children, lambda inner: {"t": "Link", "c": [NO_ATTR, inner, target]},
+                           moved)
 
 
 def _pull_out(items: list[JSON], kinds: tuple[str, ...]) -> tuple[list[JSON], list[JSON]]:

@@ -1,20 +1,35 @@
-"""Plain text: clean paragraphs separated by blank lines, no markup beyond list bullets."""
+"""Plain text: clean paragraphs separated by blank lines, no markup beyond list bullets.
+
+Superscripts and subscripts made of digits and signs are written with Unicode's superscript
+and subscript characters ("m²", "H₂O", "10⁻³"): run together with the word before them they
+would read as another number ("m2", "10-3"). Any other superscript ("1st", "Mme") reads right
+as plain letters and is written as it is.
+"""
 
 from __future__ import annotations
 
 from pagewash.document import (
+    CONTAINER_INLINES,
     Block,
     CodeBlock,
     Document,
     Heading,
     HorizontalRule,
+    Inline,
     ListBlock,
     Paragraph,
     Quote,
     Section,
+    Subscript,
+    Superscript,
     Table,
     inline_text,
 )
+
+SUPERSCRIPTS = str.maketrans("0123456789+-−=()ni", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁻⁼⁽⁾ⁿⁱ")
+SUBSCRIPTS = str.maketrans("0123456789+-−=()", "₀₁₂₃₄₅₆₇₈₉₊₋₋₌₍₎")
+_RAISED = {Superscript: (SUPERSCRIPTS, frozenset("0123456789+-−=()ni")),
+           Subscript: (SUBSCRIPTS, frozenset("0123456789+-−=()"))}
 
 
 def render_text(doc: Document) -> str:
@@ -34,7 +49,7 @@ def _blocks(blocks: tuple[Block, ...], depth: int = 0) -> list[str]:
 
 def _block(block: Block, depth: int) -> str:
     if isinstance(block, (Heading, Paragraph)):
-        return "\n".join(line.strip() for line in inline_text(block.inlines).split("\n")).strip()
+        return "\n".join(line.strip() for line in plain(block.inlines).split("\n")).strip()
     if isinstance(block, CodeBlock):
         return block.text.rstrip("\n")
     if isinstance(block, HorizontalRule):
@@ -52,6 +67,21 @@ def _block(block: Block, depth: int) -> str:
     if isinstance(block, Table):
         rows = block.head + block.body
         return "\n".join(
-            "\t".join(" ".join(inline_text(c.inlines).split()) for c in row.cells) for row in rows
+            "\t".join(" ".join(plain(c.inlines).split()) for c in row.cells) for row in rows
         )
     raise TypeError(f"cannot render {type(block).__name__}")
+
+
+def plain(inlines: tuple[Inline, ...]) -> str:
+    """The text of inline runs as this writer shows it (see the module docstring)."""
+    parts: list[str] = []
+    for run in inlines:
+        if not isinstance(run, CONTAINER_INLINES):
+            parts.append(inline_text((run,)))
+            continue
+        inner = plain(run.children)
+        raised = _RAISED.get(type(run))
+        if raised is not None and inner and set(inner) <= raised[1]:
+            inner = inner.translate(raised[0])
+        parts.append(inner)
+    return "".join(parts)

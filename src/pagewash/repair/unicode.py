@@ -28,7 +28,7 @@ def _ftfy_config() -> object:
     # No normalisation (NFKC would turn "№" into "No" and "км²" into "км2"), quotes and line
     # breaks left as they are: other rules own those decisions.
     return TextFixerConfig(
-        unescape_html=True, normalization=None, uncurl_quotes=False, fix_line_breaks=False,
+        unescape_html=False, normalization=None, uncurl_quotes=False, fix_line_breaks=False,
         fix_character_width=False, explain=False,
     )
 
@@ -40,7 +40,8 @@ def _diff_edits(before: str, after: str, reason: str) -> list[Edit]:
 
 
 def mojibake(text: str, ctx: Context) -> list[Edit]:
-    """Undo UTF-8 read as cp1251/cp1252/latin-1, leftover HTML entities and ligatures (ftfy).
+    """Undo UTF-8 read as cp1251/cp1252/latin-1 and ligatures (ftfy); an entity the text
+    shows ("&lt;") was decoded once by the HTML parser and stays.
 
     Runs on each segment (line) alone, so a clean line never pays for a broken neighbour.
     """
