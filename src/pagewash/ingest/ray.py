@@ -17,7 +17,7 @@ from dataclasses import replace
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from pagewash.errors import PagewashError, UsageError
+from pagewash.errors import MissingDependencyError, UsageError
 from pagewash.ingest.records import (
     DEFAULT_FIELDS,
     PIPELINE,
@@ -32,15 +32,11 @@ from pagewash.pipeline import Options
 if TYPE_CHECKING:
     from pagewash.batch.settings import BatchSettings, BatchSummary
 
+__all__ = ["MissingDependencyError", "convert", "run_batch"]
+
 INSTALL_HINT = "pip install 'pagewash[ray]'"
 RAY_FORMATS = ("jsonl", "parquet")
 DEFAULT_BATCH_SIZE = 16
-
-
-class MissingDependencyError(PagewashError):
-    """An optional feature was used without its extra installed."""
-
-    stage = "usage"
 
 
 def _require_ray() -> Any:
