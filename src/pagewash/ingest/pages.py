@@ -14,7 +14,7 @@ WARC files (HTML responses with a 2xx status; the record's URL, date and charset
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from os import PathLike
 from pathlib import Path
@@ -104,18 +104,6 @@ def clean_page(page: Page, options: Options | None = None,
         kind, message = page.problem
         return error_record(page.id or page.source, page.url, error_entry("load", kind, message))
     return clean_record(page.as_input_record(), options, timeout=timeout)
-
-
-def clean_pages(pages: Iterable[Page], options: Options | None = None,
-                timeout: float | None = DEFAULT_TIMEOUT
-                ) -> Iterator[tuple[Page, dict[str, Any]]]:
-    """Each page with its record, for the pages that have content; others are logged."""
-    for page in pages:
-        record = clean_page(page, options, timeout)
-        if record["status"] == "ok":
-            yield page, record
-        else:
-            log_skipped(page.source, record)
 
 
 def document_metadata(record: dict[str, Any]) -> dict[str, Any]:
