@@ -118,12 +118,12 @@ def main() -> None:
 @click.option("--workers", type=click.IntRange(1, 512), help="Batch: worker processes (default: cores).")
 @click.option("--glob", "glob_pattern", help="Batch: file pattern inside folders, e.g. '*.html'.")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
-              help="Batch: seconds allowed per document.")
+              help="Batch and URLs: seconds allowed per document (and per fetch).")
 @click.option("--resume", is_flag=True, help="Batch: skip inputs whose output is complete.")
 @click.option("--max-memory-mb", type=click.IntRange(min=64),
               help="Batch: memory limit per worker (default: memory / workers).")
 @click.option("--max-document-mb", type=click.FloatRange(min=0.001), default=20.0, show_default=True,
-              help="Batch: larger pages fail as too large.")
+              help="Batch and URLs: larger pages fail as too large.")
 @click.option("-q", "--quiet", is_flag=True, help="Batch: no progress output.")
 @click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
               help="Batch: where to run.")

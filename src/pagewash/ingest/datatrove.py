@@ -125,6 +125,10 @@ class PagewashMetadataExtractor(PagewashExtractor):
                         self.stat_update("broken_process")
                         datatrove_logger.warning("pagewash: the extractor process died; restarting it")
                         continue
+                    except Exception as exc:  # as DataTrove's own loop: count it, go on
+                        self.stat_update("clean_error")
+                        datatrove_logger.warning(f"pagewash: {type(exc).__name__}: {exc}; skipped")
+                        continue
                 if text:
                     doc.text = text
                     doc.metadata.update(metadata)
