@@ -2,6 +2,7 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
+DEMO_STAMP := $(VENV)/.installed
 STAMP  := $(VENV)/.installed-dev
 BENCH_STAMP := $(VENV)/.installed-bench
 DOCS_VENV := .venv-docs
@@ -18,9 +19,16 @@ SHARED ?= ../shared
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
+# demo and convert: only what conversion needs (the plain `pip install pagewash`)
+$(DEMO_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+# test and the rest: the dev tools, Ray, and every framework adapter's extra
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,adapters]'
 	touch $@
 
 $(BENCH_STAMP): $(STAMP)
@@ -35,7 +43,7 @@ $(DOCS_STAMP): bench/docs/requirements.txt
 	touch $@
 
 ## demo: convert the bundled sample page to out/ as Markdown, DOCX and EPUB
-demo: $(STAMP)
+demo: $(DEMO_STAMP)
 	@mkdir -p out
 	$(BIN)/pagewash convert $(SEED) -o out/seed.md
 	$(BIN)/pagewash convert $(SEED) -o out/seed.docx
@@ -51,7 +59,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 
 ## convert: make convert IN=page.html|folder TO=md [OUT=out]
-convert: $(STAMP)
+convert: $(DEMO_STAMP)
 	@if [ -d "$(IN)" ]; then \
 		$(BIN)/pagewash convert "$(IN)" --out-dir "$(OUT)" --to $(TO); \
 	else \

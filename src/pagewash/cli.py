@@ -37,6 +37,8 @@ Examples:
   curl -s URL | pagewash convert - --url URL     # read stdin
   pagewash convert page.html --explain > page.md # what was dropped or fixed, on stderr
   pagewash convert pages/ crawl.warc.gz --out-dir out/ --to md   # a batch
+  pagewash convert https://example.org/a -o a.md   # fetch a page
+  pagewash convert --input-file urls.txt --out-dir out/          # a list of URLs
 
 \b
 Exit status: 0 done, 1 a document failed or an output could not be written,
@@ -85,7 +87,9 @@ def main() -> None:
 
 
 @main.command(epilog=CONVERT_EXAMPLES)
-@click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
+@click.argument("inputs", nargs=-1, metavar="INPUT...")
+@click.option("--input-file", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              help="A list of http(s) URLs, one per line, to convert into --out-dir.")
 @click.option("-o", "--output", type=click.Path(path_type=Path, allow_dash=True),
               help="Output file (one input); - for standard output.")
 @click.option("--out-dir", type=click.Path(path_type=Path), help="Output folder: batch mode.")
@@ -120,12 +124,12 @@ def main() -> None:
 @click.option("--workers", type=click.IntRange(1, 512), help="Batch: worker processes (default: cores).")
 @click.option("--glob", "glob_pattern", help="Batch: file pattern inside folders, e.g. '*.html'.")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
-              help="Batch: seconds allowed per document.")
+              help="Batch and URLs: seconds allowed per document (and per fetch).")
 @click.option("--resume", is_flag=True, help="Batch: skip inputs whose output is complete.")
 @click.option("--max-memory-mb", type=click.IntRange(min=64),
               help="Batch: memory limit per worker (default: memory / workers).")
 @click.option("--max-document-mb", type=click.FloatRange(min=0.001), default=20.0, show_default=True,
-              help="Larger pages, or pages that decompress to more, fail as too large.")
+              help="Larger pages (files, URLs), or pages that decompress to more, fail as too large.")
 @click.option("--follow-symlinks", is_flag=True,
               help="Batch: also convert files that links in input folders lead to outside them.")
 @click.option("-q", "--quiet", is_flag=True, help="Batch: no progress output.")
@@ -137,12 +141,19 @@ def main() -> None:
 @click.option("--id-field", default="id", show_default=True, help="JSONL input: id field.")
 def convert(inputs: tuple[str, ...], output: Path | None, out_dir: Path | None, to: str | None,
             **raw: Any) -> None:
-    """Convert INPUT (an HTML file, .html.gz, or - for stdin) to a clean document."""
+    """Convert INPUT (an HTML file, .html.gz, an http(s) URL, or - for stdin) to a clean document."""
+    from pagewash.fetch import is_url
     from pagewash.option_files import check_option_files
     from pagewash.output import refuse_unwritable_format
     from pagewash.render import SUFFIX_FORMATS, check_format, normalise_format
 
     options = _options(raw)
+    if not inputs and raw["input_file"] is None:
+        _fail("give an input: a file, a folder, a URL, - for stdin, or --input-file URLS", EXIT_USAGE)
+    urls_to_folder = any(is_url(i) for i in inputs) and (out_dir is not None or len(inputs) > 1)
+    if raw["input_file"] is not None or urls_to_folder:
+        _convert_urls(inputs, out_dir, output, to, options, raw)
+        return
     if out_dir is not None or len(inputs) > 1:
         _convert_batch(inputs, out_dir, output, to, options, raw)
         return
@@ -162,8 +173,9 @@ def convert(inputs: tuple[str, ...], output: Path | None, out_dir: Path | None, 
         check_option_files(options)
     except UsageError as exc:
         _fail(str(exc), EXIT_USAGE)
+    fetching = _fetch_settings(raw) if is_url(inputs[0]) else None
     _convert_one(inputs[0], None if to_stdout else output, options, explain=raw["explain"],
-                 report=raw["report"], dash=output is not None)
+                 report=raw["report"], dash=output is not None, fetch_settings=fetching)
 
 
 def _options(raw: dict[str, Any]) -> Options:
@@ -208,7 +220,7 @@ def _read(source: str, max_bytes: int | None = None) -> tuple[bytes, Path | None
 
 
 def _convert_one(source: str, output: Path | None, options: Options, *, explain: bool,
-                 report: Path | None, dash: bool = False) -> None:
+                 report: Path | None, dash: bool = False, fetch_settings: Any = None) -> None:
     """One input to ``output`` (None: standard output; binary formats only with ``-o -``)."""
     from pagewash.bounded import megabytes
     from pagewash.pipeline import clean, render_document
@@ -222,7 +234,10 @@ def _convert_one(source: str, output: Path | None, options: Options, *, explain:
             _fail(f"{option} {target} is a folder; give a file name (or --out-dir DIR for a "
                   "batch)", EXIT_USAGE)
     try:
-        data, in_path = _read(source, megabytes(options.max_document_mb))
+        if fetch_settings is not None:
+            (data, options), in_path = _fetch(source, options, fetch_settings), None
+        else:
+            data, in_path = _read(source, megabytes(options.max_document_mb))
         _refuse_overwrites(in_path, output, report)
         doc = clean(data, options)
         if explain:
@@ -265,6 +280,52 @@ def _to_stdout(rendered: str | bytes) -> None:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())  # so the flush at exit does not fail again
         sys.exit(EXIT_FAILED)
+
+
+def _fetch(url: str, options: Options, settings: Any) -> tuple[bytes, Options]:
+    """The page at ``url``; its final URL and charset header go to the options (unless given)."""
+    from pagewash.fetch import fetch
+
+    page = fetch(url, settings)
+    return page.data, replace(options, url=options.url or page.url,
+                              content_type=options.content_type or page.content_type)
+
+
+def _fetch_settings(raw: dict[str, Any]) -> Any:
+    from pagewash.fetch import FetchSettings
+
+    return FetchSettings(timeout=raw["timeout"], max_bytes=int(raw["max_document_mb"] * 1024 * 1024))
+
+
+def _convert_urls(inputs: tuple[str, ...], out_dir: Path | None, output: Path | None,
+                  to: str | None, options: Options, raw: dict[str, Any]) -> None:
+    """A list of URLs (arguments and/or --input-file) into --out-dir."""
+    from pagewash.fetch import is_url
+    from pagewash.render import check_format, normalise_format
+    from pagewash.url_batch import ARGUMENTS, UrlInput, read_url_list, run_url_batch
+
+    if out_dir is None or output is not None:
+        _fail("a list of URLs is converted into a folder: give --out-dir DIR (and no -o)", EXIT_USAGE)
+    if not all(is_url(i) for i in inputs):
+        _fail("convert URLs and local files in separate runs", EXIT_USAGE)
+    if raw["resume"] or raw["engine"] != "local" or raw["workers"] is not None:
+        _fail("--resume, --engine and --workers are for file batches; URLs are fetched one "
+              "after another", EXIT_USAGE)
+    if raw["explain"] or raw["report"] is not None or raw["url"] is not None:
+        _fail("--explain, --report and --url are for one input", EXIT_USAGE)
+    try:
+        fmt = normalise_format(to or "md")
+        fmt = fmt if fmt in BATCH_ONLY_FORMATS - {"parquet"} else check_format(fmt)
+        urls = [UrlInput(u, ARGUMENTS) for u in inputs]
+        if raw["input_file"] is not None:
+            urls += read_url_list(raw["input_file"])
+        summary = run_url_batch(urls, replace(options, to=fmt), out_dir, _fetch_settings(raw),
+                                quiet=raw["quiet"])
+    except UsageError as exc:
+        _fail(str(exc), EXIT_USAGE)
+    except PagewashError as exc:
+        _fail(str(exc), EXIT_FAILED)
+    sys.exit(summary.exit_status)
 
 
 def _internal_error(source: str, exc: Exception) -> None:

@@ -53,6 +53,19 @@ class RulesError(UsageError):
     """A user rules, protected-words or corrections file is malformed."""
 
 
+class FetchError(InputError):
+    """A URL could not be fetched as an HTML page (DNS, TLS, refused, HTTP status, size, type)."""
+
+    stage = "fetch"
+
+
+class MissingDependencyError(UsageError, ImportError):
+    """An optional feature was used without its extra installed; the message has the pip line.
+
+    Also an ``ImportError``, so ``try: import pagewash.ingest.langchain`` guards work as usual.
+    """
+
+
 class OutputError(PagewashError):
     """An output could not be written (folder not writable, disk full)."""
 

@@ -24,7 +24,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from pagewash.bounded import megabytes, read_page_file
-from pagewash.errors import PagewashError, UsageError
+from pagewash.errors import MissingDependencyError, PagewashError, UsageError
 from pagewash.ingest.records import (
     DEFAULT_FIELDS,
     PIPELINE,
@@ -40,15 +40,11 @@ if TYPE_CHECKING:
     from pagewash.batch.settings import BatchSettings, BatchSummary
     from pagewash.batch.sources import Inputs
 
+__all__ = ["MissingDependencyError", "convert", "run_batch"]
+
 INSTALL_HINT = "pip install 'pagewash[ray]'"
 RAY_FORMATS = ("jsonl", "parquet")
 DEFAULT_BATCH_SIZE = 16
-
-
-class MissingDependencyError(PagewashError):
-    """An optional feature was used without its extra installed."""
-
-    stage = "usage"
 
 
 def _require_ray() -> Any:
