@@ -4,7 +4,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DEMO_STAMP := $(VENV)/.installed
 STAMP  := $(VENV)/.installed-dev
-BENCH_STAMP := $(VENV)/.installed-bench
+BENCH_VENV := .venv-bench
+BENCH_BIN := $(BENCH_VENV)/bin
+BENCH_STAMP := $(BENCH_VENV)/.installed
 DOCS_VENV := .venv-docs
 DOCS_STAMP := $(DOCS_VENV)/.installed
 SEED   := fixtures/seed/input.html
@@ -25,14 +27,22 @@ $(DEMO_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
 	touch $@
 
-# test and the rest: the dev tools, Ray, and every framework adapter's extra
+# test and the rest: the dev tools, Ray, and every framework adapter's extra. NeMo Curator
+# asks for any torch: the CPU build (2.13.0, a file on this machine's disk; PyPI otherwise) is
+# installed first, so that pip does not add a CUDA build and its libraries (several GB) that
+# the adapter, which runs on the CPU, never uses.
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet 'torch==2.13.0'
 	$(BIN)/python -m pip install --quiet -e '.[dev,adapters]'
 	touch $@
 
-$(BENCH_STAMP): $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+# benchmarks: their own environment, so the anchors' pinned versions (trafilatura 2.3.1) do
+# not fight the adapters' (NeMo Curator pins trafilatura 2.0.0)
+$(BENCH_STAMP): pyproject.toml
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_BIN)/python -m pip install --quiet --upgrade pip
+	$(BENCH_BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	touch $@
 
 # The documentation generators live in their own environment: only docs-corpus needs them.
@@ -75,11 +85,11 @@ golden: $(STAMP)
 bench: bench-extract bench-snippets bench-repair bench-render bench-batch bench-docs bench-fidelity
 
 bench-extract: $(BENCH_STAMP)
-	$(BIN)/python bench/extract.py --pages $(SHARED)/bench/extraction
+	$(BENCH_BIN)/python bench/extract.py --pages $(SHARED)/bench/extraction
 
 ## bench-snippets: many kinds of pages (forums, recipes, shops...) against trafilatura
 bench-snippets: $(BENCH_STAMP)
-	$(BIN)/python bench/snippets.py --pages $(SHARED)/bench/snippets
+	$(BENCH_BIN)/python bench/snippets.py --pages $(SHARED)/bench/snippets
 
 bench-repair: $(STAMP)
 	$(BIN)/python bench/repair.py
@@ -104,7 +114,7 @@ bench-fidelity: $(STAMP)
 
 ## bench-docs: code blocks byte-exact and prose F1 on the documentation corpus, pagewash vs trafilatura
 bench-docs: $(BENCH_STAMP)
-	$(BIN)/python bench/docs.py --shared $(SHARED)
+	$(BENCH_BIN)/python bench/docs.py --shared $(SHARED)
 
 ## docs-corpus: rebuild fixtures/docs-sites/ with every generator and theme (in .venv-docs)
 docs-corpus: $(DOCS_STAMP)
