@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -26,7 +27,7 @@ from pagewash.document import (
     iter_blocks,
 )
 from pagewash.errors import RulesError
-from pagewash.extract import extract
+from pagewash.extraction import extract
 from pagewash.parse import parse
 
 PROSE = (
@@ -219,16 +220,39 @@ def test_malformed_rules_file(tmp_path: Path, content: str, message: str) -> Non
         run(f"<p>{PROSE}</p>", rules=rules)
 
 
+def test_a_rules_file_is_compiled_once_per_version(tmp_path: Path) -> None:
+    from pagewash.rules import load_rules
+
+    rules = tmp_path / "extra.toml"
+    rules.write_text('[[selector]]\nrule = "promo"\nnames = ["promo-box"]\n', encoding="utf-8")
+    first = load_rules(rules)
+    assert load_rules(rules) is first
+    rules.write_text('[[selector]]\nrule = "promo"\nnames = ["promo-boxes"]\n',
+                     encoding="utf-8")
+    os.utime(rules, ns=(1, 10**18))
+    assert load_rules(rules) is not first
+
+
 def test_missing_rules_file(tmp_path: Path) -> None:
     with pytest.raises(RulesError, match="not found"):
         run(f"<p>{PROSE}</p>", rules=tmp_path / "nope.toml")
 
 
-def test_plain_beautifulsoup_tree_is_accepted() -> None:
+def test_only_a_parsed_page_is_extracted() -> None:
     from bs4 import BeautifulSoup
 
-    doc = extract(BeautifulSoup(page(f"<p>{PROSE}</p><p>{PROSE}</p>"), "lxml"))
+    with pytest.raises(TypeError, match="ParsedPage"):
+        extract(BeautifulSoup(page(f"<p>{PROSE}</p>"), "lxml"))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("attribute", ['data-pw-notes="area"', 'data-pw-note="1"',
+                                       'data-pw-noteref="1"', 'data-pw-caption="figure-caption"'])
+def test_marks_the_page_brings_itself_are_ignored(attribute: str) -> None:
+    """Only the parser marks notes and captions: a page's own data-pw-* attributes cannot
+    make its content vanish."""
+    doc = extract(parse(page(f"<div {attribute}><p>{PROSE}</p></div><p>{PROSE} Again.</p>")))
     assert PROSE in document_text(doc)
+    assert document_text(doc).count(PROSE) == 2
 
 
 @settings(max_examples=40, deadline=None)
@@ -263,7 +287,7 @@ def test_builtin_rules_name_no_site() -> None:
     """Rules describe kinds of chrome; a domain name in them would be a rule for one site."""
     import re
 
-    from pagewash.extract.rules import BUILTIN, load_rules
+    from pagewash.rules import BUILTIN, load_rules
 
     text = BUILTIN.read_text(encoding="utf-8")
     assert not re.search(r"\b[\w-]+\.(com|org|net|ru|co\.uk|io|de|fr|it)\b", text)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pagewash.extract.metadata import _first_date
+from pagewash.extraction.metadata import _first_date
 
 
 @pytest.mark.parametrize(

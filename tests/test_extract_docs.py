@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from fidelity_helpers import LEAD, TAIL, clean, markdown, markdown_read_back
 from pagewash.document import ListBlock, Section, iter_blocks
-from pagewash.extract import score
-from pagewash.extract.units import Unit
+from pagewash.extraction import score
+from pagewash.extraction.units import Unit
 
 
 def test_a_reference_section_of_documentation_is_not_a_reference_list() -> None:

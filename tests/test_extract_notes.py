@@ -15,10 +15,10 @@ from pagewash.document import (
     iter_blocks,
 )
 from pagewash.errors import RulesError
-from pagewash.extract import extract
-from pagewash.extract.rules import load_rules
+from pagewash.extraction import extract
 from pagewash.parse import parse
 from pagewash.render.markdown import render_markdown
+from pagewash.rules import load_rules
 from test_extract import PROSE
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from pagewash.document import Document, Section, document_text
-from pagewash.extract import extract
+from pagewash.extraction import extract
 from pagewash.parse import parse
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"

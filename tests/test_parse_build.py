@@ -7,7 +7,8 @@ import lxml.html
 import pytest
 from bs4 import BeautifulSoup, PageElement
 
-from pagewash.parse import _build_soup, _lxml_root
+from pagewash.parse.soup import build_soup
+from pagewash.parse.tree import lxml_root
 
 PAGES = [
     "<html><body><p>One <b>two</b> three</p>\n  <p> </p></body></html>",
@@ -43,8 +44,8 @@ def _signature(soup: BeautifulSoup) -> list[tuple[object, ...]]:
 
 @pytest.mark.parametrize("page", PAGES)
 def test_direct_build_matches_the_lxml_builder(page: str) -> None:
-    root, _ = _lxml_root(page)
+    root, _ = lxml_root(page)
     reference = BeautifulSoup(lxml.html.tostring(root, encoding="unicode"), "lxml")
-    built = _build_soup(_lxml_root(page)[0])
+    built = build_soup(lxml_root(page)[0])
     assert str(built) == str(reference)
     assert _signature(built) == _signature(reference)

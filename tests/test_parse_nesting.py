@@ -7,8 +7,9 @@ import sys
 import pytest
 
 from pagewash.document import document_text
-from pagewash.extract import extract
-from pagewash.parse import MAX_NESTING, flatten_nesting, parse
+from pagewash.extraction import extract
+from pagewash.parse import parse
+from pagewash.parse.tree import MAX_NESTING, flatten_nesting
 
 SENTENCE = ("Deep text is still here, and it reads like a sentence of the article body that is "
             "long enough to count as prose. ")

@@ -56,14 +56,14 @@ class Options:
 
 def clean(data: bytes | str, options: Options | None = None, **kwargs: Any) -> Document:
     """Load, parse, extract and repair one page; return the cleaned ``Document``."""
-    from pagewash import extract, load, parse, repair
+    from pagewash import extraction, load, parse, repair
     from pagewash.bounded import megabytes
 
     opts = _options(options, kwargs)
     loaded = load.load(data, content_type=opts.content_type,
                        max_bytes=megabytes(opts.max_document_mb))
     tree = parse.parse(loaded.text)
-    doc = extract.extract(tree, url=opts.url, rules=opts.rules, keep_comments=opts.keep_comments)
+    doc = extraction.extract(tree, url=opts.url, rules=opts.rules, keep_comments=opts.keep_comments)
     doc = replace(doc, metadata=replace(doc.metadata, encoding=loaded.encoding))
     if opts.repair and not doc.is_empty:
         doc = repair.repair_document(doc, repair.config_from_options(opts))

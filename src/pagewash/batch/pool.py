@@ -268,7 +268,7 @@ def _context(stages: Stages) -> Any:
     if "forkserver" not in methods:
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
-    preload = ["pagewash.batch.worker", "pagewash.pipeline", "pagewash.load", "pagewash.extract",
+    preload = ["pagewash.batch.worker", "pagewash.pipeline", "pagewash.load", "pagewash.extraction",
                "pagewash.repair", "pagewash.render", _module_of(stages.clean),
                _module_of(stages.render)]
     context.set_forkserver_preload(list(dict.fromkeys(preload)))

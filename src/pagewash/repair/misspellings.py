@@ -100,7 +100,7 @@ def _other_latin_language(words: Sequence[re.Match[str]]) -> bool:
 
 @cache
 def _latin_stopwords() -> dict[str, frozenset[str]]:
-    from pagewash.extract.rules import load_rules
+    from pagewash.rules import load_rules
 
     return {lang: words for lang, words in load_rules().stopwords.items()
             if any("a" <= c <= "z" for w in words for c in w[:1])}

@@ -2,7 +2,7 @@
 
 ``<meta>``, ``<title>``, ``<link rel=canonical>`` and JSON-LD scripts are read from the lxml
 tree before scripts are stripped, so the metadata step never depends on what pruning left.
-The result travels with the BeautifulSoup tree as its ``pagewash_head`` attribute.
+The result travels to the extractor in the ``ParsedPage``.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-ATTRIBUTE = "pagewash_head"
 _SPACE = re.compile(r"\s+")
 
 
@@ -28,14 +27,13 @@ class Removal:
 
 @dataclass(frozen=True, slots=True)
 class PageHead:
-    """Metadata carriers read from the raw page, plus the parser's removals."""
+    """Metadata carriers read from the raw page."""
 
     title: str | None = None
     metas: tuple[tuple[str, str], ...] = ()
     canonical: str | None = None
     jsonld: tuple[str, ...] = ()
     lang: str | None = None
-    removals: tuple[Removal, ...] = ()
 
     def meta(self, *names: str) -> list[str]:
         """Every non-empty ``content`` of meta tags whose name/property is one of ``names``."""

@@ -11,8 +11,6 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
-from bs4 import BeautifulSoup
-
 from pagewash.document import (
     Abstract,
     Block,
@@ -22,16 +20,17 @@ from pagewash.document import (
     Section,
     block_text,
 )
-from pagewash.extract import metadata as meta_mod
-from pagewash.extract import scholarly, score
-from pagewash.extract.blocks import assemble
-from pagewash.extract.head import PageHead, Removal, quote
-from pagewash.extract.lang import language_of, normalise, script_of
-from pagewash.extract.notes import attach_notes
-from pagewash.extract.readmore import merge_continuations
-from pagewash.extract.rules import Rules, SelectorRule, fold, load_rules
-from pagewash.extract.segment import segment
-from pagewash.extract.units import Unit
+from pagewash.extraction import metadata as meta_mod
+from pagewash.extraction import scholarly, score
+from pagewash.extraction.blocks import assemble
+from pagewash.extraction.lang import language_of, normalise, script_of
+from pagewash.extraction.notes import attach_notes
+from pagewash.extraction.readmore import merge_continuations
+from pagewash.extraction.segment import segment
+from pagewash.extraction.units import Unit
+from pagewash.parse import ParsedPage
+from pagewash.parse.head import Removal, quote
+from pagewash.rules import Rules, SelectorRule, fold, load_rules
 
 __all__ = ["extract"]
 
@@ -41,16 +40,18 @@ TITLE_OVERLAP = 0.8
 _WORD = re.compile(r"\w+")  # a language joins metadata.languages with this share of the text
 
 
-def extract(tree: BeautifulSoup, *, url: str | None = None, rules: Path | None = None,
+def extract(page: ParsedPage, *, url: str | None = None, rules: Path | None = None,
             keep_comments: bool = False) -> Document:
     """The main content of a parsed page as a ``Document`` (status "empty" when there is none).
 
     ``rules`` is a user TOML file extending the built-in boilerplate rules; ``keep_comments``
     keeps reader comment sections.
     """
+    if not isinstance(page, ParsedPage):
+        raise TypeError(f"extract() takes the ParsedPage of parse(), not {type(page).__name__}")
     compiled = load_rules(rules)
-    tree, head = _with_head(tree)
-    changes = [_removal_change(r) for r in head.removals]
+    tree, head = page.soup, page.head
+    changes = [_removal_change(r) for r in page.removals]
     metadata = meta_mod.from_head(head, url)
     page_lang = meta_mod.declared_language(head)
 
@@ -92,20 +93,6 @@ def extract(tree: BeautifulSoup, *, url: str | None = None, rules: Path | None =
 
 
 # ------------------------------------------------------------------ steps
-
-
-def _with_head(tree: BeautifulSoup) -> tuple[BeautifulSoup, PageHead]:
-    """The tree and its PageHead; a tree not made by ``parse`` is parsed again to get one."""
-    from pagewash.parse import page_head, parse
-
-    head = page_head(tree)
-    if head is not None:
-        return tree, head
-    reparsed = parse(str(tree))
-    reparsed_head = page_head(reparsed)
-    if reparsed_head is None:
-        raise TypeError("parse() returned a tree without its page head")
-    return reparsed, reparsed_head
 
 
 def _tree_selectors(compiled: Rules, keep_comments: bool) -> tuple[SelectorRule, ...]:

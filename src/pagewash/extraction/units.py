@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from pagewash.document import Block, Inline
-from pagewash.extract.lang import script_of
+from pagewash.extraction.lang import script_of
 
 STATISTICAL_RULES = frozenset({"link-density", "stop-words", "too-short", "neighbours"})
 Kind = Literal["p", "h", "pre", "table"]

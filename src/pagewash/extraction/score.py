@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from pagewash.extract.rules import Rules, fold
-from pagewash.extract.units import Label, Unit
+from pagewash.extraction.units import Label, Unit
+from pagewash.rules import Rules, fold
 
 _WORD = re.compile(r"\w+")
 PHRASE_LIMIT = 500  # longer blocks are never a single chrome phrase; skip folding them

@@ -14,10 +14,10 @@ from collections.abc import Callable
 
 from lxml import etree
 
-from pagewash.extract.elements import is_block
-from pagewash.extract.head import Removal, quote
-from pagewash.extract.notes import AREA_ATTR, NOTE_ATTR, REF_ATTR
-from pagewash.extract.rules import Rules, SelectorRule, name_token
+from pagewash.parse.elements import is_block
+from pagewash.parse.head import Removal, quote
+from pagewash.parse.marks import AREA_ATTR, CAPTION_ATTR, CONTINUATION_ATTR, NOTE_ATTR, REF_ATTR
+from pagewash.rules import Rules, SelectorRule, name_token
 
 # Elements whose content is never readable text.
 NON_CONTENT = (
@@ -32,8 +32,6 @@ INLINE = frozenset({
     "span", "a", "em", "i", "b", "strong", "small", "u", "mark", "sup", "sub", "abbr", "cite",
     "q", "code", "time", "font",
 })
-CONTINUATION_ATTR = "data-pw-continuation"
-CAPTION_ATTR = "data-pw-caption"  # a numbered caption, kept or dropped once the page is known
 _IN_CAPTION = "numbered-caption"  # marks, in ``inside``, the descendants of such a caption
 MIN_CONTINUATION = 60  # a hidden inline run this long after visible text is the rest of it
 MIN_PROSE = 200  # below this many paragraph characters a page is measured by all its text

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from bs4 import Tag
 
 from pagewash.document import Table, TableCell, TableRow
-from pagewash.extract.inlines import Piece, nest
+from pagewash.extraction.inlines import Piece, nest
 
 CellReader = Callable[[Tag], tuple[list[Piece], str, int]]
 _BLOCKY = ("p", "div", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre",

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from pagewash.extract.elements import is_block
+from pagewash.parse.elements import is_block
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "code.toml"
 PRE_LIKE = ("pre", "xmp", "listing", "plaintext")

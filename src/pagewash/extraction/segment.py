@@ -16,15 +16,15 @@ from urllib.parse import urljoin
 from bs4 import BeautifulSoup, NavigableString, Tag
 
 from pagewash.document import Code, CodeBlock, FootnoteRef, Image
-from pagewash.extract import tables
-from pagewash.extract.elements import holds_block, is_block
-from pagewash.extract.head import Removal, quote
-from pagewash.extract.inlines import BREAK, Format, Formats, Piece, nest, plain, tidy
-from pagewash.extract.notes import AREA_ATTR, NOTE_ATTR, REF_ATTR
-from pagewash.extract.prune import CAPTION_ATTR, CONTENT_ROOTS, CONTINUATION_ATTR
-from pagewash.extract.rules import SelectorRule, name_token
-from pagewash.extract.scholarly import hints_of
-from pagewash.extract.units import Frame, Kind, Unit
+from pagewash.extraction import tables
+from pagewash.extraction.inlines import BREAK, Format, Formats, Piece, nest, plain, tidy
+from pagewash.extraction.scholarly import hints_of
+from pagewash.extraction.units import Frame, Kind, Unit
+from pagewash.parse.elements import holds_block, is_block
+from pagewash.parse.head import Removal, quote
+from pagewash.parse.marks import AREA_ATTR, CAPTION_ATTR, CONTINUATION_ATTR, NOTE_ATTR, REF_ATTR
+from pagewash.parse.prune import CONTENT_ROOTS
+from pagewash.rules import SelectorRule, name_token
 
 _SPACE = re.compile(r"\s+")
 _ELLIPSIS_END = re.compile(r"\s*(…|\.\.\.)\s*$")

@@ -15,8 +15,8 @@ from typing import Any
 from urllib.parse import urlparse
 
 from pagewash.document import Metadata
-from pagewash.extract.head import PageHead, collapse
-from pagewash.extract.lang import normalise
+from pagewash.extraction.lang import normalise
+from pagewash.parse.head import PageHead, collapse
 
 ARTICLE_TYPES = frozenset({
     "scholarlyarticle", "article", "newsarticle", "blogposting", "report", "techarticle",

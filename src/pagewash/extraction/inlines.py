@@ -20,7 +20,7 @@ from pagewash.document import (
     Superscript,
     Text,
 )
-from pagewash.extract.nesting import runs_at
+from pagewash.extraction.nesting import runs_at
 
 
 @dataclass(frozen=True, slots=True, eq=False)

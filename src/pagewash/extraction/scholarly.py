@@ -16,9 +16,9 @@ from functools import lru_cache
 from bs4 import Tag
 
 from pagewash.document import Change, Inline, Link, Strong, Text, inline_text
-from pagewash.extract.head import PageHead, quote
-from pagewash.extract.rules import Rules, fold
-from pagewash.extract.units import Unit
+from pagewash.extraction.units import Unit
+from pagewash.parse.head import PageHead, quote
+from pagewash.rules import Rules, fold
 
 _HINTS = (
     ("abstract", re.compile(r"abstract|annotation|аннотац", re.I)),

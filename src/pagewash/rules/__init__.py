@@ -35,6 +35,8 @@ _CAMEL = re.compile(r"([a-z0-9])([A-Z])")
 _STRIP = " \t\r\n\u00a0.,:;!?·•|»«›‹→←↑↓>…-–—*()[]\"'"
 _SPACE = re.compile(r"\s+")
 
+TOKEN_MEMO_LIMIT = 20_000  # remembered class/id answers per rule set
+
 
 def fold(text: str) -> str:
     """The form phrase rules are matched against: lower case, single spaces, no edge marks."""
@@ -121,23 +123,31 @@ class Rules:
         return self.thresholds[name]
 
     def tag_role_hits(self, tag: str, role: str) -> frozenset[int]:
-        """Indexes of the selector rules naming this tag or ARIA role (cached)."""
+        """Indexes of the selector rules naming this tag or ARIA role (remembered)."""
         key = f"{tag}|{role}"
         hits = self._token_hits.get(key)
         if hits is None:
             hits = frozenset(i for i, rule in enumerate(self.selectors)
                              if tag in rule.tags or (role and role in rule.roles))
-            self._token_hits[key] = hits
+            self._remember(key, hits)
         return hits
 
     def token_hits(self, token: str) -> frozenset[int]:
-        """Indexes of the selector rules whose name patterns match ``token`` (cached)."""
+        """Indexes of the selector rules whose name patterns match ``token`` (remembered)."""
         hits = self._token_hits.get(token)
         if hits is None:
             hits = frozenset(i for i, rule in enumerate(self.selectors)
                              if rule.names is not None and rule.names.search(token))
-            self._token_hits[token] = hits
+            self._remember(token, hits)
         return hits
+
+    def _remember(self, key: str, hits: frozenset[int]) -> None:
+        """Keep an answer; sites share their framework's class names, so answers are worth
+        keeping across pages, but a stream of pages with generated names must not grow the
+        memo without bound (it is emptied at ``TOKEN_MEMO_LIMIT``)."""
+        if len(self._token_hits) >= TOKEN_MEMO_LIMIT:
+            self._token_hits.clear()
+        self._token_hits[key] = hits
 
     def phrase_match(self, text: str) -> PhraseRule | None:
         """The first phrase rule matching ``text`` (already folded), or None."""
@@ -153,12 +163,30 @@ class Rules:
 
 
 def load_rules(user_file: Path | None = None) -> Rules:
-    """The built-in rules, extended by ``user_file`` when given."""
+    """The built-in rules, extended by ``user_file`` when given.
+
+    A user file is read and compiled once per version of it (its path, size and modification
+    time): a batch converting thousands of pages with ``--rules`` compiles it once, and an
+    edited file is read again.
+    """
     if user_file is None:
         return _builtin()
-    user = _read(Path(user_file))
-    combined = _compile([_read(BUILTIN), user], origin=str(user_file))
-    own = _compile([user], origin=str(user_file))
+    path = Path(user_file)
+    try:
+        info = path.stat()
+    except FileNotFoundError as exc:
+        raise RulesError(f"rules file not found: {path}; pass an existing TOML file") from exc
+    except OSError as exc:
+        raise RulesError(f"cannot read rules file {path}: {exc.strerror}") from exc
+    return _with_user_file(str(path.resolve()), info.st_size, info.st_mtime_ns)
+
+
+@lru_cache(maxsize=8)
+def _with_user_file(path: str, size: int, mtime_ns: int) -> Rules:
+    """The built-in rules and the file at ``path`` (``size`` and ``mtime_ns`` key the cache)."""
+    user = _read(Path(path))
+    combined = _compile([_read(BUILTIN), user], origin=path)
+    own = _compile([user], origin=path)
     return replace(combined, user_selectors=own.selectors)
 
 

@@ -22,9 +22,9 @@ from pagewash.document import (
     Text,
     inline_text,
 )
-from pagewash.extract.nesting import runs_at
-from pagewash.extract.scholarly import keyword_inlines, strip_numbering
-from pagewash.extract.units import Frame, Unit
+from pagewash.extraction.nesting import runs_at
+from pagewash.extraction.scholarly import keyword_inlines, strip_numbering
+from pagewash.extraction.units import Frame, Unit
 
 TOP_LEVEL = 2  # the document title is the one level-1 heading; body headings start below it
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 
 from pagewash.document import Change, Text
-from pagewash.extract.head import quote
-from pagewash.extract.units import Unit
+from pagewash.extraction.units import Unit
+from pagewash.parse.head import quote
 
 _ELLIPSIS_END = re.compile(r"\s*(…|\.\.\.)\s*$")
 _SENTENCE_END = re.compile(r"[.!?…)\]\"»”]\s*$")
