@@ -21,9 +21,21 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, cast
 
-from pagewash.document import Block, Change, Document, Metadata, iter_blocks, map_text
+from pagewash.document import (
+    Block,
+    Change,
+    Document,
+    Heading,
+    Metadata,
+    Paragraph,
+    Table,
+    block_text,
+    iter_blocks,
+    map_text,
+)
 from pagewash.errors import UsageError
 from pagewash.repair import data
+from pagewash.repair.gate import segments
 from pagewash.repair.lexicon import SUPPORTED
 from pagewash.repair.rules import RULES, TABLE
 from pagewash.repair.table import (
@@ -36,6 +48,7 @@ from pagewash.repair.table import (
     apply_rule,
     same_answers,
 )
+from pagewash.text import Identified, identify
 
 if TYPE_CHECKING:
     from pagewash.pipeline import Options
@@ -67,7 +80,8 @@ def config_from_options(opts: Options) -> RepairConfig:
     protected = data.read_protected(opts.protected_words) if opts.protected_words else frozenset()
     fixes = data.read_corrections(opts.corrections) if opts.corrections else {}
     return RepairConfig(rules=opts.repair_rules, skip=tuple(opts.skip_repair),
-                        protected=protected, corrections=fixes, languages=languages)
+                        protected=protected, corrections=fixes, languages=languages,
+                        preset=opts.repair_preset)
 
 
 def _rules(config: RepairConfig) -> tuple[tuple[Rule, ...], tuple[Rule, ...]]:
@@ -96,6 +110,8 @@ def repair_text(text: str, lang: str | None = None,
     changes: list[Change] = []
     table = _Table(config, _protected(config))
     lang = _base_lang(lang)
+    if table.gated:
+        lang = lang or _text_language(text)
     # Each pass counts the evidence afresh from the text it repairs, until a pass changes
     # nothing: repairing the result again then finds nothing more to do (an edit such as a
     # removed doubled word changes the counts later rules rely on).
@@ -107,6 +123,12 @@ def repair_text(text: str, lang: str | None = None,
         if len(changes) == start:
             break
     return text, changes
+
+
+def _text_language(text: str) -> str | None:
+    """The language of a whole plain text, the hint for its lines too short to identify."""
+    found = identify(text)
+    return found.lang if found.confident else None
 
 
 def _repair_run(text: str, lang: str | None, evidence: Evidence, table: _Table,
@@ -133,15 +155,44 @@ class _Table:
         self.text_rules, self.word_rules = _rules(config)
         self.config = config
         self.protected = protected
+        self.gated = config.profile().language_gate
+        # Block path -> identification of the whole block (the document repair sets it).
+        self.blocks: dict[str, Identified] = {}
         self._settled: set[tuple[str, str, str | None]] = set()
         # Texts left alone that asked the evidence questions: the questions and answers.
         self._unchanged: dict[tuple[str, str, str | None], dict[tuple[str, str], object]] = {}
 
     def run(self, rules: tuple[Rule, ...], text: str, lang: str | None, evidence: Evidence,
             changes: list[Change], block: str | None) -> str:
-        """``rules`` applied in order to ``text``, the applied edits recorded in ``changes``."""
+        """``rules`` applied in order to ``text``, the applied edits recorded in ``changes``.
+
+        Under the language gate, word rules run on each segment of the text whose language
+        is supported, with that language, and never on the others."""
         if not rules:
             return text
+        if not self.gated or rules[0].phase != "word":
+            return self._run(rules, text, lang, evidence, changes, block, False)
+        block_ident = self.blocks.get(block) if block is not None else None
+        spans = segments(text, lang, block_ident)
+        if len(spans) == 1:
+            return (self._run(rules, text, spans[0][2], evidence, changes, block, True)
+                    if spans[0][2] else text)
+        out: list[str] = []
+        for start, end, span_lang in spans:
+            piece = text[start:end]
+            if span_lang is None:
+                out.append(piece)
+                continue
+            first = len(changes)
+            piece = self._run(rules, piece, span_lang, evidence, changes, block, True)
+            base = sum(map(len, out))
+            for i in range(first, len(changes)):
+                changes[i] = replace(changes[i], offset=(changes[i].offset or 0) + base)
+            out.append(piece)
+        return "".join(out)
+
+    def _run(self, rules: tuple[Rule, ...], text: str, lang: str | None, evidence: Evidence,
+             changes: list[Change], block: str | None, gated: bool) -> str:
         key = (rules[0].phase, text, lang)
         if key in self._settled:
             return text
@@ -149,7 +200,7 @@ class _Table:
         if answers is not None and same_answers(answers, evidence):
             return text  # left alone before, and the counts it asked about are the same
         recorder = RecordingEvidence(evidence)
-        ctx = Context(lang, cast(Evidence, recorder), self.config, self.protected)
+        ctx = Context(lang, cast(Evidence, recorder), self.config, self.protected, gated)
         start = len(changes)
         for rule in rules:
             text = apply_rule(text, rule, ctx, changes, block)
@@ -172,6 +223,8 @@ def repair_document(doc: Document, config: RepairConfig | None = None) -> Docume
     table = _Table(config, _protected(config))
     changes: list[Change] = []
     parts = _Parts(doc.blocks, tuple(note.blocks for note in doc.notes))
+    if table.gated:
+        parts.gate(table, _base_lang(doc.metadata.language))
     evidence = _FreshEvidence(parts, changes)
     for _ in range(MAX_PASSES):
         start = len(changes)
@@ -214,6 +267,17 @@ class _Parts:
         for index, note in enumerate(notes):
             self.langs.update(_block_languages(note, f"notes.{index}."))
 
+    def gate(self, table: _Table, page_lang: str | None) -> None:
+        """Identify each text block for the language gate; a block without a language of
+        its own takes the page's."""
+        for prefix, blocks in (("", self.blocks),
+                               *((f"notes.{i}.", note) for i, note in enumerate(self.notes))):
+            for path, block in iter_blocks(blocks, prefix):
+                if isinstance(block, (Heading, Paragraph, Table)):
+                    table.blocks[path] = identify(block_text(block))
+                    if self.langs.get(path) is None:
+                        self.langs[path] = page_lang
+
     def map(self, fn: Callable[[str, str, Block], str]) -> None:
         self.blocks = map_text(self.blocks, fn)
         self.notes = tuple(map_text(note, fn, f"notes.{i}.") for i, note in enumerate(self.notes))
@@ -230,10 +294,13 @@ def _repair_metadata(meta: Metadata, evidence: Evidence, table: _Table,
     """Title, subtitle, description, abstracts and keywords get the same repairs as the
     body, so front matter and records never disagree with the text."""
 
+    page_lang = _base_lang(meta.language)
+
     def fix(text: str | None, lang: str | None, where: str) -> str | None:
         if not text:
             return text
-        return _repair_run(text, _base_lang(lang), evidence, table, changes, f"metadata.{where}")
+        lang = _base_lang(lang) or (page_lang if table.gated else None)
+        return _repair_run(text, lang, evidence, table, changes, f"metadata.{where}")
 
     abstracts = tuple(replace(a, text=fix(a.text, a.lang, f"abstracts.{i}") or a.text)
                       for i, a in enumerate(meta.abstracts))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from pagewash.repair import data
+from pagewash.repair import data, evidence
 from pagewash.repair.lexicon import Lexicon, lexicon
 from pagewash.repair.table import Context, Edit, word_matches
 from pagewash.repair.tokens import sentence_start
@@ -48,12 +48,103 @@ def lost_apostrophe(text: str, ctx: Context) -> list[Edit]:
             continue  # "MyMaps" is a product name, "LinkedIns" a possessive
         # Only a capitalised word's fix depends on opening a sentence (names).
         opens = word[:1].isupper() and sentence_start(text, m.start())
-        fixed = _apostrophe_fix(word, en, ctx, opens) \
-            or _possessive_in_context(words, index, text, en, ctx)
+        if ctx.config.strict:
+            fixed = _attested_fix(word, words, index, text, en, ctx, opens)
+        else:
+            fixed = _apostrophe_fix(word, en, ctx, opens) \
+                or _possessive_in_context(words, index, text, en, ctx)
         if fixed:
             after, reason = fixed
             edits.append(Edit(m.start(), m.end(), after.replace("'", apostrophe), reason))
     return edits
+
+
+def _attested_fix(word: str, words: Sequence[re.Match[str]], index: int, text: str,
+                  en: Lexicon, ctx: Context, opens: bool) -> tuple[str, str] | None:
+    """The evidence rules: the apostrophe form or the bare name is attested in the
+    document, the plural is an irregular one on the curated list ("Peoples Republic"), or
+    the word is unknown to every dictionary and its apostrophe form is the one known
+    candidate ("didnt", "countrys"). A word a dictionary knows ("gas", "comments",
+    "teachers") stays, and so does an "-s" word that stands before no noun or after "the"
+    (a family or a team: "the Bidens and", "the Doobies last month")."""
+    lower = word.lower()
+    if word[1:] != lower[1:]:
+        return None  # CamelCase: a product name the never-touch guard also keeps
+    irregular = _irregular_plural(words, index, text)
+    if irregular is not None:
+        return irregular[0], evidence.reason(evidence.LIST, irregular[1])
+    if evidence.known_anywhere(word, en):
+        return None
+    if lower.endswith("s") and not _owner_before_noun(words, index, text):
+        return None  # "the Bidens and ...": a possessive stands before what it owns
+    for cut, kind in _apostrophe_cuts(lower):
+        candidate = f"{word[:cut]}'{word[cut:]}"
+        if kind == "contraction" and word[cut:].lower() in ("re", "ve", "ll", "d", "m") \
+                and lower[:cut] not in _PRONOUNS:
+            continue
+        if _attested(candidate, ctx):
+            return candidate, evidence.reason(evidence.DOCUMENT, f"lost apostrophe ({kind})")
+        if word[:1].isupper() and _in_name_phrase(words, index, text):
+            return None  # "Jewels Flos Showroom": part of a longer name
+        if kind == "possessive" and word[:1].isupper() and not opens \
+                and ctx.evidence.exact_count(word[:-1]) > 0:
+            return candidate, evidence.reason(evidence.DOCUMENT,
+                                              "lost apostrophe (possessive of a name used in the text)")
+        if evidence.known_anywhere(candidate, en) and en.zipf(candidate.lower()) >= 1.5:
+            return candidate, evidence.reason(evidence.DICTIONARY, f"lost apostrophe ({kind})")
+    return None
+
+
+def _owner_before_noun(words: Sequence[re.Match[str]], index: int, text: str) -> bool:
+    """The "-s" word is followed, after one space, by a word that is no function word, and
+    is not a capitalised word after "the" (a family or a team: "the Bidens")."""
+    if index + 1 >= len(words):
+        return False
+    word, nxt = words[index], words[index + 1]
+    if text[word.end():nxt.start()] != " " or \
+            nxt.group().lower() in data.words("repair_en_function_words.txt"):
+        return False
+    if index > 0 and word.group()[:1].isupper():
+        prev = words[index - 1]
+        if prev.group().lower() == "the" and text[prev.end():word.start()] == " ":
+            return False
+    return True
+
+
+def _in_name_phrase(words: Sequence[re.Match[str]], index: int, text: str) -> bool:
+    """A capitalised neighbour, one space away, that does not open the sentence: the word
+    belongs to a multi-word name."""
+    for other in (index - 1, index + 1):
+        if not 0 <= other < len(words):
+            continue
+        first, second = sorted((other, index))
+        neighbour = words[other]
+        if text[words[first].end():words[second].start()] == " " \
+                and neighbour.group()[:1].isupper() \
+                and not sentence_start(text, neighbour.start()):
+            return True
+    return False
+
+
+def _attested(candidate: str, ctx: Context) -> bool:
+    curly = candidate.replace("'", "’")
+    return ctx.evidence.exact_count(candidate) > 0 or ctx.evidence.exact_count(curly) > 0
+
+
+def _irregular_plural(words: Sequence[re.Match[str]], index: int,
+                      text: str) -> tuple[str, str] | None:
+    """"Peoples Republic", "childrens books": a plural that does not take "-s" (the
+    curated list) written with one, before a noun of the same capitalisation."""
+    word = words[index].group()
+    if not word.lower().endswith("s") or index + 1 >= len(words) \
+            or word.lower()[:-1] not in data.words("repair_en_irregular_plurals.txt"):
+        return None
+    nxt = words[index + 1].group()
+    if text[words[index].end():words[index + 1].start()] != " " \
+            or nxt.lower() in data.words("repair_en_function_words.txt") \
+            or word[:1].isupper() != nxt[:1].isupper():
+        return None
+    return f"{word[:-1]}'s", "lost apostrophe (irregular plural + s before a noun)"
 
 
 def _camel_possessive(word: str, en: Lexicon, ctx: Context) -> bool:

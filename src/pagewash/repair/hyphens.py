@@ -7,7 +7,8 @@ import re
 from collections.abc import Callable
 from functools import cache, lru_cache
 
-from pagewash.repair import data
+from pagewash.repair import data, evidence
+from pagewash.repair.dictionaries import hunspell_knows
 from pagewash.repair.lexicon import Lexicon, lexicon, remember
 from pagewash.repair.table import Context, Edit
 
@@ -33,7 +34,26 @@ def lost_hyphen(text: str, ctx: Context) -> list[Edit]:
     taken = {e.start for e in edits}
     edits += [e for m in _FUSED.finditer(text)
               if m.start() not in taken and (e := _fused_edit(m, ru, ctx))]
+    if ctx.config.strict:
+        return [e for e in (_attested(text, edit, ru, ctx) for edit in edits) if e]
     return edits
+
+
+def _attested(text: str, edit: Edit, ru: Lexicon, ctx: Context) -> Edit | None:
+    """The evidence rule: the hyphenated form occurs in the document or is a dictionary
+    word (pymorphy3 lists real compounds, "северо-восточной", "кто-то", but no
+    "консультант-плюс": a CamelCase brand is never split), and no dictionary knows the
+    solid form ("сиртаки" is a word)."""
+    solid = text[edit.start:edit.end]
+    if hunspell_knows(solid, "ru"):
+        return None
+    if ctx.evidence.count(edit.after) > 0:
+        kind, why = evidence.DOCUMENT, "hyphen lost: the document writes this word with a hyphen"
+    elif ru.hyphenated_in_dictionary(edit.after.lower()):
+        kind, why = evidence.DICTIONARY, "hyphen lost: the dictionary writes this word with a hyphen"
+    else:
+        return None
+    return Edit(edit.start, edit.end, edit.after, evidence.reason(kind, why))
 
 
 def _camel_edit(m: re.Match[str], ru: Lexicon) -> Edit | None:

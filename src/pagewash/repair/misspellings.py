@@ -19,6 +19,8 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
+from pagewash.repair import evidence
+from pagewash.repair.dictionaries import hunspell_knows
 from pagewash.repair.frequencies import checksums
 from pagewash.repair.lexicon import Lexicon, lexicon, remember
 from pagewash.repair.table import Context, Edit, word_matches
@@ -56,9 +58,10 @@ def misspellings(text: str, ctx: Context) -> list[Edit]:
     edits = []
     for index, m, right in hits:
         word = m.group()
-        if _acceptable(word, right, words, index, text, ctx, en):
-            edits.append(Edit(m.start(), m.end(), match_case(word, right),
-                              f"common misspelling of '{right}' (codespell's list)"))
+        if _acceptable(word, right, words, index, text, ctx, en) and not (
+                ctx.config.strict and hunspell_knows(word, "en")):
+            edits.append(Edit(m.start(), m.end(), match_case(word, right), evidence.reason(
+                evidence.LIST, f"common misspelling of '{right}' (codespell's list)")))
     return edits
 
 
