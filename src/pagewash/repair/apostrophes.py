@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 
 from pagewash.repair import data, evidence
+from pagewash.repair.dictionaries import hunspell_knows
 from pagewash.repair.lexicon import Lexicon, lexicon
 from pagewash.repair.table import Context, Edit, word_matches
 from pagewash.repair.tokens import sentence_start
@@ -73,8 +74,17 @@ def _attested_fix(word: str, words: Sequence[re.Match[str]], index: int, text: s
     irregular = _irregular_plural(words, index, text)
     if irregular is not None:
         return irregular[0], evidence.reason(evidence.LIST, irregular[1])
-    if evidence.known_anywhere(word, en):
-        return None
+    if hunspell_knows(word, "en") and word[1:].islower() and word[:1].isupper() \
+            and not opens and ctx.evidence.exact_count(word[:-1]) > 0 \
+            and _owner_before_noun(words, index, text) \
+            and _noun_like(words[index + 1].group(), en) \
+            and not _in_name_phrase(words, index, text):
+        return f"{word[:-1]}'s", evidence.reason(
+            evidence.DOCUMENT, "lost apostrophe (possessive of a name used in the text)")
+    if hunspell_knows(word, "en") or (en.known(lower) and not _apostrophe_cuts(lower)):
+        grammar = _grammar_possessive(words, index, text, en)
+        return None if grammar is None else (grammar, evidence.reason(
+            evidence.GRAMMAR, "lost apostrophe (a plural where grammar wants a possessive)"))
     if lower.endswith("s") and not _owner_before_noun(words, index, text):
         return None  # "the Bidens and ...": a possessive stands before what it owns
     for cut, kind in _apostrophe_cuts(lower):
@@ -92,7 +102,57 @@ def _attested_fix(word: str, words: Sequence[re.Match[str]], index: int, text: s
                                               "lost apostrophe (possessive of a name used in the text)")
         if evidence.known_anywhere(candidate, en) and en.zipf(candidate.lower()) >= 1.5:
             return candidate, evidence.reason(evidence.DICTIONARY, f"lost apostrophe ({kind})")
+        if kind == "possessive" and word.islower() and _no_plural(lower[:cut], en):
+            return candidate, evidence.reason(
+                evidence.DICTIONARY, "lost apostrophe (the plural would be '-es' or '-ies')")
     return None
+
+
+def _no_plural(stem: str, en: Lexicon) -> bool:
+    """"querys", "meshs": a common word whose plural is not "-s" ("queries", "meshes"),
+    so with "-s" it can only be the possessive."""
+    if en.zipf(stem) < 3.0 or not hunspell_knows(stem, "en"):
+        return False
+    return _consonant_y(stem) or stem.endswith(("sh", "ch", "x", "z"))
+
+
+def _grammar_possessive(words: Sequence[re.Match[str]], index: int, text: str,
+                        en: Lexicon) -> str | None:
+    """A dictionary plural that grammar allows only as a possessive: "a users query",
+    "each individual classifiers contribution", "the worlds largest", "on ones own". The
+    plural must be regular (its singular a common word; "gas", "lens" take "-es"), not a
+    plural that modifies nouns ("sales", "sports": the curated list), and be followed by a
+    lower-case word that is no function word."""
+    word = words[index].group()
+    lower = word.lower()
+    if not word.islower() or not lower.endswith("s") or index + 1 >= len(words) \
+            or lower.endswith(("ss", "us", "is", "ics")) or len(lower) < 4 \
+            or lower in data.words("repair_en_function_words.txt") \
+            or lower in data.words("repair_en_not_possessive.txt"):
+        return None
+    nxt = words[index + 1].group()
+    if text[words[index].end():words[index + 1].start()] != " " or not nxt.islower() \
+            or nxt in data.words("repair_en_function_words.txt"):
+        return None
+    if lower == "ones" and _preposition_before(words, index, text):
+        return "one's"
+    stem = lower[:-1]
+    if en.zipf(stem) < 3.0 or not hunspell_knows(stem, "en") or en.known(lower + "es"):
+        return None
+    if nxt in _SUPERLATIVES or (_singular_determiner_before(words, index, text, en)
+                                and not _can_be_verb(lower, en)):
+        return f"{word[:-1]}'s"
+    return None
+
+
+def _noun_like(word: str, en: Lexicon) -> bool:
+    """A word that cannot be a verb: "Twitters data", not "Americans live", "Syrians
+    fleeing" (a plural subject and its verb)."""
+    lower = word.lower()
+    if lower.endswith(("ing", "ed")):
+        return False
+    forms = (lower + "ing", lower[:-1] + "ing") if lower.endswith("e") else (lower + "ing",)
+    return not any(en.zipf(form) >= 2.5 for form in forms) and not _can_be_verb(lower, en)
 
 
 def _owner_before_noun(words: Sequence[re.Match[str]], index: int, text: str) -> bool:

@@ -30,7 +30,11 @@ LIST = "list"
 DICTIONARY = "dictionary"
 # Not a correction of a word but a word written twice ("the the"): the repetition itself.
 REPETITION = "repetition"
-KINDS = (DOCUMENT, LIST, DICTIONARY, REPETITION)
+# A plural that grammar allows only as a possessive: after a singular determiner and before
+# a noun ("a users query", "each individual classifiers contribution"), or before a
+# superlative ("the worlds largest").
+GRAMMAR = "grammar"
+KINDS = (DOCUMENT, LIST, DICTIONARY, REPETITION, GRAMMAR)
 
 
 def reason(kind: str, detail: str) -> str:
