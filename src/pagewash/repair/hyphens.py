@@ -51,6 +51,9 @@ def _attested(text: str, edit: Edit, ru: Lexicon, ctx: Context) -> Edit | None:
         kind, why = evidence.DOCUMENT, "hyphen lost: the document writes this word with a hyphen"
     elif ru.hyphenated_in_dictionary(edit.after.lower()):
         kind, why = evidence.DICTIONARY, "hyphen lost: the dictionary writes this word with a hyphen"
+    elif _grammar_compound(edit.after, ru):
+        kind, why = evidence.GRAMMAR, ("hyphen lost: a linking form of a dictionary adjective "
+                                       "and a dictionary adjective (a coordinate compound)")
     else:
         return None
     return Edit(edit.start, edit.end, edit.after, evidence.reason(kind, why))
@@ -71,6 +74,19 @@ def _camel_edit(m: re.Match[str], ru: Lexicon) -> Edit | None:
     if function_word(parts[0].lower(), ru):
         return None  # "СейчасАйгуль": two words that lost a space (lost_space splits them)
     return Edit(m.start(), m.end(), "-".join(parts), "hyphen lost between compound parts")
+
+
+def _grammar_compound(hyphenated: str, ru: Lexicon) -> bool:
+    """"западно-сибирском", "научно-культурные": the first part is the linking form of a
+    dictionary adjective, the second a dictionary adjective; Russian spelling writes such
+    coordinate compounds with a hyphen. (Two nouns, "Графит-Гарант", prove nothing: brand
+    names are written that way on purpose.)"""
+    if hyphenated.count("-") != 1:
+        return False
+    left, right = (part.lower() for part in hyphenated.split("-"))
+    return len(left) >= 4 and left.endswith(_LINKING) and ru.known(right) \
+        and _adjective(right, ru) and _linking_form(left, ru) \
+        and left not in data.words("repair_ru_solid_prefixes.txt")
 
 
 # Parts of speech that never open a hyphenated compound: adverbs, conjunctions, particles,
