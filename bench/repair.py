@@ -1,10 +1,18 @@
-"""Benchmark the repair stage on ../shared/bench/typos: quality per set (the shared score
-script running ``<venv>/bin/pagewash repair --jsonl``, the command the repair issue names)
-and throughput of the whole repair table on one core.
+"""Benchmark the repair stage, every figure for each preset (``safe``, ``aggressive``):
 
-    .venv/bin/python bench/repair.py [--sets ru_typos,en_typos] [--examples 10]
-        [--command CMD] [--skip-repair homoglyphs] [--no-compare] [--no-quality]
-        [--no-speed] [--by-rule]
+* damage on clean published text: ``../shared/tools/clean_edits.py`` on the article bodies
+  of ``bench/extraction/truth.json`` (the edits are listed; a line also counts the edits
+  that only remove soft hyphens, which that tool means not to count but its tokenizer
+  splits words at U+00AD);
+* word edits on the extracted text of the ``bench/snippets`` pages, by the language of the
+  block they are in (the identifier's, "?" when it is unsure);
+* the typo sets of ``bench/typos`` (the shared score script running
+  ``<venv>/bin/pagewash repair --jsonl --preset NAME``) with the damage by rule;
+* throughput of the whole repair table on one core.
+
+    .venv/bin/python bench/repair.py [--presets safe,aggressive] [--sets ru_typos,en_typos]
+        [--examples 10] [--command CMD] [--skip-repair homoglyphs] [--compare]
+        [--no-quality] [--no-speed] [--no-by-rule] [--no-clean] [--no-snippets]
 
 Each set is scored twice: with every rule, and without ``homoglyphs`` and ``lost_hyphen``
 (the Russian sets' gold texts keep Latin look-alike letters inside Russian words and some
@@ -26,7 +34,11 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCH = (ROOT.parent / "shared" / "bench" / "typos").resolve()
+SHARED = (ROOT.parent / "shared").resolve()
+BENCH = SHARED / "bench" / "typos"
+PRESETS = "safe,aggressive"
+# Rules that edit characters, not words: not counted as word edits on the snippet pages.
+CHARACTER_RULES = frozenset({"mojibake", "unicode_hygiene", "homoglyphs", "sentence_space"})
 ALL_SETS = "ru_typos,en_typos,ru_title_typos,en_apostrophe,ru_hyphen,ruspellru,bea60k"
 WORD = re.compile(r"[^\W_]+(?:[-\u2010\u2011'\u2019][^\W_]+)*")
 # Targets of the repair issue: (max FPR, min P, min R) per set.
@@ -45,14 +57,75 @@ TARGETS = {
 GOLD_DISAGREES = ("homoglyphs", "lost_hyphen")
 
 
-def default_command(skip: str) -> str:
+def default_command(skip: str, preset: str | None = None) -> str:
     """The CLI of this virtual environment: ``<venv>/bin/pagewash repair --jsonl``."""
     cli = Path(sys.executable).parent / "pagewash"
     if not cli.exists():
         raise SystemExit(f"{cli} not found: install pagewash into this environment "
                          "(pip install -e .)")
     command = f"{shlex.quote(str(cli))} repair --jsonl -"
+    if preset:
+        command += f" --preset {shlex.quote(preset)}"
     return command + (f" --skip-repair {shlex.quote(skip)}" if skip else "")
+
+
+_EDIT_LINE = re.compile(r"^\S+\s+(['\"])(.*)\1 -> (['\"])(.*)\3\s+…")
+
+
+def clean_text(preset: str) -> None:
+    """The shared clean-text count for one preset, every edit listed."""
+    tool = SHARED / "tools" / "clean_edits.py"
+    command = default_command("", preset).removesuffix(" -").replace(" --jsonl -", " --jsonl")
+    args = [sys.executable, str(tool), str(SHARED / "bench" / "extraction" / "truth.json"),
+            "--command", command, "--show", "1000"]
+    print(f"$ {shlex.join(args)}", flush=True)
+    proc = subprocess.run(args, cwd=ROOT, check=False, capture_output=True, text=True)
+    print(proc.stdout, end="")
+    print(proc.stderr, end="", file=sys.stderr)
+    soft = 0
+    for line in proc.stdout.splitlines():
+        m = _EDIT_LINE.match(line)
+        if m and " " in m.group(2) and m.group(2).replace(" ", "") == m.group(4):
+            soft += m.group(2).count(" ") + 1
+    print(f"of which soft-hyphen removals counted as word edits: {soft}")
+
+
+def snippet_edits(preset: str) -> None:
+    """Word edits on the extracted text of the snippet pages, by block language."""
+    import gzip
+    from collections import Counter
+
+    from pagewash.document import block_text, iter_blocks
+    from pagewash.pipeline import Options, clean
+    from pagewash.text import identify
+
+    options = Options(repair_preset=preset)
+    by_lang: Counter[str] = Counter()
+    examples: dict[str, list[str]] = {}
+    pages = sorted((SHARED / "bench" / "snippets" / "pages").glob("*.html.gz"))
+    for page in pages:
+        with gzip.open(page) as handle:
+            raw = handle.read()
+        try:
+            doc = clean(raw, options)
+        except Exception as exc:  # a page the pipeline refuses has no edits to count
+            print(f"  {page.name}: {type(exc).__name__}: {exc}")
+            continue
+        texts = {path: block_text(block) for path, block in iter_blocks(doc.blocks)}
+        for change in doc.changes:
+            if change.stage != "repair" or change.rule in CHARACTER_RULES:
+                continue
+            found = identify(texts.get(change.block or "", ""))
+            lang = found.lang if found.confident else "?"
+            by_lang[lang] += 1
+            examples.setdefault(lang, []).append(f"{change.rule}: {change.before!r} -> "
+                                                 f"{change.after!r}")
+    others = sum(n for lang, n in by_lang.items() if lang not in ("en", "ru"))
+    print(f"snippet pages ({len(pages)}), {preset}: word edits by block language "
+          f"{dict(by_lang.most_common())}; outside en/ru: {others}")
+    for lang, items in sorted(examples.items()):
+        if lang not in ("en", "ru"):
+            print(f"    {lang}: {items[:8]}")
 
 
 def quality(command: str, sets: str, examples: int) -> tuple[int, str]:
@@ -103,12 +176,15 @@ def print_targets(table: str) -> None:
         print(f"| {cells[0]} | {fpr:.5f} | {precision:.3f} | {recall:.3f} | {verdict} |")
 
 
-def throughput(sets: str, skip: str) -> None:
+def throughput(sets: str, skip: str, preset: str) -> None:
     from pagewash.repair import RepairConfig, repair_text
     from pagewash.repair.lexicon import lexicon
 
     lexicon("en"), lexicon("ru")
-    config = RepairConfig(skip=tuple(s for s in skip.split(",") if s))
+    config = RepairConfig(skip=tuple(s for s in skip.split(",") if s), preset=preset)
+    repair_text("Warm up: one typo in a sentnece.", "en", config)
+    repair_text("Прогрев: одна опечатка в предложеннии.", "ru", config)
+    print(f"\nthroughput, {preset} preset:")
     total_words = 0
     total_time = 0.0
     for name in sets.split(","):
@@ -126,7 +202,7 @@ def throughput(sets: str, skip: str) -> None:
     print(f"| all | {total_words} words | {total_words / total_time:,.0f} words/s |")
 
 
-def by_rule(sets: str, skip: str) -> None:
+def by_rule(sets: str, skip: str, preset: str) -> None:
     """Attribute each edit to the rule that made it: right (matches the gold), wrong (a gold
     error fixed differently) or damage (a word the gold leaves alone)."""
     import importlib.util
@@ -139,7 +215,8 @@ def by_rule(sets: str, skip: str) -> None:
         raise SystemExit(f"cannot load {BENCH / 'score.py'}")
     score = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(score)
-    config = RepairConfig(skip=tuple(s for s in skip.split(",") if s))
+    config = RepairConfig(skip=tuple(s for s in skip.split(",") if s), preset=preset)
+    print(f"\n{preset} preset, edits by rule:")
     print("\n| set | rule | right | wrong | damage |\n|---|---|---|---|---|")
     for name in sets.split(","):
         tally: Counter[tuple[str, str]] = Counter()
@@ -166,30 +243,40 @@ def by_rule(sets: str, skip: str) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--presets", default=PRESETS)
     parser.add_argument("--sets", default=ALL_SETS)
     parser.add_argument("--examples", type=int, default=0)
     parser.add_argument("--command", default=None, help="JSONL repair command to score")
     parser.add_argument("--skip-repair", default="", help="rules to skip, comma-separated")
-    parser.add_argument("--no-compare", action="store_true",
-                        help=f"do not also score without {','.join(GOLD_DISAGREES)}")
+    parser.add_argument("--compare", action="store_true",
+                        help=f"also score without {','.join(GOLD_DISAGREES)}")
     parser.add_argument("--no-quality", action="store_true")
     parser.add_argument("--no-speed", action="store_true")
-    parser.add_argument("--by-rule", action="store_true",
-                        help="attribute right, wrong and damaging edits to rules")
+    parser.add_argument("--no-by-rule", action="store_true")
+    parser.add_argument("--no-clean", action="store_true")
+    parser.add_argument("--no-snippets", action="store_true")
     args = parser.parse_args()
     status = 0
-    if not args.no_quality:
-        status, full = quality(args.command or default_command(args.skip_repair), args.sets,
-                               args.examples)
-        if not args.no_compare and args.command is None and status == 0:
-            skip = ",".join(dict.fromkeys((*filter(None, args.skip_repair.split(",")),
-                                           *GOLD_DISAGREES)))
-            status, without = quality(default_command(skip), args.sets, args.examples)
-            compare(full, without)
-    if not args.no_speed:
-        throughput(args.sets, args.skip_repair)
-    if args.by_rule:
-        by_rule(args.sets, args.skip_repair)
+    presets = [p for p in args.presets.split(",") if p]
+    for preset in presets:
+        print(f"\n======== preset: {preset} ========", flush=True)
+        if not args.no_clean:
+            clean_text(preset)
+        if not args.no_snippets:
+            snippet_edits(preset)
+        if not args.no_quality:
+            status, full = quality(args.command or default_command(args.skip_repair, preset),
+                                   args.sets, args.examples)
+            if args.compare and args.command is None and status == 0:
+                skip = ",".join(dict.fromkeys((*filter(None, args.skip_repair.split(",")),
+                                               *GOLD_DISAGREES)))
+                status, without = quality(default_command(skip, preset), args.sets,
+                                          args.examples)
+                compare(full, without)
+        if not args.no_by_rule:
+            by_rule(args.sets, args.skip_repair, preset)
+        if not args.no_speed:
+            throughput(args.sets, args.skip_repair, preset)
     return status
 
 
