@@ -35,6 +35,9 @@ from pagewash.repair import (
 
 
 def fixed(text: str, lang: str | None = None, **config: object) -> str:
+    """The aggressive preset: these cases describe the frequency rules; the safe preset's
+    cases live in test_repair_safe.py."""
+    config.setdefault("preset", "aggressive")
     return repair_text(text, lang, RepairConfig(**config))[0]  # type: ignore[arg-type]
 
 

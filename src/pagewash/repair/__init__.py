@@ -158,9 +158,10 @@ class _Table:
         self.gated = config.profile().language_gate
         # Block path -> identification of the whole block (the document repair sets it).
         self.blocks: dict[str, Identified] = {}
-        self._settled: set[tuple[str, str, str | None]] = set()
+        self._settled: set[tuple[str, str, str | None, bool | None]] = set()
         # Texts left alone that asked the evidence questions: the questions and answers.
-        self._unchanged: dict[tuple[str, str, str | None], dict[tuple[str, str], object]] = {}
+        self._unchanged: dict[tuple[str, str, str | None, bool | None],
+                              dict[tuple[str, str], object]] = {}
 
     def run(self, rules: tuple[Rule, ...], text: str, lang: str | None, evidence: Evidence,
             changes: list[Change], block: str | None) -> str:
@@ -171,20 +172,20 @@ class _Table:
         if not rules:
             return text
         if not self.gated or rules[0].phase != "word":
-            return self._run(rules, text, lang, evidence, changes, block, False)
+            return self._run(rules, text, lang, evidence, changes, block, None)
         block_ident = self.blocks.get(block) if block is not None else None
         spans = segments(text, lang, block_ident)
         if len(spans) == 1:
-            return (self._run(rules, text, spans[0][2], evidence, changes, block, True)
-                    if spans[0][2] else text)
+            _, _, only, sure = spans[0]
+            return self._run(rules, text, only, evidence, changes, block, sure) if only else text
         out: list[str] = []
-        for start, end, span_lang in spans:
+        for start, end, span_lang, sure in spans:
             piece = text[start:end]
             if span_lang is None:
                 out.append(piece)
                 continue
             first = len(changes)
-            piece = self._run(rules, piece, span_lang, evidence, changes, block, True)
+            piece = self._run(rules, piece, span_lang, evidence, changes, block, sure)
             base = sum(map(len, out))
             for i in range(first, len(changes)):
                 changes[i] = replace(changes[i], offset=(changes[i].offset or 0) + base)
@@ -192,15 +193,16 @@ class _Table:
         return "".join(out)
 
     def _run(self, rules: tuple[Rule, ...], text: str, lang: str | None, evidence: Evidence,
-             changes: list[Change], block: str | None, gated: bool) -> str:
-        key = (rules[0].phase, text, lang)
+             changes: list[Change], block: str | None, sure: bool | None) -> str:
+        key = (rules[0].phase, text, lang, sure)
         if key in self._settled:
             return text
         answers = self._unchanged.get(key)
         if answers is not None and same_answers(answers, evidence):
             return text  # left alone before, and the counts it asked about are the same
         recorder = RecordingEvidence(evidence)
-        ctx = Context(lang, cast(Evidence, recorder), self.config, self.protected, gated)
+        ctx = Context(lang, cast(Evidence, recorder), self.config, self.protected,
+                      gated=sure is not None, sure=bool(sure))
         start = len(changes)
         for rule in rules:
             text = apply_rule(text, rule, ctx, changes, block)

@@ -100,11 +100,12 @@ def _attested_fix(word: str, words: Sequence[re.Match[str]], index: int, text: s
                 and ctx.evidence.exact_count(word[:-1]) > 0:
             return candidate, evidence.reason(evidence.DOCUMENT,
                                               "lost apostrophe (possessive of a name used in the text)")
-        if evidence.known_anywhere(candidate, en) and en.zipf(candidate.lower()) >= 1.5:
-            return candidate, evidence.reason(evidence.DICTIONARY, f"lost apostrophe ({kind})")
         if kind == "possessive" and word.islower() and _no_plural(lower[:cut], en):
             return candidate, evidence.reason(
                 evidence.DICTIONARY, "lost apostrophe (the plural would be '-es' or '-ies')")
+        if ctx.sure and evidence.known_anywhere(candidate, en) \
+                and en.zipf(candidate.lower()) >= 1.5:  # needs an identified language
+            return candidate, evidence.reason(evidence.DICTIONARY, f"lost apostrophe ({kind})")
     return None
 
 

@@ -27,7 +27,8 @@ from pagewash.text import Identified, identify, sentences
 # take the declared language either (too unsure to open the gate, too sure to ignore).
 LEANING = 0.5
 
-Segment = tuple[int, int, str | None]
+# (start, end, language or None, identified with confidence)
+Segment = tuple[int, int, str | None, bool]
 
 
 def decide(ident: Identified, hint: str | None) -> tuple[str | None, bool]:
@@ -51,28 +52,28 @@ def segments(text: str, hint: str | None, block: Identified | None = None) -> li
         end = start + len(line)
         out += _block_segments(text, start, end, hint, identify(line))
         start = end
-    return _merged(out) or [(0, len(text), None)]
+    return _merged(out) or [(0, len(text), None, False)]
 
 
 def _block_segments(text: str, start: int, end: int, hint: str | None,
                     ident: Identified) -> list[Segment]:
     lang, sure = decide(ident, hint)
     if sure:
-        return [(start, end, lang)]
+        return [(start, end, lang, True)]
     out: list[Segment] = []
     piece = text[start:end]
     for s_start, s_end in sentences(piece):
         sentence = identify(piece[s_start:s_end])
-        s_lang = decide(sentence, lang or hint)[0] if sentence.lang else lang
-        out.append((start + s_start, start + s_end, s_lang))
+        s_lang, s_sure = decide(sentence, lang or hint) if sentence.lang else (lang, False)
+        out.append((start + s_start, start + s_end, s_lang, s_sure))
     return _merged(out)
 
 
 def _merged(spans: list[Segment]) -> list[Segment]:
     out: list[Segment] = []
     for span in spans:
-        if out and out[-1][2] == span[2] and out[-1][1] == span[0]:
-            out[-1] = (out[-1][0], span[1], span[2])
+        if out and out[-1][2:] == span[2:] and out[-1][1] == span[0]:
+            out[-1] = (out[-1][0], span[1], span[2], span[3])
         else:
             out.append(span)
     return out

@@ -320,13 +320,16 @@ class Context:
     """What a rule may consult: language, document evidence and the configuration.
 
     ``gated``: the language gate chose ``lang`` for this text, so a word edit whose own
-    sentence is confidently another language is refused."""
+    sentence is confidently another language is refused; ``sure``: the identifier found
+    that language with confidence (not only declared), which edits on dictionary evidence
+    alone need."""
 
     lang: str | None
     evidence: Evidence
     config: RepairConfig
     protected: frozenset[str]
     gated: bool = False
+    sure: bool = False
 
 
 RuleFn = Callable[[str, Context], list[Edit]]

@@ -83,7 +83,7 @@ def typos(text: str, ctx: Context) -> list[Edit]:
         known_kind = _error_of_known_kind(word.lower(), lex)
         if known_kind is not None:
             fixed, reason = known_kind
-            if strict and hunspell_knows(word, lex.lang):
+            if strict and (not ctx.sure or hunspell_knows(word, lex.lang)):
                 continue  # a word a full dictionary knows is never a typo
             if strict:
                 reason = evidence.reason(evidence.DICTIONARY, reason)
@@ -315,8 +315,8 @@ def _correct(word: str, text: str, start: int, lex: Lexicon, ctx: Context,
     best = _clear_winner(scored, lex)
     if best is None:
         return None
-    if ctx.config.strict and best.source == "lexicon" and (name_like or not ctx.gated):
-        return None  # a name is corrected only from the document; the lexicon needs the gate
+    if ctx.config.strict and best.source == "lexicon" and (name_like or not ctx.sure):
+        return None  # a name only from the document; the lexicon needs an identified language
     own = lex.zipf(lower)
     if own > 0 and best.score - own < SEEN_MARGIN:
         return None
