@@ -109,17 +109,18 @@ def repair_text(text: str, lang: str | None = None,
     config = config or RepairConfig()
     changes: list[Change] = []
     table = _Table(config, _protected(config))
-    lang = _base_lang(lang)
-    if table.gated:
-        lang = lang or _text_language(text)
+    given = _base_lang(lang)
     # Each pass counts the evidence afresh from the text it repairs, until a pass changes
     # nothing: repairing the result again then finds nothing more to do (an edit such as a
     # removed doubled word changes the counts later rules rely on).
     for _ in range(TEXT_PASSES):
         start = len(changes)
         evidence = Evidence([text])
-        for rules in (table.text_rules, table.word_rules):
-            text = table.run(rules, text, lang, evidence, changes, None)
+        text = table.run(table.text_rules, text, given, evidence, changes, None)
+        # The whole text's language is the hint for lines too short to identify; it is taken
+        # after the character repairs, so repairing the result again sees the same hint.
+        lang = given or (_text_language(text) if table.gated else None)
+        text = table.run(table.word_rules, text, lang, evidence, changes, None)
         if len(changes) == start:
             break
     return text, changes
