@@ -140,8 +140,7 @@ def _grammar_possessive(words: Sequence[re.Match[str]], index: int, text: str,
     stem = lower[:-1]
     if en.zipf(stem) < 3.0 or not hunspell_knows(stem, "en") or en.known(lower + "es"):
         return None
-    if nxt in _SUPERLATIVES or (_singular_determiner_before(words, index, text, en)
-                                and not _can_be_verb(lower, en)):
+    if nxt in _SUPERLATIVES or _singular_determiner_before(words, index, text, en):
         return f"{word[:-1]}'s"
     return None
 
@@ -162,8 +161,10 @@ def _owner_before_noun(words: Sequence[re.Match[str]], index: int, text: str) ->
     if index + 1 >= len(words):
         return False
     word, nxt = words[index], words[index + 1]
-    if text[word.end():nxt.start()] != " " or \
-            nxt.group().lower() in data.words("repair_en_function_words.txt"):
+    following = nxt.group().lower()
+    if text[word.end():nxt.start()] != " " or (
+            following in data.words("repair_en_function_words.txt")
+            and following not in _SUPERLATIVES):  # "todays most popular"
         return False
     if index > 0 and word.group()[:1].isupper():
         prev = words[index - 1]
