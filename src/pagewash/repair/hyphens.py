@@ -43,10 +43,12 @@ def _attested(text: str, edit: Edit, ru: Lexicon, ctx: Context) -> Edit | None:
     """The evidence rule: the hyphenated form occurs in the document or is a dictionary
     word (pymorphy3 lists real compounds, "северо-восточной", "кто-то", but no
     "консультант-плюс": a CamelCase brand is never split), and no dictionary knows the
-    solid form ("сиртаки" is a word)."""
+    solid form ("сиртаки" is a word) unless a capital inside the word shows the hyphen."""
     solid = text[edit.start:edit.end]
-    if hunspell_knows(solid, "ru"):
-        return None
+    camel = any(c.isupper() for c in solid[1:])
+    if not camel and hunspell_knows(solid, "ru"):
+        return None  # (a capital inside shows the lost hyphen: "СевероКавказском" is not
+        # the adjective "северокавказском" but the name "Северо-Кавказском")
     if ctx.evidence.count(edit.after) > 0:
         kind, why = evidence.DOCUMENT, "hyphen lost: the document writes this word with a hyphen"
     elif ru.hyphenated_in_dictionary(edit.after.lower()):
@@ -54,6 +56,11 @@ def _attested(text: str, edit: Edit, ru: Lexicon, ctx: Context) -> Edit | None:
     elif _grammar_compound(edit.after, ru):
         kind, why = evidence.GRAMMAR, ("hyphen lost: a linking form of a dictionary adjective "
                                        "and a dictionary adjective (a coordinate compound)")
+    elif solid.islower() and _apposition(edit.after, ru):
+        kind, why = evidence.GRAMMAR, ("hyphen lost: two dictionary nouns agreeing in case and "
+                                       "number (an apposition)")
+    elif solid[:1].isupper() and _double_surname(edit.after, ru):
+        kind, why = evidence.GRAMMAR, "hyphen lost: two surnames in the same case (a double surname)"
     else:
         return None
     return Edit(edit.start, edit.end, edit.after, evidence.reason(kind, why))
@@ -87,6 +94,38 @@ def _grammar_compound(hyphenated: str, ru: Lexicon) -> bool:
     return len(left) >= 4 and left.endswith(_LINKING) and ru.known(right) \
         and _adjective(right, ru) and _linking_form(left, ru) \
         and left not in data.words("repair_ru_solid_prefixes.txt")
+
+
+def _apposition(hyphenated: str, ru: Lexicon) -> bool:
+    """"ученым-правоведом", "башен-близнецов": two dictionary nouns (no names) of the same
+    case and number written solid; a brand name is CamelCase, so this asks lower-case words
+    only."""
+    if hyphenated.count("-") != 1:
+        return False
+    left, right = hyphenated.split("-")
+    if len(left) < 4 or len(right) < 4:
+        return False
+    left_forms, right_forms = _noun_forms(left, ru), _noun_forms(right, ru)
+    return bool(left_forms and len(left_forms) < 6 and left_forms & right_forms)
+
+
+def _double_surname(hyphenated: str, ru: Lexicon) -> bool:
+    """"Смирновой-Сазоновой", "Лаппо-Данилевского": both capitalised parts are dictionary
+    surnames (pymorphy3's dictionary, not its guesser), the second in a case the first may
+    have (an indeclinable first part fits any)."""
+    if hyphenated.count("-") != 1:
+        return False
+    parts = hyphenated.split("-")
+    if not all(p[:1].isupper() and p[1:].islower() and len(p) >= 3 for p in parts):
+        return False
+    cases = []
+    for part in parts:
+        found = {str(p.tag.case) for p in ru.parses(part.lower())  # type: ignore[attr-defined]
+                 if "Surn" in p.tag.grammemes}  # type: ignore[attr-defined]
+        if not found:
+            return False
+        cases.append(found)
+    return bool(cases[0] & cases[1])
 
 
 # Parts of speech that never open a hyphenated compound: adverbs, conjunctions, particles,
