@@ -38,6 +38,7 @@ from pagewash.repair import data
 from pagewash.repair.gate import segments
 from pagewash.repair.lexicon import SUPPORTED
 from pagewash.repair.rules import RULES, TABLE
+from pagewash.repair.screen import unsettled
 from pagewash.repair.table import (
     Context,
     Evidence,
@@ -205,7 +206,10 @@ class _Table:
         ctx = Context(lang, cast(Evidence, recorder), self.config, self.protected,
                       gated=sure is not None, sure=bool(sure))
         start = len(changes)
+        screened = self.gated and rules[0].phase == "word" and not unsettled(text, lang)
         for rule in rules:
+            if screened and rule.needs_unsettled:
+                continue  # every word is settled: this rule could not edit one
             text = apply_rule(text, rule, ctx, changes, block)
         if len(changes) == start:
             if recorder.answers:

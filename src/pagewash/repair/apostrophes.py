@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import cache
 
 from pagewash.repair import data, evidence
 from pagewash.repair.dictionaries import hunspell_knows
@@ -39,6 +40,7 @@ def lost_apostrophe(text: str, ctx: Context) -> list[Edit]:
     words = word_matches(text)
     apostrophe = "’" if text.count("’") > text.count("'") else "'"
     edits = []
+    strict = ctx.config.strict
     for index, m in enumerate(words):
         word = m.group()
         if word[-1] not in _ENDING_LETTERS or len(word) < 3 or not word.isascii() \
@@ -47,9 +49,12 @@ def lost_apostrophe(text: str, ctx: Context) -> list[Edit]:
             continue
         if not word[1:].islower() and not _camel_possessive(word, en, ctx):
             continue  # "MyMaps" is a product name, "LinkedIns" a possessive
+        if strict and word.islower() and _dictionary_word(word, en) \
+                and not _grammar_context(words, index, word):
+            continue  # most words: a dictionary word with nothing around it to suspect
         # Only a capitalised word's fix depends on opening a sentence (names).
         opens = word[:1].isupper() and sentence_start(text, m.start())
-        if ctx.config.strict:
+        if strict:
             fixed = _attested_fix(word, words, index, text, en, ctx, opens)
         else:
             fixed = _apostrophe_fix(word, en, ctx, opens) \
@@ -58,6 +63,36 @@ def lost_apostrophe(text: str, ctx: Context) -> list[Edit]:
             after, reason = fixed
             edits.append(Edit(m.start(), m.end(), after.replace("'", apostrophe), reason))
     return edits
+
+
+_DICTIONARY_WORDS: dict[str, bool] = {}
+
+
+def _dictionary_word(lower: str, en: Lexicon) -> bool:
+    """wordfreq and Hunspell both know this lower-case word (remembered per process)."""
+    known = _DICTIONARY_WORDS.get(lower)
+    if known is None:
+        known = en.known(lower) and hunspell_knows(lower, "en")
+        if len(_DICTIONARY_WORDS) >= 100_000:
+            _DICTIONARY_WORDS.clear()
+        _DICTIONARY_WORDS[lower] = known
+    return known
+
+
+def _grammar_context(words: Sequence[re.Match[str]], index: int, lower: str) -> bool:
+    """Something near the lower-case word that the grammar evidence looks at: a singular
+    determiner one or two words before, a superlative after, "ones", an irregular plural."""
+    if lower == "ones" or lower[:-1] in _irregular_stems():
+        return True
+    for back in (1, 2):
+        if index >= back and words[index - back].group().lower() in _SINGULAR_DETERMINERS:
+            return True
+    return index + 1 < len(words) and words[index + 1].group().lower() in _SUPERLATIVES
+
+
+@cache
+def _irregular_stems() -> frozenset[str]:
+    return data.words("repair_en_irregular_plurals.txt")
 
 
 def _attested_fix(word: str, words: Sequence[re.Match[str]], index: int, text: str,

@@ -15,6 +15,7 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
@@ -62,13 +63,17 @@ class RepairConfig:
                 )
         self.profile()  # an unknown preset is an error now, not at the first edit
 
-    def profile(self) -> Preset:
-        """The chosen preset."""
+    @cached_property
+    def _profile(self) -> Preset:
         from pagewash.repair.presets import preset
 
         return preset(self.preset)
 
-    @property
+    def profile(self) -> Preset:
+        """The chosen preset (looked up once: rules ask for it on every text)."""
+        return self._profile
+
+    @cached_property
     def strict(self) -> bool:
         """Word edits need evidence and every dictionary may veto them (the safe preset)."""
         return self.profile().evidence_required
@@ -342,6 +347,10 @@ class Rule:
     # "text" rules fix characters and run before evidence is counted; "word" rules use it.
     phase: str
     doc: str
+    # A rule that can edit only a word its language's lexicon does not settle (see
+    # ``screen.unsettled``): under the safe preset a text whose every word is settled skips
+    # it without looking at a word.
+    needs_unsettled: bool = False
 
 
 def guarded_spans(text: str) -> list[tuple[int, int]]:
