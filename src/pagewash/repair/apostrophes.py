@@ -37,10 +37,12 @@ def lost_apostrophe(text: str, ctx: Context) -> list[Edit]:
     en = lexicon("en")
     if en is None:
         return []
+    strict = ctx.config.strict
+    if strict and not _strict_suspects(text, en):
+        return []
     words = word_matches(text)
     apostrophe = "’" if text.count("’") > text.count("'") else "'"
     edits = []
-    strict = ctx.config.strict
     for index, m in enumerate(words):
         word = m.group()
         if word[-1] not in _ENDING_LETTERS or len(word) < 3 or not word.isascii() \
@@ -63,6 +65,33 @@ def lost_apostrophe(text: str, ctx: Context) -> list[Edit]:
             after, reason = fixed
             edits.append(Edit(m.start(), m.end(), after.replace("'", apostrophe), reason))
     return edits
+
+
+# Where the safe preset's evidence rules could apply: a plural after a singular determiner
+# (one adjective may stand between), before a superlative, "ones", an irregular plural.
+_GRAMMAR_TRIGGER = re.compile(
+    r"\b(?:[Aa]n?|[Ee]ach|[Ee]very|[Aa]nother) (?:[a-z]+ )?[a-z]{3,}s [a-z]"
+    r"|[a-z]s (?:most|largest|biggest|greatest|best|first|leading|top|highest|lowest|oldest"
+    r"|fastest)\b|\bones [a-z]|\b(?:[Pp]eoples|[Cc]hildrens|[Mm]ens|[Ww]omens) [A-Za-z]")
+_TOKEN = re.compile(r"[A-Za-z]+")
+
+
+def _strict_suspects(text: str, en: Lexicon) -> bool:
+    """The text has something the safe preset's apostrophe evidence could act on: a grammar
+    trigger, or a word with an apostrophe ending that is capitalised or not a dictionary
+    word. Most texts have neither, and are left after one regex and a few set look-ups."""
+    if _GRAMMAR_TRIGGER.search(text):
+        return True
+    for word in set(_TOKEN.findall(text)):
+        if len(word) < 3 or word[-1] not in _ENDING_LETTERS:
+            continue
+        if not word.islower():
+            if word[1:].islower() and word[-1] == "s":
+                return True
+            continue
+        if word.endswith(_APOSTROPHE_ENDINGS) and not _dictionary_word(word, en):
+            return True
+    return False
 
 
 _DICTIONARY_WORDS: dict[str, bool] = {}
