@@ -10,7 +10,7 @@ OUT    ?= out
 TO     ?= md
 SHARED ?= ../shared
 
-.PHONY: demo test lint convert bench bench-extract bench-repair bench-render bench-batch golden clean
+.PHONY: demo test lint convert bench bench-extract bench-repair bench-langid bench-render bench-batch golden clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +61,11 @@ bench-extract: $(BENCH_STAMP)
 
 bench-repair: $(STAMP)
 	$(BIN)/python bench/repair.py
+
+## bench-langid: the language identifiers compared on short paragraphs (installs the others)
+bench-langid: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,langid-bench]'
+	$(BIN)/python bench/langid.py
 
 bench-render: $(STAMP)
 	$(BIN)/python bench/render.py --shared $(SHARED)
