@@ -41,16 +41,21 @@ PRESETS = "safe,aggressive"
 CHARACTER_RULES = frozenset({"mojibake", "unicode_hygiene", "homoglyphs", "sentence_space"})
 ALL_SETS = "ru_typos,en_typos,ru_title_typos,en_apostrophe,ru_hyphen,ruspellru,bea60k"
 WORD = re.compile(r"[^\W_]+(?:[-\u2010\u2011'\u2019][^\W_]+)*")
-# Targets of the repair issue: (max FPR, min P, min R) per set.
+# Targets of the repair issue for the safe preset: (max FPR, min R) per set; FPR is read
+# without the checked right fixes the gold lacks (see by_rule). The aggressive preset's
+# recall must stay what it was before the presets (its row of MEASURED_BEFORE).
 TARGETS = {
-    "ru_typos": (0.0005, 0.98, 0.75),
-    "en_typos": (0.0005, 0.98, 0.75),
-    "ru_title_typos": (0.0005, 0.98, 0.5),
-    "en_apostrophe": (0.0005, 0.98, 0.5),
-    "ru_hyphen": (0.0005, 0.98, 0.85),
-    "ruspellru": (0.0005, 0.90, 0.0),
-    "bea60k": (0.0005, 0.90, 0.0),
+    "ru_typos": (0.0002, 0.6),
+    "en_typos": (0.0002, 0.6),
+    "ru_title_typos": (0.0002, 0.0),
+    "en_apostrophe": (0.0002, 0.4),
+    "ru_hyphen": (0.0002, 0.7),
+    "ruspellru": (0.0002, 0.0),
+    "bea60k": (0.0002, 0.0),
 }
+MEASURED_BEFORE = {"ru_typos": 0.766, "en_typos": 0.803, "ru_title_typos": 0.620,
+                   "en_apostrophe": 0.526, "ru_hyphen": 0.855, "ruspellru": 0.371,
+                   "bea60k": 0.523}
 
 
 # Rules whose right fixes the Russian sets' gold texts do not make (see the docstring).
@@ -90,6 +95,22 @@ def clean_text(preset: str) -> None:
     print(f"of which soft-hyphen removals counted as word edits: {soft}")
 
 
+def _language_at(block: str, before: str) -> str:
+    """The identified language of the sentence of ``block`` that holds ``before`` (of the
+    whole block when the sentence is too short to tell); "?" when neither is sure."""
+    from pagewash.text import identify, sentences
+
+    at = block.find(before)
+    for start, end in sentences(block):
+        if start <= at < end:
+            found = identify(block[start:end])
+            if found.confident:
+                return found.lang or "?"
+            break
+    found = identify(block)
+    return (found.lang or "?") if found.confident else "?"
+
+
 def snippet_edits(preset: str) -> None:
     """Word edits on the extracted text of the snippet pages, by block language."""
     import gzip
@@ -97,7 +118,6 @@ def snippet_edits(preset: str) -> None:
 
     from pagewash.document import block_text, iter_blocks
     from pagewash.pipeline import Options, clean
-    from pagewash.text import identify
 
     options = Options(repair_preset=preset)
     by_lang: Counter[str] = Counter()
@@ -115,8 +135,7 @@ def snippet_edits(preset: str) -> None:
         for change in doc.changes:
             if change.stage != "repair" or change.rule in CHARACTER_RULES:
                 continue
-            found = identify(texts.get(change.block or "", ""))
-            lang = found.lang if found.confident else "?"
+            lang = _language_at(texts.get(change.block or "", ""), change.before)
             by_lang[lang] += 1
             examples.setdefault(lang, []).append(f"{change.rule}: {change.before!r} -> "
                                                  f"{change.after!r}")
@@ -128,7 +147,7 @@ def snippet_edits(preset: str) -> None:
             print(f"    {lang}: {items[:8]}")
 
 
-def quality(command: str, sets: str, examples: int) -> tuple[int, str]:
+def quality(command: str, sets: str, examples: int, preset: str = "safe") -> tuple[int, str]:
     args = [sys.executable, str(BENCH / "score.py"), "--command", command, "--sets", sets,
             "--examples", str(examples)]
     print(f"$ {shlex.join(args)}", flush=True)
@@ -136,7 +155,7 @@ def quality(command: str, sets: str, examples: int) -> tuple[int, str]:
     print(proc.stdout, end="")
     print(proc.stderr, end="", file=sys.stderr)
     if proc.returncode == 0:
-        print_targets(proc.stdout)
+        print_targets(proc.stdout, preset)
     return proc.returncode, proc.stdout
 
 
@@ -160,20 +179,18 @@ def _figures(table: str) -> dict[str, tuple[float, float, float]]:
     return figures
 
 
-def print_targets(table: str) -> None:
-    """Each set's figures against the targets, with the shortfalls named."""
-    print("\n| set | FPR | P | R | verdict |\n|---|---|---|---|---|")
+def print_targets(table: str, preset: str = "safe") -> None:
+    """Each set's recall against its target (safe: the issue's floors; aggressive: the
+    recall measured before the presets existed). FPR is judged in by_rule's table."""
+    print("\n| set | R | target | verdict |\n|---|---|---|---|")
     for line in table.splitlines():
         cells = [c.strip() for c in line.strip("|").split("|")]
         if len(cells) < 6 or cells[0] not in TARGETS:
             continue
-        precision, recall, fpr = float(cells[2]), float(cells[3]), float(cells[5])
-        max_fpr, min_p, min_r = TARGETS[cells[0]]
-        misses = [f"{name} {value:g} vs {bound:g}" for name, value, bound, ok in (
-            ("FPR", fpr, max_fpr, fpr <= max_fpr), ("P", precision, min_p, precision >= min_p),
-            ("R", recall, min_r, recall >= min_r)) if not ok]
-        verdict = "meets targets" if not misses else "short: " + "; ".join(misses)
-        print(f"| {cells[0]} | {fpr:.5f} | {precision:.3f} | {recall:.3f} | {verdict} |")
+        recall = float(cells[3])
+        floor = TARGETS[cells[0]][1] if preset == "safe" else MEASURED_BEFORE[cells[0]]
+        verdict = "meets" if recall >= floor - 1e-9 else "short"
+        print(f"| {cells[0]} | {recall:.3f} | {floor:.3f} | {verdict} |")
 
 
 def throughput(sets: str, skip: str, preset: str) -> None:
@@ -275,8 +292,10 @@ def by_rule(sets: str, skip: str, preset: str, examples: int = 0) -> None:
     print(f"\n{preset} preset: FPR raw and without the checked right fixes the gold lacks")
     print("| set | damage | gold lacks | words | FPR raw | FPR without |\n|---|---|---|---|---|---|")
     for name, damage, lacks, clean in summary:
+        without = (damage - lacks) / clean
+        verdict = "meets" if without <= TARGETS[name][0] else f"above {TARGETS[name][0]:g}"
         print(f"| {name} | {damage} | {lacks} | {clean} | {damage / clean:.5f} | "
-              f"{(damage - lacks) / clean:.5f} |")
+              f"{without:.5f} ({verdict}) |")
 
 
 def main() -> int:
@@ -305,7 +324,7 @@ def main() -> int:
             snippet_edits(preset)
         if not args.no_quality:
             status, full = quality(args.command or default_command(args.skip_repair, preset),
-                                   args.sets, args.examples)
+                                   args.sets, args.examples, preset)
             if args.compare and args.command is None and status == 0:
                 skip = ",".join(dict.fromkeys((*filter(None, args.skip_repair.split(",")),
                                                *GOLD_DISAGREES)))

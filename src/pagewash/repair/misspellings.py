@@ -79,6 +79,10 @@ def _acceptable(word: str, right: str, words: Sequence[re.Match[str]], index: in
         # A capitalised listed word may be a name ("Handel", "Skelton") wherever it stands.
         if own >= NAME_ZIPF or not sentence_start(text, words[index].start()):
             return False
+        following = words[index + 1] if index + 1 < len(words) else None
+        if ctx.config.strict and following is not None and following.group()[:1].isupper() \
+                and text[words[index].end():following.start()] == " ":
+            return False  # "Cornel West": the first word of a name
     elif ctx.evidence.exact_count(word.capitalize()) > 0:
         return False  # "humber" beside "Humber": the text's own name
     return _english_neighbour(words, index, en)

@@ -61,11 +61,12 @@ def identify(text: str) -> Identified:
 
 
 def _identify(text: str) -> Identified:
-    letters = len(_LETTER.findall(text[:2000]))
+    sample = text[:2000]
+    letters = len(_LETTER.findall(sample))
     if letters < MIN_LETTERS:
         return UNKNOWN
-    sample = " ".join(text[:2000].split())
-    if sum(1 for c in sample if c.isupper()) * 2 > letters:
+    sample = sample.replace("\n", " ")  # the model reads one line
+    if sum(map(str.isupper, sample)) * 2 > letters:
         sample = sample.lower()  # the model reads shouted text as another language
     labels, scores = _model().predict(sample, k=1)
     if not labels:
