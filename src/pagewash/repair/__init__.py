@@ -230,12 +230,15 @@ def repair_document(doc: Document, config: RepairConfig | None = None) -> Docume
     table = _Table(config, _protected(config))
     changes: list[Change] = []
     parts = _Parts(doc.blocks, tuple(note.blocks for note in doc.notes))
-    if table.gated:
-        parts.gate(table, _base_lang(doc.metadata.language))
     evidence = _FreshEvidence(parts, changes)
     for _ in range(MAX_PASSES):
         start = len(changes)
         parts.map(_runner(table, table.text_rules, parts.langs, evidence.get(), changes))
+        if table.gated:
+            # Identified after the character repairs of this pass, so that repairing the
+            # result again sees the same languages (a no-break space or a look-alike letter
+            # changes what the identifier reads).
+            parts.gate(table, _base_lang(doc.metadata.language))
         parts.map(_runner(table, table.word_rules, parts.langs, evidence.get(), changes))
         if len(changes) == start:
             break

@@ -65,7 +65,7 @@ def _identify(text: str) -> Identified:
     letters = len(_LETTER.findall(sample))
     if letters < MIN_LETTERS:
         return UNKNOWN
-    sample = sample.replace("\n", " ")  # the model reads one line
+    sample = " ".join(sample.split())  # one line, and a no-break space reads as a space
     if sum(map(str.isupper, sample)) * 2 > letters:
         sample = sample.lower()  # the model reads shouted text as another language
     labels, scores = _model().predict(sample, k=1)
