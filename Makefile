@@ -95,9 +95,9 @@ bench-repair: $(STAMP)
 	$(BIN)/python bench/repair.py
 
 ## bench-langid: the language identifiers compared on short paragraphs (installs the others)
-bench-langid: $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[dev,langid-bench]'
-	$(BIN)/python bench/langid.py
+bench-langid: $(BENCH_STAMP)
+	$(BENCH_BIN)/python -m pip install --quiet -e '.[dev,bench,langid-bench]'
+	$(BENCH_BIN)/python bench/langid.py
 
 bench-render: $(STAMP)
 	$(BIN)/python bench/render.py --shared $(SHARED)
