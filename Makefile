@@ -15,8 +15,8 @@ OUT    ?= out
 TO     ?= md
 SHARED ?= ../shared
 
-.PHONY: demo test lint convert bench bench-extract bench-snippets bench-repair bench-render bench-batch \
-	bench-bombs bench-docs bench-fidelity docs-corpus docs-corpus-check golden clean
+.PHONY: demo test lint convert bench bench-extract bench-snippets bench-repair bench-langid bench-render \
+	bench-batch bench-bombs bench-docs bench-fidelity docs-corpus docs-corpus-check golden clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -93,6 +93,11 @@ bench-snippets: $(BENCH_STAMP)
 
 bench-repair: $(STAMP)
 	$(BIN)/python bench/repair.py
+
+## bench-langid: the language identifiers compared on short paragraphs (installs the others)
+bench-langid: $(BENCH_STAMP)
+	$(BENCH_BIN)/python -m pip install --quiet -e '.[dev,bench,langid-bench]'
+	$(BENCH_BIN)/python bench/langid.py
 
 bench-render: $(STAMP)
 	$(BIN)/python bench/render.py --shared $(SHARED)

@@ -13,7 +13,12 @@ Both tools get the same decoded string. The pages are decoded once, outside the 
 ``pagewash.load``.
 
     .venv/bin/python bench/extract.py [--pages DIR] [--rounds 4] [--keep DIR] [--worst N]
-                                      [--no-repair]
+                                      [--no-repair] [--preset NAME] [--no-share]
+
+Unless ``--no-share`` or ``--no-repair`` is given, pagewash also runs without its repair
+stage in the same alternating rounds, and the run prints repair's share of the pipeline's
+CPU time (1 - without/with, the median over the paired rounds). ``--preset`` chooses the
+repair preset (default: the library's default, "safe").
 """
 
 from __future__ import annotations
@@ -45,7 +50,8 @@ def decode_pages(folder: Path) -> dict[str, str]:
     return pages
 
 
-def run_pagewash(pages: dict[str, str], repair: bool = True) -> tuple[dict[str, str], float]:
+def run_pagewash(pages: dict[str, str], repair: bool = True,
+                 preset: str | None = None) -> tuple[dict[str, str], float]:
     """Convert every page; returns the texts and the CPU seconds spent.
 
     Only the conversion is timed. The scored text is rendered right after each page,
@@ -59,6 +65,8 @@ def run_pagewash(pages: dict[str, str], repair: bool = True) -> tuple[dict[str, 
     from pagewash.render.markdown import render_markdown
 
     options = Options(to="md", repair=repair)
+    if preset is not None:
+        options = replace(options, repair_preset=preset)
     out = {}
     seconds = 0.0
     for page_id, text in pages.items():
@@ -84,19 +92,25 @@ def run_trafilatura(pages: dict[str, str]) -> tuple[dict[str, str], float]:
 Run = Callable[[dict[str, str]], tuple[dict[str, str], float]]
 
 
-def alternate(rounds: int, ours: Run, theirs: Run, pages: dict[str, str]
-              ) -> tuple[dict[str, str], list[float], dict[str, str], list[float], float]:
-    """Both converters in turns, ``rounds`` times each, so that a busy spell of the machine
-    slows both alike: the outputs, each round's CPU seconds, and the peak memory after
-    pagewash's first round (before trafilatura has run)."""
+def alternate(rounds: int, ours: Run, theirs: Run, pages: dict[str, str],
+              bare: Run | None = None
+              ) -> tuple[dict[str, str], list[float], dict[str, str], list[float], float,
+                         list[float]]:
+    """The converters in turns, ``rounds`` times each, so that a busy spell of the machine
+    slows all alike: the outputs, each round's CPU seconds, the peak memory after
+    pagewash's first round (before trafilatura has run), and the CPU seconds of pagewash
+    without repair per round (``bare``, when given)."""
     ours_out, first = ours(pages)
     ours_mb = peak_mb()
     theirs_out, other = theirs(pages)
     ours_cpu, theirs_cpu = [first], [other]
+    bare_cpu = [bare(pages)[1]] if bare else []
     for _ in range(rounds - 1):
         ours_cpu.append(ours(pages)[1])
+        if bare:
+            bare_cpu.append(bare(pages)[1])
         theirs_cpu.append(theirs(pages)[1])
-    return ours_out, ours_cpu, theirs_out, theirs_cpu, ours_mb
+    return ours_out, ours_cpu, theirs_out, theirs_cpu, ours_mb, bare_cpu
 
 
 def write(folder: Path, texts: dict[str, str]) -> None:
@@ -118,12 +132,17 @@ def main() -> int:
     parser.add_argument("--worst", type=int, default=0, help="list the N worst pages of pagewash")
     parser.add_argument("--no-repair", action="store_true",
                         help="time pagewash without the repair stage (extraction + Markdown)")
+    parser.add_argument("--preset", help="repair preset (default: the library's default)")
+    parser.add_argument("--no-share", action="store_true",
+                        help="do not also time pagewash without repair")
     args = parser.parse_args()
 
     pages = decode_pages(args.pages)
     base_mb = peak_mb()
-    ours, ours_rounds, theirs, theirs_rounds, ours_mb = alternate(
-        args.rounds, partial(run_pagewash, repair=not args.no_repair), run_trafilatura, pages)
+    bare = None if args.no_share or args.no_repair else partial(run_pagewash, repair=False)
+    ours, ours_rounds, theirs, theirs_rounds, ours_mb, bare_rounds = alternate(
+        args.rounds, partial(run_pagewash, repair=not args.no_repair, preset=args.preset),
+        run_trafilatura, pages, bare)
     ours_cpu, theirs_cpu = min(ours_rounds), min(theirs_rounds)
     paired = statistics.median(t / o for o, t in zip(ours_rounds, theirs_rounds, strict=True))
 
@@ -144,6 +163,13 @@ def main() -> int:
           f"trafilatura {theirs_rate:.1f} docs/CPU-s, ratio {ours_rate / theirs_rate:.2f}x "
           f"(best of {args.rounds} alternating rounds; median of the paired rounds "
           f"{paired:.2f}x)")
+    if bare_rounds:
+        shares = [1 - b / o for o, b in zip(ours_rounds, bare_rounds, strict=True)]
+        print(f"repair's share of pipeline CPU ({args.preset or 'default'} preset): "
+              f"{statistics.median(shares):.1%} (median of {len(shares)} paired rounds; "
+              f"rounds {', '.join(f'{x:.1%}' for x in shares)}); without repair "
+              f"{n / min(bare_rounds):.1f} docs/CPU-s, "
+              f"{n / min(bare_rounds) / theirs_rate:.2f}x trafilatura")
     print(f"peak memory: {ours_mb:.0f} MB after pagewash (pages decoded: {base_mb:.0f} MB), "
           f"{peak_mb():.0f} MB after trafilatura")
     empty = [page for page, text in ours.items() if not text.strip()]

@@ -33,8 +33,13 @@ from pagewash.repair import (
     repair_text,
 )
 
+AGGRESSIVE = RepairConfig(preset="aggressive")
+
 
 def fixed(text: str, lang: str | None = None, **config: object) -> str:
+    """The aggressive preset: these cases describe the frequency rules; the safe preset's
+    cases live in test_repair_safe.py."""
+    config.setdefault("preset", "aggressive")
     return repair_text(text, lang, RepairConfig(**config))[0]  # type: ignore[arg-type]
 
 
@@ -278,7 +283,7 @@ def test_document_without_damage_is_returned_unchanged() -> None:
 
 def test_records() -> None:
     records = [{"id": "1", "lang": "en", "text": "the countrys"}, {"id": 2, "text": "ok"}]
-    out = list(repair_records(records))
+    out = list(repair_records(records, RepairConfig(preset="aggressive")))
     assert out[0]["text"] == "the country's" and out[0]["changes"][0]["rule"] == \
         "lost_apostrophe"
     assert out[1] == {"id": 2, "text": "ok", "changes": []}
@@ -312,7 +317,7 @@ def test_metadata_and_notes_are_repaired_with_the_document() -> None:
         blocks=(Paragraph((Text("Russia and the countrys borders."),), lang="en"),),
         notes=(Note("1", (Paragraph((Text("See Moscows view."),)),)),),
     )
-    repaired = repair_document(doc)
+    repaired = repair_document(doc, AGGRESSIVE)
     meta = repaired.metadata
     assert meta.title == "Russia's priorities"
     assert meta.description == "the Democratic People's Republic"
@@ -322,7 +327,7 @@ def test_metadata_and_notes_are_repaired_with_the_document() -> None:
     where = {c.block for c in repaired.changes}
     assert {"0", "notes.0.0", "metadata.title", "metadata.abstracts.0",
             "metadata.keywords.0"} <= where
-    assert repair_document(repaired) == repaired
+    assert repair_document(repaired, AGGRESSIVE) == repaired
 
 
 # ---------------------------------------------------------------- helpers and lexicon storage

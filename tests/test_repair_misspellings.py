@@ -37,7 +37,11 @@ def test_foreign_text_names_and_variants_stay() -> None:
 
 @needs_list
 def test_capitals_only_when_the_whole_text_shouts() -> None:
-    assert only("I AM SO DISSAPOINTED WITH THIS HOTEL") == "I AM SO DISAPPOINTED WITH THIS HOTEL"
+    """The aggressive preset reads shouted text; the safe preset never touches capitals."""
+    shouted = "I AM SO DISSAPOINTED WITH THIS HOTEL"
+    aggressive = RepairConfig(rules=("misspellings",), preset="aggressive")
+    assert repair_text(shouted, "en", aggressive)[0] == "I AM SO DISAPPOINTED WITH THIS HOTEL"
+    assert only(shouted) == shouted
     assert only("The FOURTY model beats the baseline.") == \
         "The FOURTY model beats the baseline."  # an acronym in ordinary text
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -44,6 +45,10 @@ Examples:
 Exit status: 0 done, 1 a document failed or an output could not be written,
 2 usage error (or --out-dir busy with another batch), 3 no main content.
 """
+
+
+PRESET_HELP = ("Repair preset: 'safe' (default: edits only with evidence, only in text "
+               "identified as Russian or English) or 'aggressive' (more fixes, more damage).")
 
 
 def _split(value: str | None) -> tuple[str, ...] | None:
@@ -102,6 +107,7 @@ def main() -> None:
               help="Extra boilerplate rules (TOML).")
 @click.option("--keep-comments", is_flag=True, help="Keep the page's comment section.")
 @click.option("--no-repair", is_flag=True, help="Skip the text repair stage.")
+@click.option("--preset", metavar="NAME", help=PRESET_HELP)
 @click.option("--repair", "repair_rules", metavar="RULES", help="Only these repair rules (comma list).")
 @click.option("--skip-repair", metavar="RULES", help="Repair rules to skip (comma list).")
 @click.option("--protected", type=click.Path(path_type=Path, exists=True, dir_okay=False),
@@ -189,6 +195,7 @@ def _options(raw: dict[str, Any]) -> Options:
         rules=path("rules"),
         keep_comments=raw["keep_comments"],
         repair=not raw["no_repair"],
+        repair_preset=raw["preset"],
         repair_rules=_split(raw["repair_rules"]),
         skip_repair=_split(raw["skip_repair"]) or (),
         protected_words=path("protected"),
@@ -418,6 +425,7 @@ Examples:
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Output file (default stdout).")
 @click.option("--jsonl", is_flag=True, help='Input is JSONL records {"id", "lang", "text"}.')
 @click.option("--lang", "language", help="Language of plain-text input (ru, en); default: guess.")
+@click.option("--preset", metavar="NAME", help=PRESET_HELP)
 @click.option("--repair", "repair_rules", metavar="RULES", help="Only these repair rules.")
 @click.option("--skip-repair", metavar="RULES", help="Repair rules to skip.")
 @click.option("--protected", type=click.Path(path_type=Path, exists=True, dir_okay=False),
@@ -428,19 +436,23 @@ Examples:
               help="Repair only these languages (ru,en); text in others passes unchanged.")
 @click.option("--explain", is_flag=True, help="List every change on stderr (plain text input).")
 def repair(source: str, output: Path | None, jsonl: bool, language: str | None,
-           repair_rules: str | None, skip_repair: str | None, protected: Path | None,
-           corrections: Path | None, languages: str | None, explain: bool) -> None:
+           preset: str | None, repair_rules: str | None, skip_repair: str | None,
+           protected: Path | None, corrections: Path | None, languages: str | None,
+           explain: bool) -> None:
     """Repair plain text or JSONL text records (no HTML): typos, mojibake, lost hyphens."""
     from pagewash import repair as repair_stage
 
-    options = Options(repair_rules=_split(repair_rules), skip_repair=_split(skip_repair) or (),
-                      protected_words=protected, corrections=corrections,
-                      languages=_split(languages))
+    options = Options(repair_preset=preset, repair_rules=_split(repair_rules),
+                      skip_repair=_split(skip_repair) or (), protected_words=protected,
+                      corrections=corrections, languages=_split(languages))
     try:
         config = repair_stage.config_from_options(options)
         data, in_path = _read(source)
         _refuse_overwrites(in_path, output, None)
         text = _decode_text(data, source)
+        if not jsonl and _looks_like_html(text):
+            raise UsageError(f"{source} is HTML; 'pagewash repair' takes plain text or "
+                             f"JSONL records: use 'pagewash convert {source}' for pages")
         failed = 0
         if jsonl:
             result, failed = _repair_jsonl(text, config, repair_stage)
@@ -457,6 +469,17 @@ def repair(source: str, output: Path | None, jsonl: bool, language: str | None,
     _write_output(source, None if output is None or str(output) == "-" else output, result)
     if failed:
         sys.exit(EXIT_FAILED)
+
+
+_HTML_START = re.compile(r"\s*(?:<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<!--)",
+                         re.IGNORECASE)
+
+
+def _looks_like_html(text: str) -> bool:
+    """The input opens like an HTML page (a doctype, <html>, <head>, <body> or a comment
+    before them), as a saved page or a fetched response does."""
+    return bool(_HTML_START.match(text[:1000])) and bool(
+        re.search(r"<(?:html|head|body|p|div)[\s>]", text[:20000], re.IGNORECASE))
 
 
 def _decode_text(data: bytes, source: str) -> str:

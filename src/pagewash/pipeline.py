@@ -27,6 +27,8 @@ class Options:
     content_type: str | None = None
     front_matter: bool = True
     repair: bool = True
+    # A preset of data/repair_presets.toml ("safe", "aggressive"); None: the default.
+    repair_preset: str | None = None
     repair_rules: tuple[str, ...] | None = None
     skip_repair: tuple[str, ...] = ()
     protected_words: Path | None = None

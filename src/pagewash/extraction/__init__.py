@@ -23,7 +23,7 @@ from pagewash.document import (
 from pagewash.extraction import metadata as meta_mod
 from pagewash.extraction import scholarly, score
 from pagewash.extraction.blocks import assemble
-from pagewash.extraction.lang import language_of, normalise, script_of
+from pagewash.extraction.lang import identified_language, language_of, normalise, script_of
 from pagewash.extraction.notes import attach_notes
 from pagewash.extraction.readmore import merge_continuations
 from pagewash.extraction.segment import segment
@@ -59,7 +59,6 @@ def extract(page: ParsedPage, *, url: str | None = None, rules: Path | None = No
                                            compiled.threshold("wrapper_share"))
     changes.extend(_removal_change(r) for r in removals)
     units = merge_continuations(units, changes)
-    _set_languages(units, page_lang)
     for _, note_units in found_notes:
         _set_languages(note_units, page_lang)
     scholarly.strip_clutter(units, compiled, changes)
@@ -82,6 +81,7 @@ def extract(page: ParsedPage, *, url: str | None = None, rules: Path | None = No
         _select(units, compiled)
 
     kept = [u for u in units if u.kept]
+    _set_languages(kept, page_lang)
     changes.extend(_unit_change(u) for u in units if not u.kept and u.text.strip())
     metadata = _finish_metadata(metadata, units, kept, page_lang)
     if _kept_chars(units) < compiled.threshold("min_content_chars") and not _has_structure(kept):
@@ -102,8 +102,23 @@ def _tree_selectors(compiled: Rules, keep_comments: bool) -> tuple[SelectorRule,
 
 
 def _set_languages(units: list[Unit], page_lang: str | None) -> None:
+    """Each unit's language: what the identifier finds with confidence, else the declared
+    language, else the language the page's identified text of that script mostly has.
+    (Only kept units are identified: identifying every scrap of page chrome would cost a
+    third of the extraction.)"""
+    found = {id(unit): identified_language(unit.text) for unit in units}
+    volume: dict[tuple[str | None, str], int] = {}
     for unit in units:
-        unit.lang = language_of(unit.script, unit.lang_attr, page_lang)
+        lang = found[id(unit)]
+        if lang:
+            key = (unit.script, lang)
+            volume[key] = volume.get(key, 0) + unit.length
+    dominant: dict[str | None, str] = {}
+    for (script, lang), _ in sorted(volume.items(), key=lambda item: -item[1]):
+        dominant.setdefault(script, lang)
+    for unit in units:
+        unit.lang = found[id(unit)] or language_of(unit.script, unit.lang_attr, page_lang,
+                                                   dominant.get(unit.script))
 
 
 def _drop_captions(units: list[Unit], compiled: Rules) -> None:

@@ -1,7 +1,10 @@
-"""Language of a block: by its script first, refined by the page's ``lang`` declarations.
+"""Language of a block: the language identifier first (``pagewash.text.identify``, the same
+one the repair stage's language gate uses), then the page's ``lang`` declarations, then the
+page's own dominant language in that script, then the script.
 
-Script tells Russian from English reliably on mixed scholarly pages (an English abstract on a
-Russian page); a declared language is trusted only when it is written in the script found.
+A declared language is trusted only when it is written in the script found, and only for
+text the identifier cannot settle (headings, menu-like items, names): pages often declare
+the language of their template, not of their text.
 """
 
 from __future__ import annotations
@@ -38,10 +41,20 @@ def script_of(text: str) -> str | None:
     return best[1]
 
 
-def language_of(script: str | None, declared: str | None, page: str | None) -> str | None:
-    """The language of text in ``script`` given the nearest ``lang`` attribute and the page
-    language."""
-    for tag in (normalise(declared), normalise(page)):
+def identified_language(text: str) -> str | None:
+    """The identifier's language for ``text`` when it is confident, else None."""
+    from pagewash.text import identify
+
+    found = identify(text)
+    return found.lang if found.confident else None
+
+
+def language_of(script: str | None, declared: str | None, page: str | None,
+                dominant: str | None = None) -> str | None:
+    """The language of text in ``script`` that the identifier could not settle, given the
+    nearest ``lang`` attribute, the page language and the page's dominant identified
+    language in that script."""
+    for tag in (normalise(declared), normalise(page), dominant):
         if tag and _fits(tag, script):
             return tag
     if script == "cyrl":

@@ -21,11 +21,24 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, cast
 
-from pagewash.document import Block, Change, Document, Metadata, iter_blocks, map_text
+from pagewash.document import (
+    Block,
+    Change,
+    Document,
+    Heading,
+    Metadata,
+    Paragraph,
+    Table,
+    block_text,
+    iter_blocks,
+    map_text,
+)
 from pagewash.errors import UsageError
 from pagewash.repair import data
+from pagewash.repair.gate import segments
 from pagewash.repair.lexicon import SUPPORTED
 from pagewash.repair.rules import RULES, TABLE
+from pagewash.repair.screen import unsettled
 from pagewash.repair.table import (
     Context,
     Evidence,
@@ -36,6 +49,7 @@ from pagewash.repair.table import (
     apply_rule,
     same_answers,
 )
+from pagewash.text import Identified, identify
 
 if TYPE_CHECKING:
     from pagewash.pipeline import Options
@@ -67,7 +81,8 @@ def config_from_options(opts: Options) -> RepairConfig:
     protected = data.read_protected(opts.protected_words) if opts.protected_words else frozenset()
     fixes = data.read_corrections(opts.corrections) if opts.corrections else {}
     return RepairConfig(rules=opts.repair_rules, skip=tuple(opts.skip_repair),
-                        protected=protected, corrections=fixes, languages=languages)
+                        protected=protected, corrections=fixes, languages=languages,
+                        preset=opts.repair_preset)
 
 
 def _rules(config: RepairConfig) -> tuple[tuple[Rule, ...], tuple[Rule, ...]]:
@@ -95,18 +110,27 @@ def repair_text(text: str, lang: str | None = None,
     config = config or RepairConfig()
     changes: list[Change] = []
     table = _Table(config, _protected(config))
-    lang = _base_lang(lang)
+    given = _base_lang(lang)
     # Each pass counts the evidence afresh from the text it repairs, until a pass changes
     # nothing: repairing the result again then finds nothing more to do (an edit such as a
     # removed doubled word changes the counts later rules rely on).
     for _ in range(TEXT_PASSES):
         start = len(changes)
         evidence = Evidence([text])
-        for rules in (table.text_rules, table.word_rules):
-            text = table.run(rules, text, lang, evidence, changes, None)
+        text = table.run(table.text_rules, text, given, evidence, changes, None)
+        # The whole text's language is the hint for lines too short to identify; it is taken
+        # after the character repairs, so repairing the result again sees the same hint.
+        lang = given or (_text_language(text) if table.gated else None)
+        text = table.run(table.word_rules, text, lang, evidence, changes, None)
         if len(changes) == start:
             break
     return text, changes
+
+
+def _text_language(text: str) -> str | None:
+    """The language of a whole plain text, the hint for its lines too short to identify."""
+    found = identify(text)
+    return found.lang if found.confident else None
 
 
 def _repair_run(text: str, lang: str | None, evidence: Evidence, table: _Table,
@@ -133,25 +157,59 @@ class _Table:
         self.text_rules, self.word_rules = _rules(config)
         self.config = config
         self.protected = protected
-        self._settled: set[tuple[str, str, str | None]] = set()
+        self.gated = config.profile().language_gate
+        # Block path -> identification of the whole block (the document repair sets it).
+        self.blocks: dict[str, Identified] = {}
+        self._settled: set[tuple[str, str, str | None, bool | None]] = set()
         # Texts left alone that asked the evidence questions: the questions and answers.
-        self._unchanged: dict[tuple[str, str, str | None], dict[tuple[str, str], object]] = {}
+        self._unchanged: dict[tuple[str, str, str | None, bool | None],
+                              dict[tuple[str, str], object]] = {}
 
     def run(self, rules: tuple[Rule, ...], text: str, lang: str | None, evidence: Evidence,
             changes: list[Change], block: str | None) -> str:
-        """``rules`` applied in order to ``text``, the applied edits recorded in ``changes``."""
+        """``rules`` applied in order to ``text``, the applied edits recorded in ``changes``.
+
+        Under the language gate, word rules run on each segment of the text whose language
+        is supported, with that language, and never on the others."""
         if not rules:
             return text
-        key = (rules[0].phase, text, lang)
+        if not self.gated or rules[0].phase != "word":
+            return self._run(rules, text, lang, evidence, changes, block, None)
+        block_ident = self.blocks.get(block) if block is not None else None
+        spans = segments(text, lang, block_ident)
+        if len(spans) == 1:
+            _, _, only, sure = spans[0]
+            return self._run(rules, text, only, evidence, changes, block, sure) if only else text
+        out: list[str] = []
+        for start, end, span_lang, sure in spans:
+            piece = text[start:end]
+            if span_lang is None:
+                out.append(piece)
+                continue
+            first = len(changes)
+            piece = self._run(rules, piece, span_lang, evidence, changes, block, sure)
+            base = sum(map(len, out))
+            for i in range(first, len(changes)):
+                changes[i] = replace(changes[i], offset=(changes[i].offset or 0) + base)
+            out.append(piece)
+        return "".join(out)
+
+    def _run(self, rules: tuple[Rule, ...], text: str, lang: str | None, evidence: Evidence,
+             changes: list[Change], block: str | None, sure: bool | None) -> str:
+        key = (rules[0].phase, text, lang, sure)
         if key in self._settled:
             return text
         answers = self._unchanged.get(key)
         if answers is not None and same_answers(answers, evidence):
             return text  # left alone before, and the counts it asked about are the same
         recorder = RecordingEvidence(evidence)
-        ctx = Context(lang, cast(Evidence, recorder), self.config, self.protected)
+        ctx = Context(lang, cast(Evidence, recorder), self.config, self.protected,
+                      gated=sure is not None, sure=bool(sure))
         start = len(changes)
+        screened = self.gated and rules[0].phase == "word" and not unsettled(text, lang)
         for rule in rules:
+            if screened and rule.needs_unsettled:
+                continue  # every word is settled: this rule could not edit one
             text = apply_rule(text, rule, ctx, changes, block)
         if len(changes) == start:
             if recorder.answers:
@@ -176,6 +234,11 @@ def repair_document(doc: Document, config: RepairConfig | None = None) -> Docume
     for _ in range(MAX_PASSES):
         start = len(changes)
         parts.map(_runner(table, table.text_rules, parts.langs, evidence.get(), changes))
+        if table.gated:
+            # Identified after the character repairs of this pass, so that repairing the
+            # result again sees the same languages (a no-break space or a look-alike letter
+            # changes what the identifier reads).
+            parts.gate(table, _base_lang(doc.metadata.language))
         parts.map(_runner(table, table.word_rules, parts.langs, evidence.get(), changes))
         if len(changes) == start:
             break
@@ -214,6 +277,17 @@ class _Parts:
         for index, note in enumerate(notes):
             self.langs.update(_block_languages(note, f"notes.{index}."))
 
+    def gate(self, table: _Table, page_lang: str | None) -> None:
+        """Identify each text block for the language gate; a block without a language of
+        its own takes the page's."""
+        for prefix, blocks in (("", self.blocks),
+                               *((f"notes.{i}.", note) for i, note in enumerate(self.notes))):
+            for path, block in iter_blocks(blocks, prefix):
+                if isinstance(block, (Heading, Paragraph, Table)):
+                    table.blocks[path] = identify(block_text(block))
+                    if self.langs.get(path) is None:
+                        self.langs[path] = page_lang
+
     def map(self, fn: Callable[[str, str, Block], str]) -> None:
         self.blocks = map_text(self.blocks, fn)
         self.notes = tuple(map_text(note, fn, f"notes.{i}.") for i, note in enumerate(self.notes))
@@ -230,10 +304,13 @@ def _repair_metadata(meta: Metadata, evidence: Evidence, table: _Table,
     """Title, subtitle, description, abstracts and keywords get the same repairs as the
     body, so front matter and records never disagree with the text."""
 
+    page_lang = _base_lang(meta.language)
+
     def fix(text: str | None, lang: str | None, where: str) -> str | None:
         if not text:
             return text
-        return _repair_run(text, _base_lang(lang), evidence, table, changes, f"metadata.{where}")
+        lang = _base_lang(lang) or (page_lang if table.gated else None)
+        return _repair_run(text, lang, evidence, table, changes, f"metadata.{where}")
 
     abstracts = tuple(replace(a, text=fix(a.text, a.lang, f"abstracts.{i}") or a.text)
                       for i, a in enumerate(meta.abstracts))

@@ -28,12 +28,13 @@ def _records(lines: Iterator[str]) -> Iterator[dict[str, Any]]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m pagewash.repair", description=__doc__)
+    parser.add_argument("--preset", default=None, help="repair preset (safe, aggressive)")
     parser.add_argument("--repair", type=_names, default=None, help="only these rules")
     parser.add_argument("--skip-repair", type=_names, default=(), help="skip these rules")
     parser.add_argument("--no-changes", action="store_true", help="omit the change lists")
     args = parser.parse_args(argv)
     try:
-        config = RepairConfig(rules=args.repair, skip=args.skip_repair)
+        config = RepairConfig(rules=args.repair, skip=args.skip_repair, preset=args.preset)
         for record in repair_records(_records(iter(sys.stdin)), config):
             if args.no_changes:
                 record.pop("changes")

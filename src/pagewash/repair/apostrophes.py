@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import cache
 
-from pagewash.repair import data
+from pagewash.repair import data, evidence
+from pagewash.repair.dictionaries import hunspell_knows
 from pagewash.repair.lexicon import Lexicon, lexicon
 from pagewash.repair.table import Context, Edit, word_matches
 from pagewash.repair.tokens import sentence_start
@@ -35,6 +37,9 @@ def lost_apostrophe(text: str, ctx: Context) -> list[Edit]:
     en = lexicon("en")
     if en is None:
         return []
+    strict = ctx.config.strict
+    if strict and not _strict_suspects(text, en):
+        return []
     words = word_matches(text)
     apostrophe = "’" if text.count("’") > text.count("'") else "'"
     edits = []
@@ -46,14 +51,226 @@ def lost_apostrophe(text: str, ctx: Context) -> list[Edit]:
             continue
         if not word[1:].islower() and not _camel_possessive(word, en, ctx):
             continue  # "MyMaps" is a product name, "LinkedIns" a possessive
+        if strict and word.islower() and _dictionary_word(word, en) \
+                and not _grammar_context(words, index, word):
+            continue  # most words: a dictionary word with nothing around it to suspect
         # Only a capitalised word's fix depends on opening a sentence (names).
         opens = word[:1].isupper() and sentence_start(text, m.start())
-        fixed = _apostrophe_fix(word, en, ctx, opens) \
-            or _possessive_in_context(words, index, text, en, ctx)
+        if strict:
+            fixed = _attested_fix(word, words, index, text, en, ctx, opens)
+        else:
+            fixed = _apostrophe_fix(word, en, ctx, opens) \
+                or _possessive_in_context(words, index, text, en, ctx)
         if fixed:
             after, reason = fixed
             edits.append(Edit(m.start(), m.end(), after.replace("'", apostrophe), reason))
     return edits
+
+
+# Where the safe preset's evidence rules could apply: a plural after a singular determiner
+# (one adjective may stand between), before a superlative, "ones", an irregular plural.
+_GRAMMAR_TRIGGER = re.compile(
+    r"\b(?:[Aa]n?|[Ee]ach|[Ee]very|[Aa]nother) (?:[a-z]+ )?[a-z]{3,}s [a-z]"
+    r"|[a-z]s (?:most|largest|biggest|greatest|best|first|leading|top|highest|lowest|oldest"
+    r"|fastest)\b|\bones [a-z]|\b(?:[Pp]eoples|[Cc]hildrens|[Mm]ens|[Ww]omens) [A-Za-z]")
+_TOKEN = re.compile(r"[A-Za-z]+")
+
+
+def _strict_suspects(text: str, en: Lexicon) -> bool:
+    """The text has something the safe preset's apostrophe evidence could act on: a grammar
+    trigger, or a word with an apostrophe ending that is capitalised or not a dictionary
+    word. Most texts have neither, and are left after one regex and a few set look-ups."""
+    if _GRAMMAR_TRIGGER.search(text):
+        return True
+    for word in set(_TOKEN.findall(text)):
+        if len(word) < 3 or word[-1] not in _ENDING_LETTERS:
+            continue
+        if not word.islower():
+            if word[1:].islower() and word[-1] == "s":
+                return True
+            continue
+        if word.endswith(_APOSTROPHE_ENDINGS) and not _dictionary_word(word, en):
+            return True
+    return False
+
+
+_DICTIONARY_WORDS: dict[str, bool] = {}
+
+
+def _dictionary_word(lower: str, en: Lexicon) -> bool:
+    """wordfreq and Hunspell both know this lower-case word (remembered per process)."""
+    known = _DICTIONARY_WORDS.get(lower)
+    if known is None:
+        known = en.known(lower) and hunspell_knows(lower, "en")
+        if len(_DICTIONARY_WORDS) >= 100_000:
+            _DICTIONARY_WORDS.clear()
+        _DICTIONARY_WORDS[lower] = known
+    return known
+
+
+def _grammar_context(words: Sequence[re.Match[str]], index: int, lower: str) -> bool:
+    """Something near the lower-case word that the grammar evidence looks at: a singular
+    determiner one or two words before, a superlative after, "ones", an irregular plural."""
+    if lower == "ones" or lower[:-1] in _irregular_stems():
+        return True
+    for back in (1, 2):
+        if index >= back and words[index - back].group().lower() in _SINGULAR_DETERMINERS:
+            return True
+    return index + 1 < len(words) and words[index + 1].group().lower() in _SUPERLATIVES
+
+
+@cache
+def _irregular_stems() -> frozenset[str]:
+    return data.words("repair_en_irregular_plurals.txt")
+
+
+def _attested_fix(word: str, words: Sequence[re.Match[str]], index: int, text: str,
+                  en: Lexicon, ctx: Context, opens: bool) -> tuple[str, str] | None:
+    """The evidence rules: the apostrophe form or the bare name is attested in the
+    document, the plural is an irregular one on the curated list ("Peoples Republic"), or
+    the word is unknown to every dictionary and its apostrophe form is the one known
+    candidate ("didnt", "countrys"). A word a dictionary knows ("gas", "comments",
+    "teachers") stays, and so does an "-s" word that stands before no noun or after "the"
+    (a family or a team: "the Bidens and", "the Doobies last month")."""
+    lower = word.lower()
+    if word[1:] != lower[1:]:
+        return None  # CamelCase: a product name the never-touch guard also keeps
+    irregular = _irregular_plural(words, index, text)
+    if irregular is not None:
+        return irregular[0], evidence.reason(evidence.LIST, irregular[1])
+    if hunspell_knows(word, "en") and word[1:].islower() and word[:1].isupper() \
+            and not opens and ctx.evidence.exact_count(word[:-1]) > 0 \
+            and _owner_before_noun(words, index, text) \
+            and _noun_like(words[index + 1].group(), en) \
+            and not _in_name_phrase(words, index, text):
+        return f"{word[:-1]}'s", evidence.reason(
+            evidence.DOCUMENT, "lost apostrophe (possessive of a name used in the text)")
+    if hunspell_knows(word, "en") or (en.known(lower) and not _apostrophe_cuts(lower)):
+        grammar = _grammar_possessive(words, index, text, en)
+        return None if grammar is None else (grammar, evidence.reason(
+            evidence.GRAMMAR, "lost apostrophe (a plural where grammar wants a possessive)"))
+    if lower.endswith("s") and not _owner_before_noun(words, index, text):
+        return None  # "the Bidens and ...": a possessive stands before what it owns
+    for cut, kind in _apostrophe_cuts(lower):
+        candidate = f"{word[:cut]}'{word[cut:]}"
+        if kind == "contraction" and word[cut:].lower() in ("re", "ve", "ll", "d", "m") \
+                and lower[:cut] not in _PRONOUNS:
+            continue
+        if _attested(candidate, ctx):
+            return candidate, evidence.reason(evidence.DOCUMENT, f"lost apostrophe ({kind})")
+        if word[:1].isupper() and _in_name_phrase(words, index, text):
+            return None  # "Jewels Flos Showroom": part of a longer name
+        if kind == "possessive" and word[:1].isupper() and not opens \
+                and ctx.evidence.exact_count(word[:-1]) > 0:
+            return candidate, evidence.reason(evidence.DOCUMENT,
+                                              "lost apostrophe (possessive of a name used in the text)")
+        if kind == "possessive" and word.islower() and _no_plural(lower[:cut], en):
+            return candidate, evidence.reason(
+                evidence.DICTIONARY, "lost apostrophe (the plural would be '-es' or '-ies')")
+        if ctx.sure and evidence.known_anywhere(candidate, en) \
+                and en.zipf(candidate.lower()) >= 1.5:  # needs an identified language
+            return candidate, evidence.reason(evidence.DICTIONARY, f"lost apostrophe ({kind})")
+    return None
+
+
+def _no_plural(stem: str, en: Lexicon) -> bool:
+    """"querys", "meshs": a common word whose plural is not "-s" ("queries", "meshes"),
+    so with "-s" it can only be the possessive."""
+    if en.zipf(stem) < 3.0 or not hunspell_knows(stem, "en"):
+        return False
+    return _consonant_y(stem) or stem.endswith(("sh", "ch", "x", "z"))
+
+
+def _grammar_possessive(words: Sequence[re.Match[str]], index: int, text: str,
+                        en: Lexicon) -> str | None:
+    """A dictionary plural that grammar allows only as a possessive: "a users query",
+    "each individual classifiers contribution", "the worlds largest", "on ones own". The
+    plural must be regular (its singular a common word; "gas", "lens" take "-es"), not a
+    plural that modifies nouns ("sales", "sports": the curated list), and be followed by a
+    lower-case word that is no function word."""
+    word = words[index].group()
+    lower = word.lower()
+    if not word.islower() or not lower.endswith("s") or index + 1 >= len(words) \
+            or lower.endswith(("ss", "us", "is", "ics")) or len(lower) < 4 \
+            or lower in data.words("repair_en_function_words.txt") \
+            or lower in data.words("repair_en_not_possessive.txt"):
+        return None
+    nxt = words[index + 1].group()
+    if text[words[index].end():words[index + 1].start()] != " " or not nxt.islower() \
+            or nxt in data.words("repair_en_function_words.txt"):
+        return None
+    if lower == "ones" and _preposition_before(words, index, text):
+        return "one's"
+    stem = lower[:-1]
+    if en.zipf(stem) < 3.0 or not hunspell_knows(stem, "en") or en.known(lower + "es"):
+        return None
+    if nxt in _SUPERLATIVES or _singular_determiner_before(words, index, text, en):
+        return f"{word[:-1]}'s"
+    return None
+
+
+def _noun_like(word: str, en: Lexicon) -> bool:
+    """A word that cannot be a verb: "Twitters data", not "Americans live", "Syrians
+    fleeing" (a plural subject and its verb)."""
+    lower = word.lower()
+    if lower.endswith(("ing", "ed")):
+        return False
+    forms = (lower + "ing", lower[:-1] + "ing") if lower.endswith("e") else (lower + "ing",)
+    return not any(en.zipf(form) >= 2.5 for form in forms) and not _can_be_verb(lower, en)
+
+
+def _owner_before_noun(words: Sequence[re.Match[str]], index: int, text: str) -> bool:
+    """The "-s" word is followed, after one space, by a word that is no function word, and
+    is not a capitalised word after "the" (a family or a team: "the Bidens")."""
+    if index + 1 >= len(words):
+        return False
+    word, nxt = words[index], words[index + 1]
+    following = nxt.group().lower()
+    if text[word.end():nxt.start()] != " " or (
+            following in data.words("repair_en_function_words.txt")
+            and following not in _SUPERLATIVES):  # "todays most popular"
+        return False
+    if index > 0 and word.group()[:1].isupper():
+        prev = words[index - 1]
+        if prev.group().lower() == "the" and text[prev.end():word.start()] == " ":
+            return False
+    return True
+
+
+def _in_name_phrase(words: Sequence[re.Match[str]], index: int, text: str) -> bool:
+    """A capitalised neighbour, one space away, that does not open the sentence: the word
+    belongs to a multi-word name."""
+    for other in (index - 1, index + 1):
+        if not 0 <= other < len(words):
+            continue
+        first, second = sorted((other, index))
+        neighbour = words[other]
+        if text[words[first].end():words[second].start()] == " " \
+                and neighbour.group()[:1].isupper() \
+                and not sentence_start(text, neighbour.start()):
+            return True
+    return False
+
+
+def _attested(candidate: str, ctx: Context) -> bool:
+    curly = candidate.replace("'", "’")
+    return ctx.evidence.exact_count(candidate) > 0 or ctx.evidence.exact_count(curly) > 0
+
+
+def _irregular_plural(words: Sequence[re.Match[str]], index: int,
+                      text: str) -> tuple[str, str] | None:
+    """"Peoples Republic", "childrens books": a plural that does not take "-s" (the
+    curated list) written with one, before a noun of the same capitalisation."""
+    word = words[index].group()
+    if not word.lower().endswith("s") or index + 1 >= len(words) \
+            or word.lower()[:-1] not in data.words("repair_en_irregular_plurals.txt"):
+        return None
+    nxt = words[index + 1].group()
+    if text[words[index].end():words[index + 1].start()] != " " \
+            or nxt.lower() in data.words("repair_en_function_words.txt") \
+            or word[:1].isupper() != nxt[:1].isupper():
+        return None
+    return f"{word[:-1]}'s", "lost apostrophe (irregular plural + s before a noun)"
 
 
 def _camel_possessive(word: str, en: Lexicon, ctx: Context) -> bool:

@@ -7,7 +7,8 @@ import re
 from collections.abc import Callable
 from functools import cache, lru_cache
 
-from pagewash.repair import data
+from pagewash.repair import data, evidence
+from pagewash.repair.dictionaries import hunspell_knows
 from pagewash.repair.lexicon import Lexicon, lexicon, remember
 from pagewash.repair.table import Context, Edit
 
@@ -33,7 +34,36 @@ def lost_hyphen(text: str, ctx: Context) -> list[Edit]:
     taken = {e.start for e in edits}
     edits += [e for m in _FUSED.finditer(text)
               if m.start() not in taken and (e := _fused_edit(m, ru, ctx))]
+    if ctx.config.strict:
+        return [e for e in (_attested(text, edit, ru, ctx) for edit in edits) if e]
     return edits
+
+
+def _attested(text: str, edit: Edit, ru: Lexicon, ctx: Context) -> Edit | None:
+    """The evidence rule: the hyphenated form occurs in the document or is a dictionary
+    word (pymorphy3 lists real compounds, "северо-восточной", "кто-то", but no
+    "консультант-плюс": a CamelCase brand is never split), and no dictionary knows the
+    solid form ("сиртаки" is a word) unless a capital inside the word shows the hyphen."""
+    solid = text[edit.start:edit.end]
+    camel = any(c.isupper() for c in solid[1:])
+    if not camel and hunspell_knows(solid, "ru"):
+        return None  # (a capital inside shows the lost hyphen: "СевероКавказском" is not
+        # the adjective "северокавказском" but the name "Северо-Кавказском")
+    if ctx.evidence.count(edit.after) > 0:
+        kind, why = evidence.DOCUMENT, "hyphen lost: the document writes this word with a hyphen"
+    elif ru.hyphenated_in_dictionary(edit.after.lower()):
+        kind, why = evidence.DICTIONARY, "hyphen lost: the dictionary writes this word with a hyphen"
+    elif _grammar_compound(edit.after, ru):
+        kind, why = evidence.GRAMMAR, ("hyphen lost: a linking form of a dictionary adjective "
+                                       "and a dictionary adjective (a coordinate compound)")
+    elif solid.islower() and _apposition(edit.after, ru):
+        kind, why = evidence.GRAMMAR, ("hyphen lost: two dictionary nouns agreeing in case and "
+                                       "number (an apposition)")
+    elif solid[:1].isupper() and _double_surname(edit.after, ru):
+        kind, why = evidence.GRAMMAR, "hyphen lost: two surnames in the same case (a double surname)"
+    else:
+        return None
+    return Edit(edit.start, edit.end, edit.after, evidence.reason(kind, why))
 
 
 def _camel_edit(m: re.Match[str], ru: Lexicon) -> Edit | None:
@@ -51,6 +81,51 @@ def _camel_edit(m: re.Match[str], ru: Lexicon) -> Edit | None:
     if function_word(parts[0].lower(), ru):
         return None  # "СейчасАйгуль": two words that lost a space (lost_space splits them)
     return Edit(m.start(), m.end(), "-".join(parts), "hyphen lost between compound parts")
+
+
+def _grammar_compound(hyphenated: str, ru: Lexicon) -> bool:
+    """"западно-сибирском", "научно-культурные": the first part is the linking form of a
+    dictionary adjective, the second a dictionary adjective; Russian spelling writes such
+    coordinate compounds with a hyphen. (Two nouns, "Графит-Гарант", prove nothing: brand
+    names are written that way on purpose.)"""
+    if hyphenated.count("-") != 1:
+        return False
+    left, right = (part.lower() for part in hyphenated.split("-"))
+    return len(left) >= 4 and left.endswith(_LINKING) and ru.known(right) \
+        and _adjective(right, ru) and _linking_form(left, ru) \
+        and left not in data.words("repair_ru_solid_prefixes.txt")
+
+
+def _apposition(hyphenated: str, ru: Lexicon) -> bool:
+    """"ученым-правоведом", "башен-близнецов": two dictionary nouns (no names) of the same
+    case and number written solid; a brand name is CamelCase, so this asks lower-case words
+    only."""
+    if hyphenated.count("-") != 1:
+        return False
+    left, right = hyphenated.split("-")
+    if len(left) < 4 or len(right) < 4:
+        return False
+    left_forms, right_forms = _noun_forms(left, ru), _noun_forms(right, ru)
+    return bool(left_forms and len(left_forms) < 6 and left_forms & right_forms)
+
+
+def _double_surname(hyphenated: str, ru: Lexicon) -> bool:
+    """"Смирновой-Сазоновой", "Лаппо-Данилевского": both capitalised parts are dictionary
+    surnames (pymorphy3's dictionary, not its guesser), the second in a case the first may
+    have (an indeclinable first part fits any)."""
+    if hyphenated.count("-") != 1:
+        return False
+    parts = hyphenated.split("-")
+    if not all(p[:1].isupper() and p[1:].islower() and len(p) >= 3 for p in parts):
+        return False
+    cases = []
+    for part in parts:
+        found = {str(p.tag.case) for p in ru.parses(part.lower())  # type: ignore[attr-defined]
+                 if "Surn" in p.tag.grammemes}  # type: ignore[attr-defined]
+        if not found:
+            return False
+        cases.append(found)
+    return bool(cases[0] & cases[1])
 
 
 # Parts of speech that never open a hyphenated compound: adverbs, conjunctions, particles,

@@ -19,6 +19,8 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
+from pagewash.repair import evidence
+from pagewash.repair.dictionaries import hunspell_knows
 from pagewash.repair.frequencies import checksums
 from pagewash.repair.lexicon import Lexicon, lexicon, remember
 from pagewash.repair.table import Context, Edit, word_matches
@@ -56,9 +58,10 @@ def misspellings(text: str, ctx: Context) -> list[Edit]:
     edits = []
     for index, m, right in hits:
         word = m.group()
-        if _acceptable(word, right, words, index, text, ctx, en):
-            edits.append(Edit(m.start(), m.end(), match_case(word, right),
-                              f"common misspelling of '{right}' (codespell's list)"))
+        if _acceptable(word, right, words, index, text, ctx, en) and not (
+                ctx.config.strict and hunspell_knows(word, "en")):
+            edits.append(Edit(m.start(), m.end(), match_case(word, right), evidence.reason(
+                evidence.LIST, f"common misspelling of '{right}' (codespell's list)")))
     return edits
 
 
@@ -76,6 +79,10 @@ def _acceptable(word: str, right: str, words: Sequence[re.Match[str]], index: in
         # A capitalised listed word may be a name ("Handel", "Skelton") wherever it stands.
         if own >= NAME_ZIPF or not sentence_start(text, words[index].start()):
             return False
+        following = words[index + 1] if index + 1 < len(words) else None
+        if ctx.config.strict and following is not None and following.group()[:1].isupper() \
+                and text[words[index].end():following.start()] == " ":
+            return False  # "Cornel West": the first word of a name
     elif ctx.evidence.exact_count(word.capitalize()) > 0:
         return False  # "humber" beside "Humber": the text's own name
     return _english_neighbour(words, index, en)

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 
+from pagewash.repair import evidence
+from pagewash.repair.dictionaries import hunspell_knows
 from pagewash.repair.hyphens import function_word
 from pagewash.repair.lexicon import Lexicon, lexicon
 from pagewash.repair.table import Context, Edit
@@ -58,11 +60,19 @@ def lost_space(text: str, ctx: Context) -> list[Edit]:
         cut = _split(lower)
         if cut is not None:
             at, reason = cut
+            if ctx.config.strict:
+                if hunspell_knows(word, "ru"):
+                    continue  # a word a full dictionary knows is one word
+                reason = evidence.reason(evidence.DICTIONARY, reason)
             edits.append(Edit(m.start(), m.end(), f"{word[:at]} {word[at:]}", reason))
     for m in _CAMEL.finditer(text):
         if function_word(m.group(1).lower(), ru):
-            edits.append(Edit(m.start(), m.end(), f"{m.group(1)} {m.group(2)}",
-                              f"space lost after '{m.group(1)}' (a word that opens no compound)"))
+            reason = f"space lost after '{m.group(1)}' (a word that opens no compound)"
+            if ctx.config.strict:
+                if ctx.evidence.count(m.group(2)) == 0:
+                    continue  # the capitalised word must be a word of the document
+                reason = evidence.reason(evidence.DOCUMENT, reason)
+            edits.append(Edit(m.start(), m.end(), f"{m.group(1)} {m.group(2)}", reason))
     return edits
 
 

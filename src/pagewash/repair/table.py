@@ -15,11 +15,15 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import islice
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pagewash.document import Change
 from pagewash.errors import UsageError
+
+if TYPE_CHECKING:
+    from pagewash.repair.presets import Preset
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,10 +38,12 @@ class Edit:
 
 @dataclass(frozen=True)
 class RepairConfig:
-    """Which rules run, on which languages, with which user words.
+    """Which preset, rules, languages and user words.
 
-    ``rules=None`` enables every rule; ``languages=None`` every supported language.
-    ``protected`` words are never changed; ``corrections`` map a wrong word to its fix.
+    ``preset`` names a preset of ``data/repair_presets.toml`` (None: the default, "safe");
+    ``rules=None`` enables the preset's rules, a tuple exactly those; ``skip`` leaves some
+    out; ``languages=None`` every supported language. ``protected`` words are never
+    changed; ``corrections`` map a wrong word to its fix.
     """
 
     rules: tuple[str, ...] | None = None
@@ -45,6 +51,7 @@ class RepairConfig:
     protected: frozenset[str] = frozenset()
     corrections: Mapping[str, str] = field(default_factory=dict)
     languages: tuple[str, ...] | None = None
+    preset: str | None = None
 
     def __post_init__(self) -> None:
         from pagewash.repair.rules import RULES
@@ -54,12 +61,29 @@ class RepairConfig:
                 raise UsageError(
                     f"unknown repair rule {name!r}; known rules: {', '.join(RULES)}"
                 )
+        self.profile()  # an unknown preset is an error now, not at the first edit
+
+    @cached_property
+    def _profile(self) -> Preset:
+        from pagewash.repair.presets import preset
+
+        return preset(self.preset)
+
+    def profile(self) -> Preset:
+        """The chosen preset (looked up once: rules ask for it on every text)."""
+        return self._profile
+
+    @cached_property
+    def strict(self) -> bool:
+        """Word edits need evidence and every dictionary may veto them (the safe preset)."""
+        return self.profile().evidence_required
 
     def enabled(self) -> tuple[str, ...]:
         """Enabled rule names in table order."""
         from pagewash.repair.rules import RULES
 
-        wanted = set(RULES if self.rules is None else self.rules) - set(self.skip)
+        base = self.profile().rules if self.rules is None else self.rules
+        wanted = set(base) - set(self.skip)
         return tuple(name for name in RULES if name in wanted)
 
     def language_enabled(self, lang: str | None) -> bool:
@@ -298,12 +322,19 @@ def same_answers(answers: Mapping[tuple[str, str], object], evidence: Evidence) 
 
 @dataclass
 class Context:
-    """What a rule may consult: language, document evidence and the configuration."""
+    """What a rule may consult: language, document evidence and the configuration.
+
+    ``gated``: the language gate chose ``lang`` for this text, so a word edit whose own
+    sentence is confidently another language is refused; ``sure``: the identifier found
+    that language with confidence (not only declared), which edits on dictionary evidence
+    alone need."""
 
     lang: str | None
     evidence: Evidence
     config: RepairConfig
     protected: frozenset[str]
+    gated: bool = False
+    sure: bool = False
 
 
 RuleFn = Callable[[str, Context], list[Edit]]
@@ -316,6 +347,10 @@ class Rule:
     # "text" rules fix characters and run before evidence is counted; "word" rules use it.
     phase: str
     doc: str
+    # A rule that can edit only a word its language's lexicon does not settle (see
+    # ``screen.unsettled``): under the safe preset a text whose every word is settled skips
+    # it without looking at a word.
+    needs_unsettled: bool = False
 
 
 def guarded_spans(text: str) -> list[tuple[int, int]]:
@@ -333,9 +368,15 @@ def _word_at(text: str, start: int, end: int) -> str:
     return text[left:right]
 
 
-def _allowed(text: str, edit: Edit, guards: list[tuple[int, int]], ctx: Context) -> bool:
+def _allowed(text: str, edit: Edit, guards: list[tuple[int, int]], ctx: Context,
+             phase: str) -> bool:
     for g_start, g_end in guards:
         if edit.start < g_end and g_start < max(edit.end, edit.start + 1):
+            return False
+    if phase == "word" and ctx.gated and ctx.lang is not None:
+        from pagewash.repair.gate import sentence_vetoes
+
+        if sentence_vetoes(text, edit.start, ctx.lang):
             return False
     if ctx.protected:
         word = _word_at(text, edit.start, edit.end).replace("\u00ad", "")
@@ -352,11 +393,16 @@ def apply_rule(text: str, rule: Rule, ctx: Context, changes: list[Change],
     if not edits:
         return text
     guards = guarded_spans(text)
+    if rule.phase == "word" and ctx.config.profile().never_touch:
+        from pagewash.repair.evidence import never_touch
+
+        guards += never_touch(text)
     out: list[str] = []
     cursor = shift = 0
     for edit in sorted(edits, key=lambda e: e.start):
         before = text[edit.start:edit.end]
-        if edit.start < cursor or before == edit.after or not _allowed(text, edit, guards, ctx):
+        if edit.start < cursor or before == edit.after or not _allowed(text, edit, guards, ctx,
+                                                                              rule.phase):
             continue
         out.append(text[cursor:edit.start])
         out.append(edit.after)

@@ -20,7 +20,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache, partial
 
-from pagewash.repair import data
+from pagewash.repair import data, evidence
+from pagewash.repair.dictionaries import hunspell_knows
 from pagewash.repair.lexicon import Lexicon, lexicon
 from pagewash.repair.table import Context, Edit, word_matches
 from pagewash.repair.tokens import (
@@ -74,6 +75,7 @@ def typos(text: str, ctx: Context) -> list[Edit]:
     if not unknown or len(unknown) * 2 > max(checked, FOREIGN_MIN_WORDS):
         return []  # nothing to correct, or another language (German in an English page)
     edits = []
+    strict = ctx.config.strict
     for index, m, lex in unknown:
         word = m.group()
         if not _ordinary(word, text, m):
@@ -81,6 +83,10 @@ def typos(text: str, ctx: Context) -> list[Edit]:
         known_kind = _error_of_known_kind(word.lower(), lex)
         if known_kind is not None:
             fixed, reason = known_kind
+            if strict and (not ctx.sure or hunspell_knows(word, lex.lang)):
+                continue  # a word a full dictionary knows is never a typo
+            if strict:
+                reason = evidence.reason(evidence.DICTIONARY, reason)
             edits.append(Edit(m.start(), m.end(), match_case(word, fixed), reason))
             continue
         if ctx.evidence.count(word) >= 2 or _other_unknown_form(word.lower(), lex, ctx):
@@ -91,9 +97,9 @@ def typos(text: str, ctx: Context) -> list[Edit]:
             continue  # "testbed", "subensemble", "ктобы": words joined, not misspelt
         fix = _correct(word, text, m.start(), lex, ctx, _in_language(words, index, lex),
                        partial(_part_of_name, text, words, index, lex))
-        if fix is not None:
+        if fix is not None and not (strict and hunspell_knows(word, lex.lang)):
             edits.append(Edit(m.start(), m.end(), match_case(word, fix.word),
-                              _reason(word, fix)))
+                              _reason(word, fix, strict)))
     return edits
 
 
@@ -309,6 +315,8 @@ def _correct(word: str, text: str, start: int, lex: Lexicon, ctx: Context,
     best = _clear_winner(scored, lex)
     if best is None:
         return None
+    if ctx.config.strict and best.source == "lexicon" and (name_like or not ctx.sure):
+        return None  # a name only from the document; the lexicon needs an identified language
     own = lex.zipf(lower)
     if own > 0 and best.score - own < SEEN_MARGIN:
         return None
@@ -527,10 +535,14 @@ def _same_letters(a: str, b: str) -> bool:
     return a.replace("ё", "е") == b.replace("ё", "е")
 
 
-def _reason(word: str, fix: Candidate) -> str:
+def _reason(word: str, fix: Candidate, strict: bool = False) -> str:
     where = "used elsewhere in the document" if fix.source == "document" else "far more common"
     edits = "one edit" if fix.distance == 1 else "two edits"
-    return f"unknown word; '{fix.word}' is {edits} away and {where}"
+    detail = f"unknown word; '{fix.word}' is {edits} away and {where}"
+    if not strict:
+        return detail
+    return evidence.reason(evidence.DOCUMENT if fix.source == "document" else evidence.DICTIONARY,
+                           detail)
 
 
 def _edits1(word: str, alphabet: str) -> set[str]:
@@ -579,7 +591,8 @@ def corrections(text: str, ctx: Context) -> list[Edit]:
         if right is None and wrong.lower() in folded:
             right = match_case(wrong, folded[wrong.lower()])
         if right is not None:
-            edits.append(Edit(m.start(), m.end(), right, "correction from the corrections list"))
+            edits.append(Edit(m.start(), m.end(), right, evidence.reason(
+                evidence.LIST, "correction from the corrections list")))
     return edits
 
 
