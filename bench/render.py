@@ -59,7 +59,7 @@ from pagewash.document import (  # noqa: E402
 from pagewash.errors import PagewashError  # noqa: E402
 from pagewash.pipeline import Options  # noqa: E402
 from pagewash.render.pandoc import render_pandoc, to_pandoc_ast  # noqa: E402
-from pagewash.render.pandoc_worker import PandocPool  # noqa: E402
+from pagewash.render.pandoc.worker import PandocPool  # noqa: E402
 
 TARGETS = {"epub": 3.0, "docx": 2.0, "md": 20.0}
 RU_WORDS = ["отношения", "государства", "политика", "развитие", "регион", "история",

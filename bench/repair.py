@@ -231,8 +231,8 @@ def by_rule(sets: str, skip: str, preset: str, examples: int = 0) -> None:
     from collections import Counter
 
     from pagewash.repair import RepairConfig, repair_text
-    from pagewash.repair.dictionaries import hunspell_knows
     from pagewash.repair.lexicon import lexicon
+    from pagewash.repair.lexicon.dictionaries import hunspell_knows
 
     spec = importlib.util.spec_from_file_location("typo_score", BENCH / "score.py")
     if spec is None or spec.loader is None:

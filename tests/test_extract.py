@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -28,6 +29,7 @@ from pagewash.document import (
 )
 from pagewash.errors import RulesError
 from pagewash.extraction import extract
+from pagewash.options import ExtractOptions
 from pagewash.parse import parse
 
 PROSE = (
@@ -43,8 +45,8 @@ def page(body: str, head: str = "") -> str:
             f"<main><article>{body}</article></main>{footer}</body></html>")
 
 
-def run(body: str, head: str = "", **kwargs: object) -> Document:
-    return extract(parse(page(body, head)), **kwargs)  # type: ignore[arg-type]
+def run(body: str, head: str = "", **options: Any) -> Document:
+    return extract(parse(page(body, head)), ExtractOptions(**options))
 
 
 def blocks_of(doc: Document, kind: type) -> list:

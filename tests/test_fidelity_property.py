@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 import pagewash
 from fidelity_helpers import LEAD, OPTIONS, TAIL, markdown_read_back, page, words
 from pagewash.pipeline import Options
-from pagewash.render.pandoc_worker import PandocPool
+from pagewash.render.pandoc.worker import PandocPool
 
 OPEN = "Along the old road that runs through the valley and past the mill, "
 CLOSE = (" and so the story went on for the rest of that long and rainy day, as such stories "

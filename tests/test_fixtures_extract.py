@@ -15,6 +15,7 @@ import pytest
 
 from pagewash.document import Document, Section, document_text
 from pagewash.extraction import extract
+from pagewash.options import ExtractOptions
 from pagewash.parse import parse
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -24,7 +25,7 @@ CASES = sorted(p.parent for p in FIXTURES.glob("*/case.toml") if (p.parent / "in
 def _load(case_dir: Path) -> tuple[dict, Document]:
     case = tomllib.loads((case_dir / "case.toml").read_text(encoding="utf-8"))
     html = (case_dir / "input.html").read_bytes().decode(case.get("encoding", "utf-8"))
-    return case, extract(parse(html), url=case.get("url"))
+    return case, extract(parse(html), ExtractOptions(url=case.get("url")))
 
 
 @pytest.fixture(scope="module", params=CASES, ids=[c.name for c in CASES])

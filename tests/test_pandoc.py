@@ -358,7 +358,7 @@ def test_edge_cases_render(fmt: str) -> None:
 
 
 def test_ragged_tables_become_rectangular() -> None:
-    from pagewash.render.pandoc_ast import document_to_ast
+    from pagewash.render.pandoc.ast import document_to_ast
 
     cell = TableCell
     table = Table(head=(), body=(
@@ -384,7 +384,7 @@ def test_ragged_tables_become_rectangular() -> None:
 
 
 def test_truncated_inline_images_become_alt_text() -> None:
-    from pagewash.render.pandoc_ast import document_to_ast
+    from pagewash.render.pandoc.ast import document_to_ast
 
     doc = Document(blocks=(Paragraph((Image("broken chart", "data:image/gif;base64,R0lGODlhAQ="),
                                       Image("dot", "data:image/gif;base64,R0lGODlhAQABAIAAAAAA"

@@ -38,7 +38,7 @@ from pagewash.document import (
     Text,
 )
 from pagewash.pipeline import Options
-from pagewash.render.pandoc_worker import PandocPool
+from pagewash.render.pandoc.worker import PandocPool
 from test_pandoc import zip_texts
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

@@ -18,7 +18,7 @@ import pytest
 from pagewash.document import Document, Image, Metadata, Paragraph, Text
 from pagewash.pipeline import Options
 from pagewash.render.pandoc import render_pandoc
-from pagewash.render.pandoc_worker import PandocPool
+from pagewash.render.pandoc.worker import PandocPool
 from test_pandoc import zip_texts
 
 MARKER = b"pagewash-secret-marker-5f2c"

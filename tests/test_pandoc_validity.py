@@ -284,7 +284,7 @@ def test_reference_doc_styles_are_used(tmp_path: Path) -> None:
     entries["word/styles.xml"] = entries["word/styles.xml"].replace(
         b"</w:styles>", b'<w:style w:type="paragraph" w:customStyle="1" w:styleId="PwMarker">'
         b'<w:name w:val="PwMarker"/></w:style></w:styles>')
-    from pagewash.render.pandoc_zip import Member, write_members
+    from pagewash.render.pandoc.package import Member, write_members
 
     path = tmp_path / "reference.docx"
     path.write_bytes(write_members([Member.fresh(n, d) for n, d in entries.items()], 0))

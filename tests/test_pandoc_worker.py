@@ -17,7 +17,7 @@ from pagewash.document import Document, Metadata, Paragraph, Text
 from pagewash.errors import RenderError
 from pagewash.pipeline import Options
 from pagewash.render.pandoc import build_job, render_pandoc
-from pagewash.render.pandoc_worker import PandocPool, PandocWorker
+from pagewash.render.pandoc.worker import PandocPool, PandocWorker
 from test_pandoc import bilingual_document, english_document, hostile_document, zip_texts
 
 OPTIONS = Options()
@@ -137,7 +137,7 @@ def test_render_many_keeps_order_and_reports_failures(tmp_path: Path) -> None:
 
 
 def test_default_pool_is_shared_per_process() -> None:
-    from pagewash.render.pandoc_worker import default_pool
+    from pagewash.render.pandoc.worker import default_pool
 
     first = default_pool()
     assert default_pool() is first
@@ -148,7 +148,7 @@ def test_default_pool_is_shared_per_process() -> None:
 def test_an_exchange_interrupted_midway_restarts_the_worker(monkeypatch: pytest.MonkeyPatch) -> None:
     """A time limit (or ^C) raised while the answer is being read leaves the pipe out of step:
     the worker is stopped, and the next document gets a fresh one and a right answer."""
-    import pagewash.render.pandoc_worker as module
+    import pagewash.render.pandoc.worker as module
 
     class Interrupted(BaseException):
         pass

@@ -8,7 +8,7 @@ import zipfile
 import pytest
 
 from pagewash.errors import RenderError
-from pagewash.render.pandoc_zip import Member, read_members, write_members
+from pagewash.render.pandoc.package import Member, read_members, write_members
 
 
 def package() -> bytes:

@@ -35,7 +35,7 @@ def _with_change(data: bytes | str, options: Options) -> Document:
 
 
 def _fails_in_repair(data: bytes | str, options: Options) -> Document:
-    namespace = {"__name__": "pagewash.repair.table"}
+    namespace = {"__name__": "pagewash.repair.engine"}
     exec("def fix(text):\n    return text[10**9 // 0]\n", namespace)
     return namespace["fix"](data)
 

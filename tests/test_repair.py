@@ -334,7 +334,7 @@ def test_metadata_and_notes_are_repaired_with_the_document() -> None:
 
 
 def test_initials_open_no_sentence() -> None:
-    from pagewash.repair.tokens import after_initials, sentence_start
+    from pagewash.repair.rules.tokens import after_initials, sentence_start
 
     text = "работа Ж. Делеза и В.Ф. Безпалова. Затем"
     assert after_initials(text, text.index("Делеза"))
@@ -345,7 +345,7 @@ def test_initials_open_no_sentence() -> None:
 
 
 def test_frequency_table_round_trip_and_misses(tmp_path: Path) -> None:
-    from pagewash.repair.frequencies import Frequencies
+    from pagewash.repair.lexicon.frequencies import Frequencies
 
     buckets = [[] for _ in range(600)]
     buckets[300] = ["the", "республика"]
@@ -367,7 +367,7 @@ def test_frequency_table_round_trip_and_misses(tmp_path: Path) -> None:
 
 def test_frequency_cache_is_built_once_and_rebuilt_when_damaged(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from pagewash.repair import frequencies
+    from pagewash.repair.lexicon import frequencies
 
     monkeypatch.setenv("PAGEWASH_CACHE_DIR", str(tmp_path))
     monkeypatch.setattr(frequencies, "_stream_buckets", lambda lang: iter([["a"], ["b", "c"]]))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 
-from pagewash.repair.table import Evidence
+from pagewash.repair.evidence import Evidence
 
 
 def _deletions(word: str) -> set[str]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from pagewash.repair import RepairConfig, repair_text
-from pagewash.repair import misspellings as rule
+from pagewash.repair.rules import misspellings as rule
 
 needs_list = pytest.mark.skipif(not rule.misspelling_table(),
                                 reason="codespell is not installed (pagewash[misspellings])")

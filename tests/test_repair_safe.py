@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 from pagewash.errors import UsageError
 from pagewash.pipeline import Options, clean
 from pagewash.repair import RepairConfig, repair_text
-from pagewash.repair.dictionaries import hunspell_knows
 from pagewash.repair.evidence import KINDS
+from pagewash.repair.lexicon.dictionaries import hunspell_knows
 from pagewash.repair.presets import names, preset
 from pagewash.text import identify, sentences
 

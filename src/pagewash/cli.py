@@ -20,8 +20,8 @@ import click
 
 from pagewash import __version__
 from pagewash.errors import PagewashError, UsageError
+from pagewash.options import Options
 from pagewash.output import atomic_write, same_file
-from pagewash.pipeline import Options
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2

@@ -19,7 +19,7 @@ from pagewash.errors import UsageError
 from pagewash.output import printable_path
 
 if TYPE_CHECKING:
-    from pagewash.pipeline import Options
+    from pagewash.options import Options
 
 OPTION_FILE_LIMIT = 64 * 1024 * 1024
 # The part every package of the format has: pandoc copies styles from it.

@@ -58,8 +58,8 @@ from pagewash.batch.worker import Result
 from pagewash.errors import UsageError
 from pagewash.ingest.records import PIPELINE, Stages
 from pagewash.option_files import check_option_files
+from pagewash.options import Options
 from pagewash.output import refuse_unwritable_format
-from pagewash.pipeline import Options
 
 __all__ = [
     "ERRORS_FILE",

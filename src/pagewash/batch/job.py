@@ -38,6 +38,7 @@ from pagewash.batch.worker import Result, Task, WorkerConfig
 from pagewash.bounded import megabytes
 from pagewash.errors import OutputError, UsageError
 from pagewash.ingest.records import Stages, error_entry, error_record
+from pagewash.options import Options
 from pagewash.output import (
     atomic_write,
     json_line,
@@ -45,7 +46,6 @@ from pagewash.output import (
     printable_path,
     regular_file_within,
 )
-from pagewash.pipeline import Options
 
 
 @dataclass

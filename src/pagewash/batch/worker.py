@@ -22,8 +22,8 @@ from pathlib import Path, PurePosixPath
 from pagewash.batch.sources import SourceDocument
 from pagewash.bounded import decompressed, read_page_file
 from pagewash.ingest.records import Stages, clean_record, describe_error, error_entry, error_record
+from pagewash.options import Options
 from pagewash.output import json_line, write_within
-from pagewash.pipeline import Options
 
 READY = "ready"
 

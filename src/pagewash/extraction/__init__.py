@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from pathlib import Path
 
 from pagewash.document import (
     Abstract,
@@ -28,6 +27,7 @@ from pagewash.extraction.notes import attach_notes
 from pagewash.extraction.readmore import merge_continuations
 from pagewash.extraction.segment import segment
 from pagewash.extraction.units import Unit
+from pagewash.options import ExtractOptions
 from pagewash.parse import ParsedPage
 from pagewash.parse.head import Removal, quote
 from pagewash.rules import Rules, SelectorRule, fold, load_rules
@@ -40,16 +40,18 @@ TITLE_OVERLAP = 0.8
 _WORD = re.compile(r"\w+")  # a language joins metadata.languages with this share of the text
 
 
-def extract(page: ParsedPage, *, url: str | None = None, rules: Path | None = None,
-            keep_comments: bool = False) -> Document:
+def extract(page: ParsedPage, options: ExtractOptions | None = None) -> Document:
     """The main content of a parsed page as a ``Document`` (status "empty" when there is none).
 
-    ``rules`` is a user TOML file extending the built-in boilerplate rules; ``keep_comments``
-    keeps reader comment sections.
+    ``options.rules`` is a user TOML file extending the built-in boilerplate rules;
+    ``options.keep_comments`` keeps reader comment sections; ``options.url`` is the page's
+    address (metadata, relative links).
     """
     if not isinstance(page, ParsedPage):
         raise TypeError(f"extract() takes the ParsedPage of parse(), not {type(page).__name__}")
-    compiled = load_rules(rules)
+    options = options or ExtractOptions()
+    url, keep_comments = options.url, options.keep_comments
+    compiled = load_rules(options.rules)
     tree, head = page.soup, page.head
     changes = [_removal_change(r) for r in page.removals]
     metadata = meta_mod.from_head(head, url)

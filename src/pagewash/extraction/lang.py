@@ -9,36 +9,13 @@ the language of their template, not of their text.
 
 from __future__ import annotations
 
-import re
+from pagewash.text.languages import primary
+from pagewash.text.scripts import script_of
+
+__all__ = ["identified_language", "language_of", "normalise", "script_of"]
 
 CYRILLIC_LANGS = frozenset({"ru", "uk", "be", "bg", "sr", "mk", "kk", "ky", "mn", "tg"})
-SAMPLE = 300  # characters looked at: enough to settle the script, cheap on long blocks
-_LETTER = re.compile(r"[^\W\d_]")
-_CYRILLIC = re.compile(r"[\u0400-\u052f]")
-_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
-
-
-def normalise(tag: str | None) -> str | None:
-    """``en-US`` -> ``en``; empty or malformed tags -> None."""
-    if not tag:
-        return None
-    primary = tag.strip().replace("_", "-").split("-")[0].lower()
-    return primary if primary.isalpha() and 2 <= len(primary) <= 3 else None
-
-
-def script_of(text: str) -> str | None:
-    """"cyrl", "latn", "other" or None (no letters) for the first ``SAMPLE`` characters."""
-    sample = text[:SAMPLE]
-    if sample.isascii():  # most blocks: every letter is Latin, no need to count
-        return "latn" if _LETTER.search(sample) else None
-    letters = len(_LETTER.findall(sample))
-    if not letters:
-        return None
-    cyrillic = len(_CYRILLIC.findall(sample))
-    latin = len(_LATIN.findall(sample))
-    other = letters - cyrillic - latin
-    best = max((cyrillic, "cyrl"), (latin, "latn"), (other, "other"))
-    return best[1]
+normalise = primary  # the name the extraction modules use for it
 
 
 def identified_language(text: str) -> str | None:

@@ -29,7 +29,7 @@ from typing import Any
 
 from pagewash.ingest.pages import document_metadata, log_skipped, missing_framework
 from pagewash.ingest.records import clean_record
-from pagewash.pipeline import Options
+from pagewash.options import Options
 
 try:
     from datatrove.data import DocumentsPipeline

@@ -37,7 +37,7 @@ from pagewash.ingest.pages import (
     log_skipped,
     missing_framework,
 )
-from pagewash.pipeline import Options
+from pagewash.options import Options
 
 try:
     from haystack import Document, component, default_from_dict, default_to_dict

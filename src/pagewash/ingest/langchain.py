@@ -33,7 +33,7 @@ from pagewash.ingest.pages import (
     skip_reason,
 )
 from pagewash.ingest.records import clean_record
-from pagewash.pipeline import Options
+from pagewash.options import Options
 
 try:
     from langchain_core.document_loaders import BaseLoader

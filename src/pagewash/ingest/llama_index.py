@@ -35,7 +35,7 @@ from pagewash.ingest.pages import (
     missing_framework,
     skip_reason,
 )
-from pagewash.pipeline import Options
+from pagewash.options import Options
 
 try:
     from llama_index.core.readers.base import BaseReader

@@ -25,7 +25,7 @@ from dataclasses import replace
 
 from pagewash.ingest.pages import log_skipped, missing_framework
 from pagewash.ingest.records import clean_record
-from pagewash.pipeline import Options
+from pagewash.options import Options
 
 try:
     from nemo_curator.stages.text.download.html_extractors import HTMLExtractorAlgorithm

@@ -22,7 +22,7 @@ from typing import Any
 
 from pagewash.errors import MissingDependencyError
 from pagewash.ingest.records import clean_record, error_entry, error_record
-from pagewash.pipeline import Options
+from pagewash.options import Options
 
 logger = logging.getLogger("pagewash")
 

@@ -34,7 +34,7 @@ from pagewash.ingest.records import (
     error_entry,
     error_record,
 )
-from pagewash.pipeline import Options
+from pagewash.options import Options
 
 if TYPE_CHECKING:
     from pagewash.batch.settings import BatchSettings, BatchSummary

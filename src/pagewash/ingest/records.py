@@ -39,8 +39,8 @@ from typing import Any
 from pagewash.document import Document
 from pagewash.errors import PagewashError
 from pagewash.ingest.timeout import DocumentTimeout, raised_by_host, time_limit
+from pagewash.options import Options
 from pagewash.output import valid_unicode
-from pagewash.pipeline import Options
 
 RECORD_FIELDS: tuple[str, ...] = (
     "id", "url", "title", "authors", "language", "keywords", "date", "text", "format",

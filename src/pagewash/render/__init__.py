@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from pagewash.document import Document
-
-if TYPE_CHECKING:
-    from pagewash.pipeline import Options
+from pagewash.options import Options, RenderOptions, rendering
 
 TEXT_FORMATS: tuple[str, ...] = ("md", "txt", "json")
 FORMAT_ALIASES: dict[str, str] = {
@@ -46,12 +42,14 @@ def is_text_format(name: str) -> bool:
     return not is_binary_format(to)
 
 
-def render(doc: Document, options: Options, *, persistent: bool = False) -> str | bytes:
+def render(doc: Document, options: Options | RenderOptions, *,
+           persistent: bool = False) -> str | bytes:
     """Text formats come back as ``str``; pandoc formats as ``bytes``.
 
     ``persistent`` renders pandoc formats on this process's warm pandoc worker instead of
     starting pandoc per document: batch workers use it, a one-off conversion does not need it.
     """
+    options = rendering(options)
     to = normalise_format(options.to)
     if to == "md":
         from pagewash.render.markdown import render_markdown
@@ -62,11 +60,11 @@ def render(doc: Document, options: Options, *, persistent: bool = False) -> str 
 
         return render_text(doc)
     if to == "json":
-        from pagewash.render.record import render_json
+        from pagewash.render.document_json import render_json
 
         return render_json(doc)
     if persistent:
-        from pagewash.render.pandoc_worker import default_pool
+        from pagewash.render.pandoc.worker import default_pool
 
         return default_pool().render(doc, to, options)
     from pagewash.render.pandoc import render_pandoc

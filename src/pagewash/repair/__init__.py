@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 from pagewash.document import (
     Block,
@@ -34,25 +34,18 @@ from pagewash.document import (
     map_text,
 )
 from pagewash.errors import UsageError
+from pagewash.options import Options, RepairOptions
 from pagewash.repair import data
+from pagewash.repair.config import RepairConfig
+from pagewash.repair.engine import Context, Rule, apply_changes, apply_rule
+from pagewash.repair.evidence import Evidence, RecordingEvidence, same_answers
 from pagewash.repair.gate import segments
 from pagewash.repair.lexicon import SUPPORTED
-from pagewash.repair.rules import RULES, TABLE
+from pagewash.repair.names import RULES
+from pagewash.repair.registry import TABLE
 from pagewash.repair.screen import unsettled
-from pagewash.repair.table import (
-    Context,
-    Evidence,
-    RecordingEvidence,
-    RepairConfig,
-    Rule,
-    apply_changes,
-    apply_rule,
-    same_answers,
-)
 from pagewash.text import Identified, identify
-
-if TYPE_CHECKING:
-    from pagewash.pipeline import Options
+from pagewash.text.languages import primary
 
 __all__ = [
     "RULES",
@@ -70,8 +63,9 @@ MAX_PASSES = 4
 TEXT_PASSES = 2 * MAX_PASSES
 
 
-def config_from_options(opts: Options) -> RepairConfig:
-    """Build the repair configuration from pipeline options, reading the user's files."""
+def config_from_options(options: RepairOptions | Options) -> RepairConfig:
+    """Build the repair configuration from the repair options, reading the user's files."""
+    opts = options.repairing if isinstance(options, Options) else options
     languages = opts.languages
     if languages is not None:
         unknown = sorted(set(languages) - set(SUPPORTED))
@@ -80,9 +74,9 @@ def config_from_options(opts: Options) -> RepairConfig:
                              f"supported: {', '.join(SUPPORTED)}")
     protected = data.read_protected(opts.protected_words) if opts.protected_words else frozenset()
     fixes = data.read_corrections(opts.corrections) if opts.corrections else {}
-    return RepairConfig(rules=opts.repair_rules, skip=tuple(opts.skip_repair),
+    return RepairConfig(rules=opts.rules, skip=tuple(opts.skip),
                         protected=protected, corrections=fixes, languages=languages,
-                        preset=opts.repair_preset)
+                        preset=opts.preset)
 
 
 def _rules(config: RepairConfig) -> tuple[tuple[Rule, ...], tuple[Rule, ...]]:
@@ -100,8 +94,8 @@ def _protected(config: RepairConfig) -> frozenset[str]:
 
 
 def _base_lang(lang: str | None) -> str | None:
-    """"ru-RU" → "ru"; None stays None."""
-    return lang.split("-")[0].split("_")[0].lower() if lang else None
+    """"ru-RU" → "ru"; None and tags naming no language give None."""
+    return primary(lang)
 
 
 def repair_text(text: str, lang: str | None = None,

@@ -11,6 +11,7 @@ from functools import cache
 from importlib import resources
 
 from pagewash.errors import UsageError
+from pagewash.repair.names import RULES
 
 PRESETS_FILE = "repair_presets.toml"
 _KEYS = frozenset({"description", "rules", "language_gate", "evidence", "dictionaries",
@@ -65,8 +66,6 @@ def _presets() -> tuple[str, dict[str, Preset]]:
 
 
 def _preset(name: str, table: dict[str, object]) -> Preset:
-    from pagewash.repair.rules import RULES
-
     unknown = sorted(set(table) - _KEYS)
     missing = sorted(_KEYS - set(table))
     if unknown or missing:

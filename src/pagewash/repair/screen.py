@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from pagewash.repair.lexicon import lexicon, script_language
-from pagewash.repair.table import WORD
+from pagewash.repair.words import WORD
 
 # A capital inside a word ("СевероВосточной", "LinkedIns") is never settled: lower-casing
 # would hide the lost hyphen or the name.

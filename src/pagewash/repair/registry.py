@@ -1,16 +1,19 @@
-"""The repair table: every rule in the order it runs. The rule's name is the name users give
-to ``--repair`` / ``--skip-repair`` and the label of each recorded change."""
+"""The repair table: every rule bound to its name, in the order it runs. The rule's name is
+the name users give to ``--repair`` / ``--skip-repair`` and the label of each recorded
+change; ``names.RULES`` lists the same names for code that must not import the rules."""
 
 from __future__ import annotations
 
-from pagewash.repair.apostrophes import lost_apostrophe
-from pagewash.repair.hyphens import lost_hyphen
-from pagewash.repair.misspellings import misspellings
-from pagewash.repair.scraping import doubled_word, hyphenation, sentence_space
-from pagewash.repair.spaces import lost_space
-from pagewash.repair.table import Rule
-from pagewash.repair.typos import corrections, typos
-from pagewash.repair.unicode import homoglyphs, mojibake, unicode_hygiene
+from pagewash.repair.engine import Rule
+from pagewash.repair.names import RULES
+from pagewash.repair.rules.apostrophes import lost_apostrophe
+from pagewash.repair.rules.corrections import corrections
+from pagewash.repair.rules.hyphens import lost_hyphen
+from pagewash.repair.rules.misspellings import misspellings
+from pagewash.repair.rules.scraping import doubled_word, hyphenation, sentence_space
+from pagewash.repair.rules.spaces import lost_space
+from pagewash.repair.rules.typos import typos
+from pagewash.repair.rules.unicode import homoglyphs, mojibake, unicode_hygiene
 
 # "text" rules repair characters and run first, so the word counts the "word" rules rely on
 # are taken from repaired text.
@@ -31,4 +34,5 @@ TABLE: tuple[Rule, ...] = (
     Rule("sentence_space", sentence_space, "word", "space lost after sentence punctuation"),
     Rule("typos", typos, "word", "one- or two-edit typos with clear evidence", True),
 )
-RULES: tuple[str, ...] = tuple(rule.name for rule in TABLE)
+if tuple(rule.name for rule in TABLE) != RULES:  # one list of names, checked where it is bound
+    raise ImportError("repair.registry and repair.names list different rules")

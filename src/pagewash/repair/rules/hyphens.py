@@ -8,9 +8,9 @@ from collections.abc import Callable
 from functools import cache, lru_cache
 
 from pagewash.repair import data, evidence
-from pagewash.repair.dictionaries import hunspell_knows
+from pagewash.repair.engine import Context, Edit
 from pagewash.repair.lexicon import Lexicon, lexicon, remember
-from pagewash.repair.table import Context, Edit
+from pagewash.repair.lexicon.dictionaries import hunspell_knows
 
 _CAMEL = re.compile(r"(?<![\w\-])[А-ЯЁа-яё]*[а-яё][А-ЯЁ][А-ЯЁа-яё]*(?![\w\-])"
                     r"|(?<![\w\-])[А-ЯЁ]{2,}[А-ЯЁ][а-яё]+(?![\w\-])")

@@ -8,10 +8,11 @@ from collections.abc import Sequence
 from functools import cache
 
 from pagewash.repair import data, evidence
-from pagewash.repair.dictionaries import hunspell_knows
+from pagewash.repair.engine import Context, Edit
 from pagewash.repair.lexicon import Lexicon, lexicon
-from pagewash.repair.table import Context, Edit, word_matches
-from pagewash.repair.tokens import sentence_start
+from pagewash.repair.lexicon.dictionaries import hunspell_knows
+from pagewash.repair.rules.tokens import sentence_start
+from pagewash.repair.words import word_matches
 
 # Endings of a word that lost an apostrophe: "-s", "-nt", "-re", "-ve", "-ll", "-d", "-m".
 _APOSTROPHE_ENDINGS = ("s", "nt", "re", "ve", "ll", "d", "m")

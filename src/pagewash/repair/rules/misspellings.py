@@ -20,11 +20,12 @@ from importlib import metadata
 from pathlib import Path
 
 from pagewash.repair import evidence
-from pagewash.repair.dictionaries import hunspell_knows
-from pagewash.repair.frequencies import checksums
+from pagewash.repair.engine import Context, Edit
 from pagewash.repair.lexicon import Lexicon, lexicon, remember
-from pagewash.repair.table import Context, Edit, word_matches
-from pagewash.repair.tokens import match_case, sentence_start
+from pagewash.repair.lexicon.dictionaries import hunspell_knows
+from pagewash.repair.lexicon.frequencies import checksums
+from pagewash.repair.rules.tokens import match_case, sentence_start
+from pagewash.repair.words import word_matches
 
 DISTRIBUTION = "codespell"
 DICTIONARY = "codespell_lib/data/dictionary.txt"

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
+from pagewash.repair.engine import Context
 from pagewash.repair.lexicon import Lexicon, lexicon, script_language
-from pagewash.repair.table import Context
 
 
 def word_lexicon(word: str, ctx: Context) -> Lexicon | None:

@@ -9,7 +9,7 @@ import unicodedata
 from functools import cache
 
 from pagewash.repair import data
-from pagewash.repair.table import Context, Edit
+from pagewash.repair.engine import Context, Edit
 
 # ---------------------------------------------------------------- mojibake
 

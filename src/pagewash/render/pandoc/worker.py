@@ -29,21 +29,15 @@ import time
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from types import TracebackType
-from typing import IO, TYPE_CHECKING
+from typing import IO
 
 from pagewash.document import Document
 from pagewash.errors import PagewashError, RenderError
-from pagewash.render.pandoc import (
-    PANDOC_TIMEOUT_SECONDS,
-    RenderJob,
-    build_job,
-    finish,
-    pandoc_path,
-    summarise,
-)
-
-if TYPE_CHECKING:
-    from pagewash.pipeline import Options
+from pagewash.options import Options, RenderOptions
+from pagewash.render.pandoc.binary import PANDOC_TIMEOUT_SECONDS, pandoc_path, summarise
+from pagewash.render.pandoc.job import RenderJob
+from pagewash.render.pandoc.oneshot import build_job
+from pagewash.render.pandoc.package import finish
 
 WORKER_LUA = r"""
 local templates = {}
@@ -257,7 +251,7 @@ class PandocPool:
                  trace: TracebackType | None) -> None:
         self.close()
 
-    def render(self, doc: Document, to: str, options: Options) -> bytes:
+    def render(self, doc: Document, to: str, options: Options | RenderOptions) -> bytes:
         """The same bytes as ``render_pandoc(doc, to, options)``, from a warm worker."""
         if self._closed:
             raise RenderError("the pandoc pool is closed")
@@ -270,7 +264,7 @@ class PandocPool:
         return finish(job, raw)
 
     def render_many(self, docs: Iterable[Document], to: str,
-                    options: Options) -> list[bytes | PagewashError]:
+                    options: Options | RenderOptions) -> list[bytes | PagewashError]:
         """Render in parallel, in order; a failed document yields its error, not an abort."""
         def one(doc: Document) -> bytes | PagewashError:
             try:

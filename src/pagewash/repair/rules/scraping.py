@@ -7,10 +7,10 @@ from __future__ import annotations
 import re
 
 from pagewash.repair import data, evidence
+from pagewash.repair.engine import Context, Edit
 from pagewash.repair.gate import decide
 from pagewash.repair.lexicon import Lexicon
-from pagewash.repair.table import Context, Edit
-from pagewash.repair.tokens import is_acronym, sentence_start, word_lexicon
+from pagewash.repair.rules.tokens import is_acronym, sentence_start, word_lexicon
 from pagewash.text import identify
 
 # ---------------------------------------------------------------- line-break hyphenation

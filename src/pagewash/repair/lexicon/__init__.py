@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache
 from typing import Any
 
-from pagewash.repair.frequencies import Frequencies, load_frequencies, zipf_of
+from pagewash.repair.lexicon.frequencies import Frequencies, load_frequencies, zipf_of
+from pagewash.text.scripts import lexicon_language
 
 # Below this Zipf frequency wordfreq's lists hold mostly noise, including common misspellings
 # ("russias", "countrys" sit at 2.0); calibrated on the typo sets so that known words are rarely
@@ -141,19 +142,4 @@ def lexicon(lang: str) -> Lexicon | None:
 _LOADED: dict[str, Lexicon] = {}
 
 
-@lru_cache(maxsize=100_000)
-def script_language(word: str) -> str | None:
-    """The lexicon language a word's letters belong to: "ru" for Cyrillic, "en" for Latin."""
-    cyr = lat = False
-    for char in word:
-        if "а" <= char.lower() <= "я" or char in "ёЁ":
-            cyr = True
-        elif "a" <= char.lower() <= "z":
-            lat = True
-        elif char.isalpha():
-            return None
-    if cyr and not lat:
-        return "ru"
-    if lat and not cyr:
-        return "en"
-    return None
+script_language = lexicon_language  # the lexicon a word's letters belong to

@@ -13,11 +13,11 @@ from functools import cache, lru_cache
 from importlib import resources
 
 from pagewash.repair import evidence
-from pagewash.repair.dictionaries import hunspell_knows
-from pagewash.repair.hyphens import function_word
+from pagewash.repair.engine import Context, Edit
 from pagewash.repair.lexicon import Lexicon, lexicon
-from pagewash.repair.table import Context, Edit
-from pagewash.repair.tokens import sentence_start
+from pagewash.repair.lexicon.dictionaries import hunspell_knows
+from pagewash.repair.rules.hyphens import function_word
+from pagewash.repair.rules.tokens import sentence_start
 
 # A glued form wordfreq has seen this often is a word of its own (or a spelling its writers
 # mean); common glued misspellings ("вобщем", "незнаю") sit near Zipf 3.

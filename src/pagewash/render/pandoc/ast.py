@@ -21,12 +21,9 @@ import binascii
 import hashlib
 import json
 import re
-import tomllib
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
-from importlib import resources
 from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
 
@@ -57,9 +54,14 @@ from pagewash.document import (
     Text,
     inline_text,
 )
+from pagewash.render.pandoc.languages import (
+    document_language,
+    mark_foreign_words,
+    normalise_language,
+    regional,
+)
 
 JSON = dict[str, Any]
-DEFAULT_LANGUAGE = "en"
 DEFAULT_TITLE = "Untitled document"
 EMBEDDABLE_IMAGE = re.compile(r"^data:image/(png|jpeg|gif);base64,([A-Za-z0-9+/=\s]+)$")
 # (start, end) bytes of a complete image per type: a truncated inline image (common in
@@ -69,8 +71,6 @@ IMAGE_BOUNDS = {
     "jpeg": ((b"\xff\xd8\xff",), b"\xff\xd9"),
     "gif": ((b"GIF87a", b"GIF89a"), b";"),
 }
-LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
-NOT_LANGUAGES = frozenset({"c", "posix", "und", "mul", "zxx", "xx"})
 SAFE_LINK_SCHEMES = frozenset({"http", "https", "mailto"})
 # Characters XML 1.0 forbids; one stray control byte would make every XHTML page invalid.
 XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -91,77 +91,6 @@ class AstConfig:
     drop_title_heading: bool = False  # writers that print the metadata title themselves
 
 
-# ---------------------------------------------------------------- languages
-
-
-@dataclass(frozen=True, slots=True)
-class LanguageTables:
-    locale: dict[str, str]
-    script: dict[str, str]
-    script_language: dict[str, str]
-
-
-@cache
-def language_tables() -> LanguageTables:
-    """The language tables from ``data/render_languages.toml`` (read once)."""
-    text = resources.files("pagewash.data").joinpath("render_languages.toml").read_text("utf-8")
-    data = tomllib.loads(text)
-    return LanguageTables(data["locale"], data["script"], data["script_language"])
-
-
-def normalise_language(value: str | None) -> str | None:
-    """A BCP 47 tag from what pages and locales say ("ru_RU.UTF-8" -> "ru-RU"), or None.
-
-    The POSIX locale "C" and placeholders such as "und" are not languages and give None.
-    """
-    if not value:
-        return None
-    tag = value.strip().split(".")[0].split("@")[0].replace("_", "-")
-    if not LANGUAGE_TAG.match(tag) or tag.lower() in NOT_LANGUAGES:
-        return None
-    parts = tag.split("-")
-    head = parts[0].lower()
-    rest = [p.upper() if len(p) == 2 else p for p in parts[1:]]
-    return "-".join([head, *rest])
-
-
-def document_language(doc: Document) -> str:
-    """The main language: the first usable of the metadata languages, else English."""
-    for candidate in doc.metadata.languages:
-        tag = normalise_language(candidate)
-        if tag:
-            return tag
-    return DEFAULT_LANGUAGE
-
-
-def base_language(tag: str) -> str:
-    return tag.split("-")[0]
-
-
-def _regional(tag: str) -> str:
-    if "-" in tag:
-        return tag
-    return language_tables().locale.get(tag, tag)
-
-
-CYRILLIC_LETTER = re.compile("[\u0400-\u052f\u1c80-\u1c8f\u2de0-\u2dff\ua640-\ua69f]")
-LATIN_LETTER = re.compile("[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff]")
-
-
-ROMAN_NUMERAL = re.compile(r"M{0,4}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})")
-PUNCTUATION = "\"'«»„“”()[]{}.,;:!?–—-"
-
-
-@lru_cache(maxsize=65536)
-def word_script(word: str) -> str | None:
-    """"Cyrillic" or "Latin" by the majority of a word's letters; None for digits/punctuation."""
-    cyrillic = len(CYRILLIC_LETTER.findall(word))
-    latin = len(LATIN_LETTER.findall(word))
-    if cyrillic == latin == 0 or ROMAN_NUMERAL.fullmatch(word.strip(PUNCTUATION)):
-        return None  # Roman numerals ("XVIII век") belong to no language
-    return "Cyrillic" if cyrillic > latin else "Latin"
-
-
 # ---------------------------------------------------------------- context
 
 
@@ -178,7 +107,7 @@ class _Context:
     header_count: int = 0
 
     def tag(self, lang: str) -> str:
-        return _regional(lang) if self.config.regional_tags else lang
+        return regional(lang) if self.config.regional_tags else lang
 
     def lang_attr(self, lang: str, classes: list[str] | None = None) -> list[Any]:
         pairs = [["lang", self.tag(lang)]]
@@ -341,80 +270,11 @@ def _note(run: FootnoteRef, lang: str, ctx: _Context) -> list[JSON]:
     return [{"t": "Note", "c": blocks or [{"t": "Para", "c": text_inlines(run.label)}]}]
 
 
-CONTAINERS = frozenset({"Emph", "Strong", "Superscript", "Subscript", "Span"})
-NESTED = CONTAINERS | {"Link"}
-
-
-def mark_foreign_words(items: list[JSON], lang: str, ctx: _Context) -> list[JSON]:
-    """Wrap runs of words written in another script than ``lang`` in a ``Span`` with a lang.
-
-    Spaces and punctuation between two foreign words stay inside the span; anything else
-    (code, notes, the block's own words) ends it.
-    """
-    tables = language_tables()
-    own = tables.script.get(base_language(lang))
-    if own is None or not any(item["t"] in NESTED or _foreign_language(item, own, tables)
-                              for item in items):
-        return items
-    out: list[JSON] = []
-    group: list[JSON] = []
-    group_lang: str | None = None
-    pending: list[JSON] = []
-
-    def flush() -> None:
-        nonlocal group, group_lang
-        if group and group_lang:
-            out.append({"t": "Span", "c": [ctx.lang_attr(group_lang), group]})
-            group, group_lang = [], None
-        if pending:
-            out.extend(pending)
-            pending.clear()
-
-    for item in items:
-        kind = item["t"]
-        if kind in CONTAINERS:
-            item = {"t": kind, "c": _mark_children(item, lang, ctx)}
-        elif kind == "Link":
-            attr, children, target = item["c"]
-            item = {"t": "Link", "c": [attr, mark_foreign_words(children, lang, ctx), target]}
-        target_lang = _foreign_language(item, own, tables)
-        if target_lang is None and kind in ("Space", "Str") and group:
-            pending.append(item)
-        elif target_lang is None:
-            flush()
-            out.append(item)
-        elif target_lang == group_lang:
-            group.extend(pending)
-            pending.clear()
-            group.append(item)
-        else:
-            flush()
-            group, group_lang = [item], target_lang
-    flush()
-    return out
-
-
-def _mark_children(item: JSON, lang: str, ctx: _Context) -> Any:
-    if item["t"] == "Span":
-        attr, children = item["c"]
-        return [attr, mark_foreign_words(children, lang, ctx)]
-    return mark_foreign_words(item["c"], lang, ctx)
-
-
-def _foreign_language(item: JSON, own: str, tables: LanguageTables) -> str | None:
-    if item["t"] != "Str":
-        return None
-    script = word_script(item["c"])
-    if script is None or script == own:
-        return None
-    return tables.script_language.get(script)
-
-
 def block_inlines(runs: tuple[Inline, ...], lang: str, ctx: _Context) -> list[JSON]:
     items = _squash_spaces(convert_inlines(runs, lang, ctx))
     while items and items[0]["t"] == "Space":
         items.pop(0)
-    return mark_foreign_words(items, lang, ctx)
+    return mark_foreign_words(items, lang, ctx.lang_attr)
 
 
 # ---------------------------------------------------------------- blocks
@@ -585,7 +445,7 @@ def _meta_inlines(text: str, lang: str | None = None, ctx: _Context | None = Non
     """Metadata text; with a context, foreign-script words are marked as in the body."""
     inlines = _squash_spaces(text_inlines(text))
     if ctx is not None and lang is not None:
-        inlines = mark_foreign_words(inlines, lang, ctx)
+        inlines = mark_foreign_words(inlines, lang, ctx.lang_attr)
     return {"t": "MetaInlines", "c": inlines}
 
 

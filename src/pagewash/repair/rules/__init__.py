@@ -1,0 +1,1 @@
+"""The repair rules, one module per kind of damage; ``registry`` binds them to their names."""
