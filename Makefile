@@ -64,9 +64,11 @@ demo: $(DEMO_STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
-## lint: ruff over the package, tests and benchmarks
+## lint: ruff (rules and formatting) over the package, tests and benchmarks; mypy over the package
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
 
 ## convert: make convert IN=page.html|folder TO=md [OUT=out]
 convert: $(DEMO_STAMP)

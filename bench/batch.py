@@ -48,8 +48,9 @@ def trafilatura_clean(data: bytes | str, options: Options) -> Document:
     paragraphs = [p for p in text.split("\n") if p.strip()]
     if not paragraphs:
         return Document(status="empty", reason="trafilatura found no main content")
-    return Document(metadata=Metadata(url=options.url),
-                    blocks=tuple(Paragraph((Text(p),)) for p in paragraphs))
+    return Document(
+        metadata=Metadata(url=options.url), blocks=tuple(Paragraph((Text(p),)) for p in paragraphs)
+    )
 
 
 def plain_render(doc: Document, options: Options) -> str:
@@ -99,8 +100,9 @@ class MemoryWatch:
             self.last[pid] = max(self.last[pid], result.rss_kb)
 
 
-def run(source: Path, out: Path, workers: int,
-        stages: Stages) -> tuple[BatchSummary, MemoryWatch, Counter[str]]:
+def run(
+    source: Path, out: Path, workers: int, stages: Stages
+) -> tuple[BatchSummary, MemoryWatch, Counter[str]]:
     watch = MemoryWatch(sum(1 for _ in source.iterdir()))
     settings = BatchSettings(out_dir=out, workers=workers, quiet=True, timeout=120)
     parent_cpu = time.process_time()
@@ -114,17 +116,21 @@ def run(source: Path, out: Path, workers: int,
 
 
 def report(label: str, summary: BatchSummary, watch: MemoryWatch, reasons: Counter[str]) -> None:
-    print(f"{label}: {summary.documents} documents ({summary.converted} converted, "
-          f"{summary.empty} empty, {summary.failed} failed) in {summary.seconds:.1f} s = "
-          f"{summary.docs_per_second:.1f} documents/s; worker CPU "
-          f"{watch.cpu_ms_per_document:.1f} ms per document, parent CPU "
-          f"{watch.parent_cpu_ms:.2f} ms per document")
+    print(
+        f"{label}: {summary.documents} documents ({summary.converted} converted, "
+        f"{summary.empty} empty, {summary.failed} failed) in {summary.seconds:.1f} s = "
+        f"{summary.docs_per_second:.1f} documents/s; worker CPU "
+        f"{watch.cpu_ms_per_document:.1f} ms per document, parent CPU "
+        f"{watch.parent_cpu_ms:.2f} ms per document"
+    )
     for pid in sorted(watch.last):
         first, last = watch.first.get(pid, 0), watch.last[pid]
         growth = (last / first - 1) * 100 if first else float("nan")
-        print(f"  worker {pid}: {watch.count[pid]} documents, peak RSS "
-              f"{first / 1024:.1f} MiB in the first {FIRST_WINDOW} documents, "
-              f"{last / 1024:.1f} MiB in the last {FIRST_WINDOW} ({growth:+.1f}%)")
+        print(
+            f"  worker {pid}: {watch.count[pid]} documents, peak RSS "
+            f"{first / 1024:.1f} MiB in the first {FIRST_WINDOW} documents, "
+            f"{last / 1024:.1f} MiB in the last {FIRST_WINDOW} ({growth:+.1f}%)"
+        )
     for reason, count in reasons.most_common(3):
         print(f"  errors.jsonl: {count} x {reason}")
 
@@ -139,9 +145,13 @@ def main() -> int:
     parser.add_argument("--docs", type=int, default=2000)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--converter", choices=sorted(CONVERTERS), default="pagewash")
-    parser.add_argument("--repeat", type=int, default=1,
-                        help="runs per worker count, alternating; the fastest counts (a busy "
-                             "machine slows some runs, never speeds one up)")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="runs per worker count, alternating; the fastest counts (a busy "
+        "machine slows some runs, never speeds one up)",
+    )
     args = parser.parse_args()
     pages = sorted((args.shared / "bench" / "extraction" / "pages").glob("*"))
     if not pages:
@@ -152,28 +162,33 @@ def main() -> int:
         folder = Path(tmp) / "in"
         folder.mkdir()
         build_inputs(pages, args.docs, folder)
-        print(f"{args.docs} pages ({len(pages)} distinct) -> Markdown, converter "
-              f"{args.converter}, {os.cpu_count()} CPUs, load average before "
-              f"{os.getloadavg()[0]:.2f}")
+        print(
+            f"{args.docs} pages ({len(pages)} distinct) -> Markdown, converter "
+            f"{args.converter}, {os.cpu_count()} CPUs, load average before "
+            f"{os.getloadavg()[0]:.2f}"
+        )
         started = time.monotonic()
         best: dict[int, tuple[BatchSummary, MemoryWatch]] = {}
         for attempt in range(args.repeat):
             for workers in (1, args.workers):
                 label = f"{workers} worker{'s' if workers > 1 else ''} (run {attempt + 1})"
-                summary, watch, reasons = run(folder, Path(tmp) / f"out{workers}-{attempt}",
-                                              workers, stages)
+                summary, watch, reasons = run(folder, Path(tmp) / f"out{workers}-{attempt}", workers, stages)
                 report(label, summary, watch, reasons)
                 if workers not in best or summary.docs_per_second > best[workers][0].docs_per_second:
                     best[workers] = (summary, watch)
     (one, one_watch), (many, many_watch) = best[1], best[args.workers]
     ratio = many.docs_per_second / one.docs_per_second if one.docs_per_second else 0.0
-    growth = max((_growth(w, pid) for w in (one_watch, many_watch) for pid in w.last
-                  if w.first.get(pid)), default=float("nan"))
-    print(f"speed-up {args.workers} workers / 1 worker: {many.docs_per_second:.1f} / "
-          f"{one.docs_per_second:.1f} documents/s = {ratio:.2f}x (target >= 1.7 with 2 on an "
-          f"idle 2-core machine); worst peak-memory growth first->last thousand: {growth:+.1f}% "
-          f"(target <= 10%); load average after {os.getloadavg()[0]:.2f}; "
-          f"total {time.monotonic() - started:.0f} s")
+    growth = max(
+        (_growth(w, pid) for w in (one_watch, many_watch) for pid in w.last if w.first.get(pid)),
+        default=float("nan"),
+    )
+    print(
+        f"speed-up {args.workers} workers / 1 worker: {many.docs_per_second:.1f} / "
+        f"{one.docs_per_second:.1f} documents/s = {ratio:.2f}x (target >= 1.7 with 2 on an "
+        f"idle 2-core machine); worst peak-memory growth first->last thousand: {growth:+.1f}% "
+        f"(target <= 10%); load average after {os.getloadavg()[0]:.2f}; "
+        f"total {time.monotonic() - started:.0f} s"
+    )
     return 0
 
 

@@ -48,29 +48,48 @@ def build(folder: Path) -> list[tuple[str, list[str]]]:
     batch.mkdir()
     write_bomb(batch / "bomb.html.gz", 100 * MiB)
     (batch / "ok.html").write_text(article(1))
-    cases.append((f"batch: .html.gz {_size(batch / 'bomb.html.gz')} -> 100 MB",
-                  [str(batch), "--out-dir", str(folder / "out-gz-page")]))
+    cases.append(
+        (
+            f"batch: .html.gz {_size(batch / 'bomb.html.gz')} -> 100 MB",
+            [str(batch), "--out-dir", str(folder / "out-gz-page")],
+        )
+    )
     single = write_bomb(folder / "single.html.gz", 5 * 1024 * MiB)
     cases.append((f"single file: .gz {_size(single)} -> 5 GB", [str(single)]))
     payload = b"".join(gzip_bomb(1740 * MiB))
     warc = folder / "warc"
     warc.mkdir()
-    write_warc(warc / "crawl.warc", [
-        warc_record("http://w/0", article(2).encode(), number=0),
-        warc_record("http://w/bomb", payload, number=1,
-                    http_headers="Content-Encoding: gzip\r\n"),
-        warc_record("http://w/2", article(3).encode(), number=2)])
-    cases.append((f"batch: WARC {_size(warc / 'crawl.warc')}, gzip payload -> 1.7 GB",
-                  [str(warc), "--out-dir", str(folder / "out-warc")]))
+    write_warc(
+        warc / "crawl.warc",
+        [
+            warc_record("http://w/0", article(2).encode(), number=0),
+            warc_record("http://w/bomb", payload, number=1, http_headers="Content-Encoding: gzip\r\n"),
+            warc_record("http://w/2", article(3).encode(), number=2),
+        ],
+    )
+    cases.append(
+        (
+            f"batch: WARC {_size(warc / 'crawl.warc')}, gzip payload -> 1.7 GB",
+            [str(warc), "--out-dir", str(folder / "out-warc")],
+        )
+    )
     lines = folder / "jsonl"
     lines.mkdir()
     import gzip
 
-    write_bomb(lines / "r.jsonl.gz", 1200 * MiB, head=b'{"id": "huge", "html": "<p>',
-               prefix=gzip.compress(jsonl_line(id="a", html=article(4))),
-               suffix=gzip.compress(b'"}\n' + jsonl_line(id="b", html=article(5))))
-    cases.append((f"batch: .jsonl.gz {_size(lines / 'r.jsonl.gz')} with a 1.2 GB line",
-                  [str(lines), "--out-dir", str(folder / "out-jsonl")]))
+    write_bomb(
+        lines / "r.jsonl.gz",
+        1200 * MiB,
+        head=b'{"id": "huge", "html": "<p>',
+        prefix=gzip.compress(jsonl_line(id="a", html=article(4))),
+        suffix=gzip.compress(b'"}\n' + jsonl_line(id="b", html=article(5))),
+    )
+    cases.append(
+        (
+            f"batch: .jsonl.gz {_size(lines / 'r.jsonl.gz')} with a 1.2 GB line",
+            [str(lines), "--out-dir", str(folder / "out-jsonl")],
+        )
+    )
     return cases
 
 
@@ -104,14 +123,19 @@ def tree_rss_kb(root: int) -> int:
 
 def run(args: list[str], src: Path, cap_mb: int) -> tuple[int, float, int, str]:
     """Exit status, seconds, peak tree RSS (KB) and the last stderr line of one run."""
+
     def cap() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (cap_mb * MiB, cap_mb * MiB))
 
     env = {**os.environ, "PYTHONPATH": str(src)}
     started = time.monotonic()
-    process = subprocess.Popen([sys.executable, "-m", "pagewash", "convert", *args,
-                                "--workers", "1", "-q"], env=env, preexec_fn=cap,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pagewash", "convert", *args, "--workers", "1", "-q"],
+        env=env,
+        preexec_fn=cap,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     peak = 0
     while process.poll() is None:
         peak = max(peak, tree_rss_kb(process.pid))
@@ -123,16 +147,24 @@ def run(args: list[str], src: Path, cap_mb: int) -> tuple[int, float, int, str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--src", type=Path, default=ROOT / "src",
-                        help="the pagewash sources to run (default: this checkout)")
-    parser.add_argument("--cap-mb", type=int, default=3072,
-                        help="address-space cap per process, so a bomb cannot take the machine")
+    parser.add_argument(
+        "--src", type=Path, default=ROOT / "src", help="the pagewash sources to run (default: this checkout)"
+    )
+    parser.add_argument(
+        "--cap-mb",
+        type=int,
+        default=3072,
+        help="address-space cap per process, so a bomb cannot take the machine",
+    )
     options = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="pagewash-bombs-") as tmp:
         for label, args in build(Path(tmp)):
             status, seconds, peak, last = run(args, options.src, options.cap_mb)
-            print(f"{label:50s} exit {status}  {seconds:6.1f} s  peak RSS {peak / 1024:7.0f} MB"
-                  f"  | {last[:140]}", flush=True)
+            print(
+                f"{label:50s} exit {status}  {seconds:6.1f} s  peak RSS {peak / 1024:7.0f} MB"
+                f"  | {last[:140]}",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

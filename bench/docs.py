@@ -66,8 +66,12 @@ def tools() -> dict[str, Callable[[str], str]]:
         return render_markdown(replace(doc, metadata=replace(doc.metadata, title=None)), front_matter=False)
 
     def run_trafilatura(text: str, precision: bool = False) -> str:
-        return trafilatura.extract(text, output_format="markdown", include_comments=False,
-                                   favor_precision=precision) or ""
+        return (
+            trafilatura.extract(
+                text, output_format="markdown", include_comments=False, favor_precision=precision
+            )
+            or ""
+        )
 
     return {
         "pagewash": run_pagewash,
@@ -108,8 +112,18 @@ class Tally:
         self.problems += [f"{result.page.name}: {p}" for p in compare.page_problems(result)]
 
     def merge(self, other: Tally) -> None:
-        for name in ("blocks", "exact", "altered", "inline", "missing", "extra", "number_columns",
-                     "wrong_lang", "numbered", "numbered_exact"):
+        for name in (
+            "blocks",
+            "exact",
+            "altered",
+            "inline",
+            "missing",
+            "extra",
+            "number_columns",
+            "wrong_lang",
+            "numbered",
+            "numbered_exact",
+        ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.rows += other.rows
         self.problems += other.problems
@@ -118,8 +132,9 @@ class Tally:
         return self.exact / self.blocks if self.blocks else 1.0
 
 
-def measure(pages: list[compare.CorpusPage], score: ModuleType,
-            keep: Path | None) -> dict[str, dict[str, Tally]]:
+def measure(
+    pages: list[compare.CorpusPage], score: ModuleType, keep: Path | None
+) -> dict[str, dict[str, Tally]]:
     from pagewash.load import load
 
     runners = tools()
@@ -151,10 +166,14 @@ def report(tallies: dict[str, dict[str, Tally]], score: ModuleType, pages: int) 
         for tool, tally in per_tool.items():
             totals[tool].merge(tally)
     blocks = totals["pagewash"].blocks
-    print(f"Documentation corpus: {len(tallies)} sites, {pages} pages, {blocks} code blocks "
-          f"({compare.CORPUS.relative_to(ROOT)})")
-    print("code exact = truth code blocks that are the full content of one fenced block; "
-          "prose F1 = shingle F1 outside the fenced blocks\n")
+    print(
+        f"Documentation corpus: {len(tallies)} sites, {pages} pages, {blocks} code blocks "
+        f"({compare.CORPUS.relative_to(ROOT)})"
+    )
+    print(
+        "code exact = truth code blocks that are the full content of one fenced block; "
+        "prose F1 = shingle F1 outside the fenced blocks\n"
+    )
     head = f"{'site':<19} {'blocks':>6}  " + "  ".join(f"{LABELS[t]:>15}" for t in TOOLS)
     print(f"{'':<27}{'code blocks byte-exact':^51}   {'prose F1':^51}")
     print(head + "   " + "  ".join(f"{LABELS[t]:>15}" for t in TOOLS))
@@ -166,35 +185,45 @@ def report(tallies: dict[str, dict[str, Tally]], score: ModuleType, pages: int) 
         if site == "total":
             print("-" * len(line))
         print(line)
-    print("\nwhat happened to the code blocks: exact, altered, inline (a code span), missing; extra fenced "
-          "blocks and, of them, line-number columns (num); fences without the declared language (lang); "
-          "exact blocks among those the source numbers; prose precision, recall, F1")
+    print(
+        "\nwhat happened to the code blocks: exact, altered, inline (a code span), missing; extra fenced "
+        "blocks and, of them, line-number columns (num); fences without the declared language (lang); "
+        "exact blocks among those the source numbers; prose precision, recall, F1"
+    )
     for tool in TOOLS:
         print(f"\n{LABELS[tool]}")
-        print(f"  {'site':<19} {'exact':>5} {'alt':>5} {'inl':>5} {'miss':>5} {'extra':>6} {'num':>4} "
-              f"{'lang':>5}   {'numbered':>10}   {'P':>6} {'R':>6} {'F1':>6}")
+        print(
+            f"  {'site':<19} {'exact':>5} {'alt':>5} {'inl':>5} {'miss':>5} {'extra':>6} {'num':>4} "
+            f"{'lang':>5}   {'numbered':>10}   {'P':>6} {'R':>6} {'F1':>6}"
+        )
         for site, per_tool in rows:
             t = per_tool[tool]
             p, r, f1 = _f1(score, t)
-            print(f"  {site:<19} {t.exact:>5} {t.altered:>5} {t.inline:>5} {t.missing:>5} {t.extra:>6} "
-                  f"{t.number_columns:>4} {t.wrong_lang:>5}   {t.numbered_exact:>4}/{t.numbered:<5}   "
-                  f"{p:6.3f} {r:6.3f} {f1:6.3f}")
+            print(
+                f"  {site:<19} {t.exact:>5} {t.altered:>5} {t.inline:>5} {t.missing:>5} {t.extra:>6} "
+                f"{t.number_columns:>4} {t.wrong_lang:>5}   {t.numbered_exact:>4}/{t.numbered:<5}   "
+                f"{p:6.3f} {r:6.3f} {f1:6.3f}"
+            )
     pw, tf = totals["pagewash"], totals["trafilatura"]
     pw_f1, tf_f1, tfp_f1 = (_f1(score, totals[t])[2] for t in TOOLS)
-    print(f"\npagewash / trafilatura: code exact {pw.exact_share() / max(tf.exact_share(), 1e-9):.2f}x "
-          f"({100 * pw.exact_share():.1f} % vs {100 * tf.exact_share():.1f} %), "
-          f"prose F1 {pw_f1 / tf_f1:.3f}x ({pw_f1:.3f} vs {tf_f1:.3f}; favor_precision {tfp_f1:.3f})")
+    print(
+        f"\npagewash / trafilatura: code exact {pw.exact_share() / max(tf.exact_share(), 1e-9):.2f}x "
+        f"({100 * pw.exact_share():.1f} % vs {100 * tf.exact_share():.1f} %), "
+        f"prose F1 {pw_f1 / tf_f1:.3f}x ({pw_f1:.3f} vs {tf_f1:.3f}; favor_precision {tfp_f1:.3f})"
+    )
     print("target: every code block byte-exact (100 %) and prose F1 >= 0.97 on every site")
     return totals
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     parser.add_argument("--site", action="append", help="only this site (repeatable)")
-    parser.add_argument("--show", type=int, default=0, metavar="N",
-                        help="print the first N code problems per site")
+    parser.add_argument(
+        "--show", type=int, default=0, metavar="N", help="print the first N code problems per site"
+    )
     parser.add_argument("--show-tool", choices=[*TOOLS, "all"], default="pagewash")
     parser.add_argument("--keep", type=Path, help="write every output to DIR/<tool>/<site>/<page>.md")
     args = parser.parse_args()

@@ -50,8 +50,9 @@ def decode_pages(folder: Path) -> dict[str, str]:
     return pages
 
 
-def run_pagewash(pages: dict[str, str], repair: bool = True,
-                 preset: str | None = None) -> tuple[dict[str, str], float]:
+def run_pagewash(
+    pages: dict[str, str], repair: bool = True, preset: str | None = None
+) -> tuple[dict[str, str], float]:
     """Convert every page; returns the texts and the CPU seconds spent.
 
     Only the conversion is timed. The scored text is rendered right after each page,
@@ -75,7 +76,8 @@ def run_pagewash(pages: dict[str, str], repair: bool = True,
         render(doc, options)
         seconds += time.process_time() - start
         out[page_id] = render_markdown(
-            replace(doc, metadata=replace(doc.metadata, title=None)), front_matter=False)
+            replace(doc, metadata=replace(doc.metadata, title=None)), front_matter=False
+        )
     return out, seconds
 
 
@@ -92,10 +94,9 @@ def run_trafilatura(pages: dict[str, str]) -> tuple[dict[str, str], float]:
 Run = Callable[[dict[str, str]], tuple[dict[str, str], float]]
 
 
-def alternate(rounds: int, ours: Run, theirs: Run, pages: dict[str, str],
-              bare: Run | None = None
-              ) -> tuple[dict[str, str], list[float], dict[str, str], list[float], float,
-                         list[float]]:
+def alternate(
+    rounds: int, ours: Run, theirs: Run, pages: dict[str, str], bare: Run | None = None
+) -> tuple[dict[str, str], list[float], dict[str, str], list[float], float, list[float]]:
     """The converters in turns, ``rounds`` times each, so that a busy spell of the machine
     slows all alike: the outputs, each round's CPU seconds, the peak memory after
     pagewash's first round (before trafilatura has run), and the CPU seconds of pagewash
@@ -124,25 +125,32 @@ def peak_mb() -> float:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--pages", type=Path, default=DEFAULT_PAGES)
     parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--keep", type=Path, help="write predictions here instead of a temp dir")
     parser.add_argument("--worst", type=int, default=0, help="list the N worst pages of pagewash")
-    parser.add_argument("--no-repair", action="store_true",
-                        help="time pagewash without the repair stage (extraction + Markdown)")
+    parser.add_argument(
+        "--no-repair",
+        action="store_true",
+        help="time pagewash without the repair stage (extraction + Markdown)",
+    )
     parser.add_argument("--preset", help="repair preset (default: the library's default)")
-    parser.add_argument("--no-share", action="store_true",
-                        help="do not also time pagewash without repair")
+    parser.add_argument("--no-share", action="store_true", help="do not also time pagewash without repair")
     args = parser.parse_args()
 
     pages = decode_pages(args.pages)
     base_mb = peak_mb()
     bare = None if args.no_share or args.no_repair else partial(run_pagewash, repair=False)
     ours, ours_rounds, theirs, theirs_rounds, ours_mb, bare_rounds = alternate(
-        args.rounds, partial(run_pagewash, repair=not args.no_repair, preset=args.preset),
-        run_trafilatura, pages, bare)
+        args.rounds,
+        partial(run_pagewash, repair=not args.no_repair, preset=args.preset),
+        run_trafilatura,
+        pages,
+        bare,
+    )
     ours_cpu, theirs_cpu = min(ours_rounds), min(theirs_rounds)
     paired = statistics.median(t / o for o, t in zip(ours_rounds, theirs_rounds, strict=True))
 
@@ -150,8 +158,13 @@ def main() -> int:
         out = args.keep or Path(tmp)
         write(out / "pagewash", ours)
         write(out / "trafilatura", theirs)
-        command = [sys.executable, str(args.pages / "score.py"), str(out / "pagewash"),
-                   "--vs", str(out / "trafilatura")]
+        command = [
+            sys.executable,
+            str(args.pages / "score.py"),
+            str(out / "pagewash"),
+            "--vs",
+            str(out / "trafilatura"),
+        ]
         if args.worst:
             command += ["--worst", str(args.worst)]
         scored = subprocess.run(command, capture_output=True, text=True, check=True)
@@ -159,19 +172,25 @@ def main() -> int:
     n = len(pages)
     ours_rate, theirs_rate = n / ours_cpu, n / theirs_cpu
     stages = "parse+extract+markdown" if args.no_repair else "parse+extract+repair+markdown"
-    print(f"speed: pagewash {ours_rate:.1f} docs/CPU-s ({stages}), "
-          f"trafilatura {theirs_rate:.1f} docs/CPU-s, ratio {ours_rate / theirs_rate:.2f}x "
-          f"(best of {args.rounds} alternating rounds; median of the paired rounds "
-          f"{paired:.2f}x)")
+    print(
+        f"speed: pagewash {ours_rate:.1f} docs/CPU-s ({stages}), "
+        f"trafilatura {theirs_rate:.1f} docs/CPU-s, ratio {ours_rate / theirs_rate:.2f}x "
+        f"(best of {args.rounds} alternating rounds; median of the paired rounds "
+        f"{paired:.2f}x)"
+    )
     if bare_rounds:
         shares = [1 - b / o for o, b in zip(ours_rounds, bare_rounds, strict=True)]
-        print(f"repair's share of pipeline CPU ({args.preset or 'default'} preset): "
-              f"{statistics.median(shares):.1%} (median of {len(shares)} paired rounds; "
-              f"rounds {', '.join(f'{x:.1%}' for x in shares)}); without repair "
-              f"{n / min(bare_rounds):.1f} docs/CPU-s, "
-              f"{n / min(bare_rounds) / theirs_rate:.2f}x trafilatura")
-    print(f"peak memory: {ours_mb:.0f} MB after pagewash (pages decoded: {base_mb:.0f} MB), "
-          f"{peak_mb():.0f} MB after trafilatura")
+        print(
+            f"repair's share of pipeline CPU ({args.preset or 'default'} preset): "
+            f"{statistics.median(shares):.1%} (median of {len(shares)} paired rounds; "
+            f"rounds {', '.join(f'{x:.1%}' for x in shares)}); without repair "
+            f"{n / min(bare_rounds):.1f} docs/CPU-s, "
+            f"{n / min(bare_rounds) / theirs_rate:.2f}x trafilatura"
+        )
+    print(
+        f"peak memory: {ours_mb:.0f} MB after pagewash (pages decoded: {base_mb:.0f} MB), "
+        f"{peak_mb():.0f} MB after trafilatura"
+    )
     empty = [page for page, text in ours.items() if not text.strip()]
     print(f"pagewash empty outputs: {len(empty)}" + (f" {empty[:5]}" if empty else ""))
     return 0

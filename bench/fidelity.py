@@ -38,8 +38,30 @@ ROOT = Path(__file__).resolve().parent.parent
 WORD = re.compile(r"\w+")
 # Elements read apart from the text around them: blocks, and superscripts and subscripts (in
 # raw HTML tables), which a reader sees raised or lowered, not run into the word before.
-APART = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "td", "th", "tr", "blockquote",
-         "table", "hr", "br", "div", "section", "ol", "ul", "sup", "sub")
+APART = (
+    "p",
+    "li",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "pre",
+    "td",
+    "th",
+    "tr",
+    "blockquote",
+    "table",
+    "hr",
+    "br",
+    "div",
+    "section",
+    "ol",
+    "ul",
+    "sup",
+    "sub",
+)
 RAISED = ("sup", "sub")
 PARSER = MarkdownIt("commonmark").enable("table").use(footnote_plugin)
 
@@ -57,8 +79,9 @@ def load_checker(shared: Path) -> ModuleType:
 
 def checker_words(checker: ModuleType, body: str) -> list[str]:
     """The words of a Markdown body as the shared checker reads them."""
-    body = checker.EMPHASIS.sub(" ", checker.FOOTNOTE.sub(" ", checker.LINK.sub(
-        r"\1", checker.IMAGE.sub(" ", body))))
+    body = checker.EMPHASIS.sub(
+        " ", checker.FOOTNOTE.sub(" ", checker.LINK.sub(r"\1", checker.IMAGE.sub(" ", body)))
+    )
     return WORD.findall(checker.LIST_NUMBER.sub(" ", checker.TAG.sub(" ", body)))
 
 
@@ -70,8 +93,7 @@ def reader_words(body: str) -> list[str]:
     if not html.strip():
         return []
     root = lxml.html.fragment_fromstring(html, create_parent="div")
-    for mark in root.xpath("//sup[contains(@class,'footnote-ref')]|//a[contains(@class,"
-                           "'footnote-backref')]"):
+    for mark in root.xpath("//sup[contains(@class,'footnote-ref')]|//a[contains(@class,'footnote-backref')]"):
         mark.drop_tree()
     for block in root.iter(*APART):
         block.tail = "\n" + (block.tail or "")
@@ -97,23 +119,29 @@ def measure(folder: Path, checker: ModuleType) -> None:
             print(f"{path.name}: not converted ({type(exc).__name__}: {exc})")
             continue
         text = raw.decode(doc.metadata.encoding or "utf-8", errors="replace")
-        body = str(pagewash.render_document(
-            replace(doc, metadata=replace(doc.metadata, title=None)), opts))
+        body = str(pagewash.render_document(replace(doc, metadata=replace(doc.metadata, title=None)), opts))
         known = checker.page_words(text)
         by_checker = Counter(w for w in checker_words(checker, body) if w not in known)
         by_reader = Counter(w for w in reader_words(body) if w not in known)
         totals["words"] += len(checker_words(checker, body))
         for word in sorted(set(by_checker) | set(by_reader)):
-            label = ("both" if word in by_checker and word in by_reader
-                     else "checker only" if word in by_checker else "parser only")
+            label = (
+                "both"
+                if word in by_checker and word in by_reader
+                else "checker only"
+                if word in by_checker
+                else "parser only"
+            )
             count = max(by_checker[word], by_reader[word])
             totals[label] += count
             print(f"{path.name.split('.')[0]}  {label:12}  {word}×{count}")
     words = totals["words"] or 1
-    print(f"{folder}: {totals['both']} invented words a reader sees "
-          f"({totals['both'] / words * 1e5:.1f} per 100k), {totals['checker only']} misread by "
-          f"the checker only, {totals['parser only']} by the parser only, "
-          f"in {totals['words']} output words")
+    print(
+        f"{folder}: {totals['both']} invented words a reader sees "
+        f"({totals['both'] / words * 1e5:.1f} per 100k), {totals['checker only']} misread by "
+        f"the checker only, {totals['parser only']} by the parser only, "
+        f"in {totals['words']} output words"
+    )
 
 
 def main() -> None:

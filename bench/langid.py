@@ -156,15 +156,18 @@ def measure(name: str, fn: Identifier, items: list[tuple[str, str]]) -> None:
                 wrong_opens[label] += 1
     accuracy = " | ".join(f"{right[b] / seen[b]:.3f}" if seen[b] else "-" for b in BINS)
     total = sum(right.values()) / len(items)
-    print(f"| {name} | {total:.3f} | {accuracy} | {covered / max(supported, 1):.3f} | "
-          f"{opens / max(foreign, 1):.4f} ({opens}) | {elapsed / len(items) * 1e6:.0f} |")
+    print(
+        f"| {name} | {total:.3f} | {accuracy} | {covered / max(supported, 1):.3f} | "
+        f"{opens / max(foreign, 1):.4f} ({opens}) | {elapsed / len(items) * 1e6:.0f} |"
+    )
     if wrong_opens:
         print(f"|   false opens by label | {dict(wrong_opens.most_common(6))} |")
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     parser.add_argument("--per-page", type=int, default=12)
     parser.add_argument("--per-set", type=int, default=300)
@@ -175,8 +178,10 @@ def main() -> int:
     items += list(typo_sources(bench / "typos" / "data", args.per_set))
     labels = Counter(label for label, _ in items)
     print(f"{len(items)} paragraphs: {dict(labels.most_common())}")
-    print("\n| identifier | accuracy | <60 chars | 60-200 | >200 | en/ru opened | "
-          "other opened as en/ru | us/paragraph |")
+    print(
+        "\n| identifier | accuracy | <60 chars | 60-200 | >200 | en/ru opened | "
+        "other opened as en/ru | us/paragraph |"
+    )
     print("|---|---|---|---|---|---|---|---|")
     for name, fn in candidates().items():
         measure(name, fn, items)

@@ -62,12 +62,42 @@ from pagewash.render.pandoc import render_pandoc, to_pandoc_ast  # noqa: E402
 from pagewash.render.pandoc.worker import PandocPool  # noqa: E402
 
 TARGETS = {"epub": 3.0, "docx": 2.0, "md": 20.0}
-RU_WORDS = ["отношения", "государства", "политика", "развитие", "регион", "история",
-            "экономика", "договор", "визит", "сотрудничество", "безопасность", "переговоры",
-            "соседи", "итоги", "период", "оценка"]
-EN_WORDS = ["relations", "state", "policy", "development", "region", "history", "economy",
-            "treaty", "visit", "cooperation", "security", "talks", "neighbours", "results",
-            "period", "assessment"]
+RU_WORDS = [
+    "отношения",
+    "государства",
+    "политика",
+    "развитие",
+    "регион",
+    "история",
+    "экономика",
+    "договор",
+    "визит",
+    "сотрудничество",
+    "безопасность",
+    "переговоры",
+    "соседи",
+    "итоги",
+    "период",
+    "оценка",
+]
+EN_WORDS = [
+    "relations",
+    "state",
+    "policy",
+    "development",
+    "region",
+    "history",
+    "economy",
+    "treaty",
+    "visit",
+    "cooperation",
+    "security",
+    "talks",
+    "neighbours",
+    "results",
+    "period",
+    "assessment",
+]
 
 
 # ---------------------------------------------------------------- documents
@@ -90,8 +120,10 @@ def cleaned_documents(shared: Path, count: int) -> list[Document] | None:
             if not doc.is_empty:
                 docs.append(doc)
     except (AttributeError, ImportError, NotImplementedError, PagewashError) as exc:
-        print(f"pagewash.clean is not usable yet ({type(exc).__name__}: {exc}); "
-              "synthesising documents instead", flush=True)
+        print(
+            f"pagewash.clean is not usable yet ({type(exc).__name__}: {exc}); synthesising documents instead",
+            flush=True,
+        )
         return None
     if not docs:
         return None
@@ -112,33 +144,67 @@ def synthetic_document(index: int) -> Document:
     rng = random.Random(index)
     paragraphs = rng.randint(4, 16)
     body: list = [Heading(1, (Text(f"Статья {index}: " + _sentence(rng, RU_WORDS)),))]
-    body.append(Section("abstract", (Paragraph((Text(" ".join(
-        _sentence(rng, EN_WORDS) for _ in range(4))),)),), lang="en"))
-    body.append(Section("abstract", (Paragraph((Text(" ".join(
-        _sentence(rng, RU_WORDS) for _ in range(4))),)),), lang="ru"))
+    body.append(
+        Section(
+            "abstract", (Paragraph((Text(" ".join(_sentence(rng, EN_WORDS) for _ in range(4))),)),), lang="en"
+        )
+    )
+    body.append(
+        Section(
+            "abstract", (Paragraph((Text(" ".join(_sentence(rng, RU_WORDS) for _ in range(4))),)),), lang="ru"
+        )
+    )
     for p in range(paragraphs):
         if p % 8 == 0:
             body.append(Heading(2, (Text(_sentence(rng, RU_WORDS)[:40]),)))
-        runs = (Text(_sentence(rng, RU_WORDS) + " "), Emphasis((Text("Moscow"),)),
-                Text(" " + _sentence(rng, RU_WORDS)), FootnoteRef("1"),
-                Text(" "), Link((Text("источник"),), "https://example.org/s"),
-                Text(" " + _sentence(rng, RU_WORDS)), Strong((Text("итоги"),)))
+        runs = (
+            Text(_sentence(rng, RU_WORDS) + " "),
+            Emphasis((Text("Moscow"),)),
+            Text(" " + _sentence(rng, RU_WORDS)),
+            FootnoteRef("1"),
+            Text(" "),
+            Link((Text("источник"),), "https://example.org/s"),
+            Text(" " + _sentence(rng, RU_WORDS)),
+            Strong((Text("итоги"),)),
+        )
         body.append(Paragraph(runs))
-    body.append(ListBlock(tuple(ListItem((Paragraph((Text(_sentence(rng, RU_WORDS)),)),))
-                                for _ in range(5))))
-    body.append(Table(head=(TableRow((TableCell((Text("Год"),), header=True),
-                                      TableCell((Text("Событие"),), header=True))),),
-                      body=tuple(TableRow((TableCell((Text(str(2000 + r)),)),
-                                           TableCell((Text(_sentence(rng, RU_WORDS)),))))
-                                 for r in range(4))))
+    body.append(ListBlock(tuple(ListItem((Paragraph((Text(_sentence(rng, RU_WORDS)),)),)) for _ in range(5))))
+    body.append(
+        Table(
+            head=(
+                TableRow(
+                    (TableCell((Text("Год"),), header=True), TableCell((Text("Событие"),), header=True))
+                ),
+            ),
+            body=tuple(
+                TableRow((TableCell((Text(str(2000 + r)),)), TableCell((Text(_sentence(rng, RU_WORDS)),))))
+                for r in range(4)
+            ),
+        )
+    )
     body.append(CodeBlock("print('пример')\n", language="python"))
-    body.append(Section("references", (ListBlock(tuple(
-        ListItem((Paragraph((Text(_sentence(rng, EN_WORDS)),), lang="en"),))
-        for _ in range(8)), ordered=True),)))
-    meta = Metadata(title=body[0].inlines[0].text, authors=("Иван Петров", "Anna Smith"),
-                    date="2021-03-04", doi=f"10.1234/bench.{index}", languages=("ru", "en"),
-                    keywords=("политика", "регион"),
-                    abstracts=(Abstract("en", "Abstract."),))
+    body.append(
+        Section(
+            "references",
+            (
+                ListBlock(
+                    tuple(
+                        ListItem((Paragraph((Text(_sentence(rng, EN_WORDS)),), lang="en"),)) for _ in range(8)
+                    ),
+                    ordered=True,
+                ),
+            ),
+        )
+    )
+    meta = Metadata(
+        title=body[0].inlines[0].text,
+        authors=("Иван Петров", "Anna Smith"),
+        date="2021-03-04",
+        doi=f"10.1234/bench.{index}",
+        languages=("ru", "en"),
+        keywords=("политика", "регион"),
+        abstracts=(Abstract("en", "Abstract."),),
+    )
     notes = (Note("1", (Paragraph((Text(_sentence(rng, RU_WORDS)),)),)),)
     return Document(metadata=meta, blocks=tuple(body), notes=notes)
 
@@ -186,15 +252,19 @@ def timed(label: str, count: int, fn: Callable[[], object]) -> Measure:
             best = run
     if best is None:
         raise ValueError("REPEAT must be at least 1")
-    print(f"  {label:<22} {count / best.rate:8.2f} s  {best.rate:9.1f} docs/s  "
-          f"{best.cpu_ms:7.1f} CPU ms/doc", flush=True)
+    print(
+        f"  {label:<22} {count / best.rate:8.2f} s  {best.rate:9.1f} docs/s  {best.cpu_ms:7.1f} CPU ms/doc",
+        flush=True,
+    )
     return best
 
 
 def _ratios(label: str, ours: Measure, baseline: Measure, target: float | None) -> None:
     goal = f" (target >= {target:g}x)" if target else ""
-    print(f"  {label}: {ours.rate / baseline.rate:.1f}x docs/s{goal}, "
-          f"{baseline.cpu_ms / ours.cpu_ms:.1f}x less CPU per document")
+    print(
+        f"  {label}: {ours.rate / baseline.rate:.1f}x docs/s{goal}, "
+        f"{baseline.cpu_ms / ours.cpu_ms:.1f}x less CPU per document"
+    )
 
 
 def naive(docs: list[Document], to: str) -> Callable[[], None]:
@@ -212,8 +282,7 @@ def naive(docs: list[Document], to: str) -> Callable[[], None]:
                 if to in ("docx", "epub"):
                     pypandoc.convert_text(ast, writer, format="json", outputfile=target)
                 else:
-                    pypandoc.convert_text(ast, writer, format="json",
-                                          extra_args=["--standalone"])
+                    pypandoc.convert_text(ast, writer, format="json", extra_args=["--standalone"])
 
     return run
 
@@ -237,8 +306,7 @@ def pooled(docs: list[Document], to: str, workers: int) -> Callable[[], None]:
     return run
 
 
-def bench_format(docs: list[Document], to: str, workers: int,
-                 skip_naive: bool) -> Measure | None:
+def bench_format(docs: list[Document], to: str, workers: int, skip_naive: bool) -> Measure | None:
     """Print the figures for one format; return the naive one (None when skipped)."""
     print(f"\n{to}: {len(docs)} documents", flush=True)
     baseline = None if skip_naive else timed("naive pypandoc", len(docs), naive(docs, to))
@@ -259,8 +327,7 @@ def bench_markdown(docs: list[Document], gfm: Measure | None) -> None:
         print(f"\nmd: own writer not available ({exc})")
         return
     print(f"\nmd: {len(docs)} documents (own writer vs pandoc gfm per document)", flush=True)
-    own = timed("own render_markdown", len(docs),
-                lambda: [render_markdown(d) for d in docs])
+    own = timed("own render_markdown", len(docs), lambda: [render_markdown(d) for d in docs])
     baseline = gfm or timed("naive pypandoc gfm", len(docs), naive(docs, "gfm"))
     _ratios("own md / pandoc gfm", own, baseline, TARGETS["md"])
 
@@ -272,16 +339,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     parser.add_argument("--skip-naive", action="store_true")
-    parser.add_argument("--repeat", type=int, default=1,
-                        help="runs per measurement; the fastest is reported")
+    parser.add_argument("--repeat", type=int, default=1, help="runs per measurement; the fastest is reported")
     args = parser.parse_args(argv)
     global REPEAT
     REPEAT = args.repeat
     print("$ " + shlex.join([Path(sys.executable).name, *sys.argv]))
     docs, source = documents(args.shared.resolve(), args.docs)
     print(f"documents: {len(docs)} ({source}); cores: {os.cpu_count()}")
-    baselines = {to: bench_format(docs, to, args.workers, args.skip_naive)
-                 for to in args.formats.split(",")}
+    baselines = {to: bench_format(docs, to, args.workers, args.skip_naive) for to in args.formats.split(",")}
     bench_markdown(docs, baselines.get("gfm"))
     return 0
 

@@ -53,9 +53,15 @@ TARGETS = {
     "ruspellru": (0.0002, 0.0),
     "bea60k": (0.0002, 0.0),
 }
-MEASURED_BEFORE = {"ru_typos": 0.766, "en_typos": 0.803, "ru_title_typos": 0.620,
-                   "en_apostrophe": 0.526, "ru_hyphen": 0.855, "ruspellru": 0.371,
-                   "bea60k": 0.523}
+MEASURED_BEFORE = {
+    "ru_typos": 0.766,
+    "en_typos": 0.803,
+    "ru_title_typos": 0.620,
+    "en_apostrophe": 0.526,
+    "ru_hyphen": 0.855,
+    "ruspellru": 0.371,
+    "bea60k": 0.523,
+}
 
 
 # Rules whose right fixes the Russian sets' gold texts do not make (see the docstring).
@@ -66,8 +72,7 @@ def default_command(skip: str, preset: str | None = None) -> str:
     """The CLI of this virtual environment: ``<venv>/bin/pagewash repair --jsonl``."""
     cli = Path(sys.executable).parent / "pagewash"
     if not cli.exists():
-        raise SystemExit(f"{cli} not found: install pagewash into this environment "
-                         "(pip install -e .)")
+        raise SystemExit(f"{cli} not found: install pagewash into this environment (pip install -e .)")
     command = f"{shlex.quote(str(cli))} repair --jsonl -"
     if preset:
         command += f" --preset {shlex.quote(preset)}"
@@ -81,8 +86,15 @@ def clean_text(preset: str) -> None:
     """The shared clean-text count for one preset, every edit listed."""
     tool = SHARED / "tools" / "clean_edits.py"
     command = default_command("", preset).removesuffix(" -").replace(" --jsonl -", " --jsonl")
-    args = [sys.executable, str(tool), str(SHARED / "bench" / "extraction" / "truth.json"),
-            "--command", command, "--show", "1000"]
+    args = [
+        sys.executable,
+        str(tool),
+        str(SHARED / "bench" / "extraction" / "truth.json"),
+        "--command",
+        command,
+        "--show",
+        "1000",
+    ]
     print(f"$ {shlex.join(args)}", flush=True)
     proc = subprocess.run(args, cwd=ROOT, check=False, capture_output=True, text=True)
     print(proc.stdout, end="")
@@ -137,19 +149,28 @@ def snippet_edits(preset: str) -> None:
                 continue
             lang = _language_at(texts.get(change.block or "", ""), change.before)
             by_lang[lang] += 1
-            examples.setdefault(lang, []).append(f"{change.rule}: {change.before!r} -> "
-                                                 f"{change.after!r}")
+            examples.setdefault(lang, []).append(f"{change.rule}: {change.before!r} -> {change.after!r}")
     others = sum(n for lang, n in by_lang.items() if lang not in ("en", "ru"))
-    print(f"snippet pages ({len(pages)}), {preset}: word edits by block language "
-          f"{dict(by_lang.most_common())}; outside en/ru: {others}")
+    print(
+        f"snippet pages ({len(pages)}), {preset}: word edits by block language "
+        f"{dict(by_lang.most_common())}; outside en/ru: {others}"
+    )
     for lang, items in sorted(examples.items()):
         if lang not in ("en", "ru"):
             print(f"    {lang}: {items[:8]}")
 
 
 def quality(command: str, sets: str, examples: int, preset: str = "safe") -> tuple[int, str]:
-    args = [sys.executable, str(BENCH / "score.py"), "--command", command, "--sets", sets,
-            "--examples", str(examples)]
+    args = [
+        sys.executable,
+        str(BENCH / "score.py"),
+        "--command",
+        command,
+        "--sets",
+        sets,
+        "--examples",
+        str(examples),
+    ]
     print(f"$ {shlex.join(args)}", flush=True)
     proc = subprocess.run(args, cwd=ROOT, check=False, capture_output=True, text=True)
     print(proc.stdout, end="")
@@ -205,9 +226,11 @@ def throughput(sets: str, skip: str, preset: str) -> None:
     total_words = 0
     total_time = 0.0
     for name in sets.split(","):
-        rows = [json.loads(line) for line in
-                (BENCH / "data" / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()
-                if line]
+        rows = [
+            json.loads(line)
+            for line in (BENCH / "data" / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()
+            if line
+        ]
         words = sum(len(WORD.findall(r["src"])) for r in rows)
         start = time.process_time()
         for row in rows:
@@ -244,11 +267,15 @@ def by_rule(sets: str, skip: str, preset: str, examples: int = 0) -> None:
 
     def gold_lacks(rule: str, before: str, made: str) -> bool:
         if rule == "homoglyphs":
-            return bool(re.search("[a-zA-Z]", before) and re.search("[а-яА-ЯёЁ]", before)) \
-                and not (re.search("[a-z]", made) and re.search("[а-яё]", made))
+            return bool(re.search("[a-zA-Z]", before) and re.search("[а-яА-ЯёЁ]", before)) and not (
+                re.search("[a-z]", made) and re.search("[а-яё]", made)
+            )
         if rule == "lost_hyphen" and ru is not None and "-" in made:
-            return ru.hyphenated_in_dictionary(made) and not ru.in_dictionary(
-                before.lower()) and not hunspell_knows(before, "ru")
+            return (
+                ru.hyphenated_in_dictionary(made)
+                and not ru.in_dictionary(before.lower())
+                and not hunspell_knows(before, "ru")
+            )
         return False
 
     print(f"\n{preset} preset, edits by rule:")
@@ -266,11 +293,16 @@ def by_rule(sets: str, skip: str, preset: str, examples: int = 0) -> None:
             gold = {(a, b): g for a, b, g in score.align(src, score.words(row["gold"]))}
             covered = {k for a, b in gold for k in range(a, max(b, a + 1))}
             clean += len(src) - len(covered)
-            for (a, b), made in {(a, b): g for a, b, g in
-                                 score.align(src, score.words(repaired))}.items():
+            for (a, b), made in {(a, b): g for a, b, g in score.align(src, score.words(repaired))}.items():
                 words = " ".join(src[a:b])
-                rule = next((c.rule for c in changes if words and (
-                    c.before in words or any(w in c.before for w in src[a:b]))), "?")
+                rule = next(
+                    (
+                        c.rule
+                        for c in changes
+                        if words and (c.before in words or any(w in c.before for w in src[a:b]))
+                    ),
+                    "?",
+                )
                 if gold.get((a, b)) is not None and " ".join(gold[(a, b)].split()) == made:
                     tally[(rule, "right")] += 1
                 elif a in covered:
@@ -282,8 +314,10 @@ def by_rule(sets: str, skip: str, preset: str, examples: int = 0) -> None:
                     elif len(shown) < examples:
                         shown.append(f"{rule}: {words} -> {made}")
         for rule in sorted({r for r, _ in tally}):
-            print(f"| {name} | {rule} | {tally[(rule, 'right')]} | {tally[(rule, 'wrong')]} | "
-                  f"{tally[(rule, 'damage')]} | {tally[(rule, 'lacks')]} |")
+            print(
+                f"| {name} | {rule} | {tally[(rule, 'right')]} | {tally[(rule, 'wrong')]} | "
+                f"{tally[(rule, 'damage')]} | {tally[(rule, 'lacks')]} |"
+            )
         damage = sum(n for (_, kind), n in tally.items() if kind == "damage")
         lacks = sum(n for (_, kind), n in tally.items() if kind == "lacks")
         summary.append((name, damage, lacks, clean))
@@ -294,20 +328,21 @@ def by_rule(sets: str, skip: str, preset: str, examples: int = 0) -> None:
     for name, damage, lacks, clean in summary:
         without = (damage - lacks) / clean
         verdict = "meets" if without <= TARGETS[name][0] else f"above {TARGETS[name][0]:g}"
-        print(f"| {name} | {damage} | {lacks} | {clean} | {damage / clean:.5f} | "
-              f"{without:.5f} ({verdict}) |")
+        print(f"| {name} | {damage} | {lacks} | {clean} | {damage / clean:.5f} | {without:.5f} ({verdict}) |")
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--presets", default=PRESETS)
     parser.add_argument("--sets", default=ALL_SETS)
     parser.add_argument("--examples", type=int, default=0)
     parser.add_argument("--command", default=None, help="JSONL repair command to score")
     parser.add_argument("--skip-repair", default="", help="rules to skip, comma-separated")
-    parser.add_argument("--compare", action="store_true",
-                        help=f"also score without {','.join(GOLD_DISAGREES)}")
+    parser.add_argument(
+        "--compare", action="store_true", help=f"also score without {','.join(GOLD_DISAGREES)}"
+    )
     parser.add_argument("--no-quality", action="store_true")
     parser.add_argument("--no-speed", action="store_true")
     parser.add_argument("--no-by-rule", action="store_true")
@@ -323,13 +358,12 @@ def main() -> int:
         if not args.no_snippets:
             snippet_edits(preset)
         if not args.no_quality:
-            status, full = quality(args.command or default_command(args.skip_repair, preset),
-                                   args.sets, args.examples, preset)
+            status, full = quality(
+                args.command or default_command(args.skip_repair, preset), args.sets, args.examples, preset
+            )
             if args.compare and args.command is None and status == 0:
-                skip = ",".join(dict.fromkeys((*filter(None, args.skip_repair.split(",")),
-                                               *GOLD_DISAGREES)))
-                status, without = quality(default_command(skip, preset), args.sets,
-                                          args.examples)
+                skip = ",".join(dict.fromkeys((*filter(None, args.skip_repair.split(",")), *GOLD_DISAGREES)))
+                status, without = quality(default_command(skip, preset), args.sets, args.examples)
                 compare(full, without)
         if not args.no_by_rule:
             by_rule(args.sets, args.skip_repair, preset, args.examples)

@@ -42,8 +42,7 @@ def decode_pages(folder: Path) -> dict[str, str]:
     return pages
 
 
-def run_pagewash(pages: dict[str, str], repair: bool) -> tuple[dict[str, str], dict[str, str],
-                                                                float]:
+def run_pagewash(pages: dict[str, str], repair: bool) -> tuple[dict[str, str], dict[str, str], float]:
     """Body text per page, the reason of every empty page, and CPU seconds."""
     from pagewash.pipeline import Options, clean
     from pagewash.render.text import render_text
@@ -67,8 +66,7 @@ def run_pagewash(pages: dict[str, str], repair: bool) -> tuple[dict[str, str], d
     return texts, empty, seconds
 
 
-def run_trafilatura(pages: dict[str, str], settings: dict[str, bool]) -> tuple[dict[str, str],
-                                                                                float]:
+def run_trafilatura(pages: dict[str, str], settings: dict[str, bool]) -> tuple[dict[str, str], float]:
     import trafilatura
 
     out: dict[str, str] = {}
@@ -92,8 +90,9 @@ def score(pages: Path, ours: Path, theirs: Path, worst: int) -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--pages", type=Path, default=DEFAULT_PAGES)
     parser.add_argument("--keep", type=Path, help="write predictions here instead of a temp dir")
     parser.add_argument("--worst", type=int, default=0, help="list the N worst pages of pagewash")
@@ -111,8 +110,10 @@ def main() -> int:
             options = ", ".join(f"{k}={v}" for k, v in settings.items())
             print(f"== pagewash vs {name} ({options})")
             print(score(args.pages, out / "pagewash", out / name, args.worst if not number else 0))
-            print(f"speed: pagewash {len(pages) / ours_cpu:.1f} docs/CPU-s, {name} "
-                  f"{len(pages) / theirs_cpu:.1f} docs/CPU-s, ratio {theirs_cpu / ours_cpu:.2f}x")
+            print(
+                f"speed: pagewash {len(pages) / ours_cpu:.1f} docs/CPU-s, {name} "
+                f"{len(pages) / theirs_cpu:.1f} docs/CPU-s, ratio {theirs_cpu / ours_cpu:.2f}x"
+            )
     print(f"pagewash empty pages: {len(empty)}")
     for page_id, reason in sorted(empty.items()):
         print(f"  {page_id}  {reason}")

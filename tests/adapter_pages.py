@@ -25,15 +25,26 @@ class FixturePage:
 
 
 NEWS = FixturePage(
-    "en-news", (FIXTURES / "en-news" / "input.html").read_bytes(),
-    "Harbour ferry returns after two-year repair", "en",
-    "About 140 people queued for the 7.15 crossing")
+    "en-news",
+    (FIXTURES / "en-news" / "input.html").read_bytes(),
+    "Harbour ferry returns after two-year repair",
+    "en",
+    "About 140 people queued for the 7.15 crossing",
+)
 BLOG = FixturePage(
-    "en-blog", (FIXTURES / "en-blog" / "input.html").read_bytes(),
-    "Repotting a ten-year-old fig without killing it", "en", "fig")
+    "en-blog",
+    (FIXTURES / "en-blog" / "input.html").read_bytes(),
+    "Repotting a ten-year-old fig without killing it",
+    "en",
+    "fig",
+)
 RUSSIAN = FixturePage(
-    "ru-news", (FIXTURES / "ru-news" / "input.html").read_bytes(),
-    "В Заречье открыли библиотеку в бывшей водонапорной башне", "ru", "библиотек")
+    "ru-news",
+    (FIXTURES / "ru-news" / "input.html").read_bytes(),
+    "В Заречье открыли библиотеку в бывшей водонапорной башне",
+    "ru",
+    "библиотек",
+)
 SHELL = (FIXTURES / "empty-shell" / "input.html").read_bytes()
 PAGES = (NEWS, BLOG, RUSSIAN)
 
@@ -42,11 +53,17 @@ def url_of(page: FixturePage) -> str:
     return f"https://example.org/{page.name}"
 
 
-def warc_record(url: str, body: bytes, content_type: str = "text/html; charset=utf-8",
-                status: str = "200 OK", date: str = "2024-05-01T10:00:00Z") -> bytes:
+def warc_record(
+    url: str,
+    body: bytes,
+    content_type: str = "text/html; charset=utf-8",
+    status: str = "200 OK",
+    date: str = "2024-05-01T10:00:00Z",
+) -> bytes:
     """One gzipped WARC response record holding an HTTP response."""
-    http = (f"HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\n"
-            f"Content-Length: {len(body)}\r\n\r\n").encode("ascii") + body
+    http = (
+        f"HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {len(body)}\r\n\r\n"
+    ).encode("ascii") + body
     header = (
         "WARC/1.1\r\n"
         "WARC-Type: response\r\n"
@@ -64,8 +81,7 @@ def write_warc(path: Path, with_shell: bool = True) -> Path:
     records = [warc_record(url_of(p), p.html) for p in PAGES]
     if with_shell:
         records.append(warc_record("https://example.org/shell", SHELL))
-    records.append(warc_record("https://example.org/missing", b"<html>gone</html>",
-                               status="404 Not Found"))
+    records.append(warc_record("https://example.org/missing", b"<html>gone</html>", status="404 Not Found"))
     path.write_bytes(b"".join(records))
     return path
 

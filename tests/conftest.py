@@ -10,9 +10,13 @@ import pytest
 
 # Frameworks under test phone home (Haystack's and LlamaIndex's telemetry, Ray's usage stats):
 # tests never send traffic off this machine.
-for _name, _value in (("HAYSTACK_TELEMETRY_ENABLED", "False"), ("RAY_USAGE_STATS_ENABLED", "0"),
-                      ("ANONYMIZED_TELEMETRY", "False"), ("DO_NOT_TRACK", "1"),
-                      ("HF_HUB_OFFLINE", "1")):
+for _name, _value in (
+    ("HAYSTACK_TELEMETRY_ENABLED", "False"),
+    ("RAY_USAGE_STATS_ENABLED", "0"),
+    ("ANONYMIZED_TELEMETRY", "False"),
+    ("DO_NOT_TRACK", "1"),
+    ("HF_HUB_OFFLINE", "1"),
+):
     os.environ.setdefault(_name, _value)
 
 ROOT = Path(__file__).resolve().parent.parent

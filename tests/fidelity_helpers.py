@@ -17,18 +17,24 @@ from pagewash.pipeline import Options
 
 WORD = re.compile(r"\w+")
 # Prose around a fragment under test, long enough for the extractor to keep its paragraph.
-LEAD = ("The committee met on Tuesday and talked for a long time about the state of the roads "
-        "in the northern part of the county, as it does every year.")
-TAIL = ("Nobody expected a decision that evening, and the members went home late after a long "
-        "and tiring discussion of the budget for the coming year.")
+LEAD = (
+    "The committee met on Tuesday and talked for a long time about the state of the roads "
+    "in the northern part of the county, as it does every year."
+)
+TAIL = (
+    "Nobody expected a decision that evening, and the members went home late after a long "
+    "and tiring discussion of the budget for the coming year."
+)
 MARKDOWN = MarkdownIt("commonmark").enable("table")
 OPTIONS = Options(repair=False, front_matter=False)
 
 
 def page(body: str) -> str:
     """A small article page holding ``body`` between two paragraphs of ordinary prose."""
-    return (f"<html><head><title>Roads</title></head><body><article><h1>Roads</h1>"
-            f"<p>{LEAD}</p>{body}<p>{TAIL}</p></article></body></html>")
+    return (
+        f"<html><head><title>Roads</title></head><body><article><h1>Roads</h1>"
+        f"<p>{LEAD}</p>{body}<p>{TAIL}</p></article></body></html>"
+    )
 
 
 def clean(body: str) -> Document:

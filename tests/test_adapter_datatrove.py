@@ -25,9 +25,14 @@ def run_pipeline(tmp_path: Path, extractor: BaseExtractor) -> dict[str, dict]:
     out = tmp_path / "clean"
     LocalPipelineExecutor(
         pipeline=[WarcReader(str(crawl)), extractor, JsonlWriter(str(out))],
-        tasks=1, logging_dir=str(tmp_path / "logs")).run()
-    rows = [json.loads(line) for f in sorted(out.glob("*.jsonl.gz"))
-            for line in gzip.decompress(f.read_bytes()).decode("utf-8").splitlines()]
+        tasks=1,
+        logging_dir=str(tmp_path / "logs"),
+    ).run()
+    rows = [
+        json.loads(line)
+        for f in sorted(out.glob("*.jsonl.gz"))
+        for line in gzip.decompress(f.read_bytes()).decode("utf-8").splitlines()
+    ]
     return {row["metadata"]["url"]: row for row in rows}
 
 
@@ -58,14 +63,16 @@ def test_metadata_extractor_writes_the_pages_metadata(tmp_path: Path) -> None:
 def test_extract_is_the_plain_step_contract() -> None:
     step = PagewashExtractor()
     assert step.extract(SHELL.decode("utf-8")) == ""  # no main content: DataTrove drops it
-    assert step.extract("\x00\x01" * 300) == ""       # not HTML: dropped, never an exception
+    assert step.extract("\x00\x01" * 300) == ""  # not HTML: dropped, never an exception
     assert NEWS.phrase in step.extract(NEWS.html.decode("utf-8"))
 
 
 def test_metadata_step_runs_its_own_loop_with_the_sandbox() -> None:
-    docs = [Document(text=NEWS.html.decode("utf-8"), id="a", metadata={"url": url_of(NEWS)}),
-            Document(text=SHELL.decode("utf-8"), id="b", metadata={}),
-            Document(text="", id="c", metadata={})]
+    docs = [
+        Document(text=NEWS.html.decode("utf-8"), id="a", metadata={"url": url_of(NEWS)}),
+        Document(text=SHELL.decode("utf-8"), id="b", metadata={}),
+        Document(text="", id="c", metadata={}),
+    ]
     out = list(PagewashMetadataExtractor().run(iter(docs)))
     assert [d.id for d in out] == ["a"]
     assert out[0].metadata["title"] == NEWS.title and out[0].metadata["url"] == url_of(NEWS)

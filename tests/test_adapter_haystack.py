@@ -15,10 +15,15 @@ def test_converter_in_a_pipeline_with_files_warc_and_bytes(tmp_path: Path) -> No
     folder = write_folder(tmp_path / "pages")
     warc = write_warc(tmp_path / "crawl.warc.gz")
     cp1251 = RUSSIAN.html.decode("utf-8").replace('charset="utf-8"', "").encode("cp1251")
-    sources = [folder / f"{NEWS.name}.html", str(warc), folder / "shell.html",
-               tmp_path / "missing.html",
-               ByteStream(cp1251, meta={"url": "https://example.org/ru-1251"},
-                          mime_type="text/html; charset=windows-1251")]
+    sources = [
+        folder / f"{NEWS.name}.html",
+        str(warc),
+        folder / "shell.html",
+        tmp_path / "missing.html",
+        ByteStream(
+            cp1251, meta={"url": "https://example.org/ru-1251"}, mime_type="text/html; charset=windows-1251"
+        ),
+    ]
     meta = [{"n": 0}, {"n": 1}, {"n": 2}, {"n": 3}, {"n": 4}]
     pipeline = Pipeline()
     pipeline.add_component("converter", PagewashToDocument())

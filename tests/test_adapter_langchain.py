@@ -15,8 +15,10 @@ from pagewash.ingest.langchain import PagewashLoader, PagewashTransformer
 
 
 def test_transformer_cleans_html_documents_and_adds_metadata(caplog: pytest.LogCaptureFixture) -> None:
-    html_docs = [Document(page_content=p.html.decode("utf-8"), id=p.name,
-                          metadata={"source": url_of(p), "crawl": 7}) for p in PAGES]
+    html_docs = [
+        Document(page_content=p.html.decode("utf-8"), id=p.name, metadata={"source": url_of(p), "crawl": 7})
+        for p in PAGES
+    ]
     html_docs.append(Document(page_content=SHELL.decode("utf-8"), metadata={"source": "shell"}))
     transformer = PagewashTransformer()
     assert isinstance(transformer, BaseDocumentTransformer)
@@ -34,7 +36,8 @@ def test_transformer_cleans_html_documents_and_adds_metadata(caplog: pytest.LogC
 def test_transformer_can_raise_instead_of_skipping() -> None:
     with pytest.raises(PagewashError, match="NoContent"):
         PagewashTransformer(errors="raise").transform_documents(
-            [Document(page_content=SHELL.decode("utf-8"))])
+            [Document(page_content=SHELL.decode("utf-8"))]
+        )
 
 
 def test_loader_reads_folders_and_warc_lazily(tmp_path: Path) -> None:
@@ -43,7 +46,10 @@ def test_loader_reads_folders_and_warc_lazily(tmp_path: Path) -> None:
     assert isinstance(loader, BaseLoader)
     docs = list(loader.lazy_load())
     assert [Path(d.metadata["source"]).name for d in docs] == [
-        f"{BLOG.name}.html", f"{NEWS.name}.html", f"{RUSSIAN.name}.html"]
+        f"{BLOG.name}.html",
+        f"{NEWS.name}.html",
+        f"{RUSSIAN.name}.html",
+    ]
     warc = write_warc(tmp_path / "crawl.warc.gz")
     by_url = {d.metadata["url"]: d for d in PagewashLoader([warc], to="txt").load()}
     assert sorted(by_url) == sorted(url_of(p) for p in PAGES)

@@ -29,8 +29,9 @@ def test_reader_loads_a_file_a_folder_and_a_warc(tmp_path: Path) -> None:
 
 def test_reader_plugs_into_simple_directory_reader(tmp_path: Path) -> None:
     folder = write_folder(tmp_path / "pages")
-    docs = SimpleDirectoryReader(str(folder), recursive=True,
-                                 file_extractor={".html": PagewashReader()}).load_data()
+    docs = SimpleDirectoryReader(
+        str(folder), recursive=True, file_extractor={".html": PagewashReader()}
+    ).load_data()
     by_name = {d.metadata["file_name"]: d for d in docs}
     assert sorted(by_name) == ["en-blog.html", "en-news.html", "ru-news.html"]
     assert by_name["ru-news.html"].metadata["language"] == "ru"

@@ -23,8 +23,11 @@ from pagewash.ingest.records import clean_record
 def test_the_common_crawl_stage_extracts_with_pagewash(tmp_path: Path) -> None:
     warc = write_warc(tmp_path / "crawl.warc.gz")
     stage = CommonCrawlDownloadExtractStage(
-        start_snapshot="2024-30", end_snapshot="2024-30", download_dir=str(tmp_path),
-        html_extraction=PagewashHTMLExtractor())
+        start_snapshot="2024-30",
+        end_snapshot="2024-30",
+        download_dir=str(tmp_path),
+        html_extraction=PagewashHTMLExtractor(),
+    )
     [iterate_extract] = [s for s in stage.decompose() if isinstance(s, DocumentIterateExtractStage)]
     batch = iterate_extract.process(FileGroupTask(dataset_name="crawl", data=[str(warc)]))
     rows = {row["url"]: row for row in batch.to_pandas().to_dict("records")}

@@ -19,8 +19,9 @@ ADAPTERS = [
 
 
 @pytest.mark.parametrize(("adapter", "framework", "extra"), ADAPTERS, ids=[a[0] for a in ADAPTERS])
-def test_missing_framework_gives_the_install_hint(monkeypatch: pytest.MonkeyPatch, adapter: str,
-                                                  framework: str, extra: str) -> None:
+def test_missing_framework_gives_the_install_hint(
+    monkeypatch: pytest.MonkeyPatch, adapter: str, framework: str, extra: str
+) -> None:
     for name in [m for m in sys.modules if m == framework or m.startswith(framework + ".")]:
         monkeypatch.delitem(sys.modules, name)
     monkeypatch.setitem(sys.modules, framework, None)  # `import framework` now fails

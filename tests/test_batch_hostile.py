@@ -31,8 +31,14 @@ STANDIN = Stages(standin_clean, standin_render)
 
 
 def _settings(out: Path, **kwargs: object) -> BatchSettings:
-    return BatchSettings(**{"out_dir": out, "workers": 2, "quiet": True,  # type: ignore[arg-type]
-                            **kwargs})
+    return BatchSettings(
+        **{
+            "out_dir": out,
+            "workers": 2,
+            "quiet": True,  # type: ignore[arg-type]
+            **kwargs,
+        }
+    )
 
 
 def _lines(path: Path) -> list[dict[str, object]]:
@@ -53,8 +59,7 @@ def test_file_names_that_are_not_utf8_are_converted_and_reported(tmp_path: Path)
     out = tmp_path / "out"
     summary = run_batch([root], Options(), _settings(out), stages=STANDIN)
     assert (summary.converted, summary.failed) == (2, 1)
-    assert sorted(os.listdir(os.fsencode(out))) == [b".pagewash", b"caf\xe9.md",
-                                                    b"errors.jsonl", b"plain.md"]
+    assert sorted(os.listdir(os.fsencode(out))) == [b".pagewash", b"caf\xe9.md", b"errors.jsonl", b"plain.md"]
     assert (out / os.fsdecode(b"caf\xe9.md")).read_text().startswith("# Page 1")
     [error] = _lines(out / ERRORS_FILE)
     assert error["input"] == "bad\\xff.html" and error["type"] == "NotHTMLError"
@@ -69,8 +74,9 @@ def test_lone_surrogates_in_jsonl_ids_and_urls_never_stop_the_batch(tmp_path: Pa
     root.mkdir()
     lines = [
         b'{"id": "\\ud83d", "url": "http://x/\\ud83d", "html": "\\u0000\\u0001"}\n',
-        b'{"id": "good-\\udc00", "url": "http://x/\\ud83d/2", "html": ' +
-        json.dumps(page(3)).encode() + b"}\n",
+        b'{"id": "good-\\udc00", "url": "http://x/\\ud83d/2", "html": '
+        + json.dumps(page(3)).encode()
+        + b"}\n",
         jsonl_line(id="last", html=page(4)),
     ]
     (root / "r.jsonl").write_bytes(b"".join(lines))
@@ -82,7 +88,10 @@ def test_lone_surrogates_in_jsonl_ids_and_urls_never_stop_the_batch(tmp_path: Pa
         assert error["id"] == "\ufffd" and error["url"] == "http://x/\ufffd"
     records = _lines(tmp_path / "jsonl" / RECORDS_FILE)
     assert [(r["id"], r["status"]) for r in records] == [
-        ("\ufffd", "error"), ("good-\ufffd", "ok"), ("last", "ok")]
+        ("\ufffd", "error"),
+        ("good-\ufffd", "ok"),
+        ("last", "ok"),
+    ]
     assert records[1]["url"] == "http://x/\ufffd/2" and records[1]["title"] == "Page 3"
 
 
@@ -91,8 +100,9 @@ def test_a_jsonl_line_nested_100000_deep_is_one_error_row(tmp_path: Path) -> Non
     root.mkdir()
     deep = b"[" * 100_000 + b"]" * 100_000 + b"\n"
     deep_field = b'{"html": "<p>x</p>", "meta": ' + b"[" * 100_000 + b"]" * 100_000 + b"}\n"
-    (root / "r.jsonl").write_bytes(jsonl_line(id="a", html=page(1)) + deep + deep_field
-                                   + jsonl_line(id="b", html=page(2)))
+    (root / "r.jsonl").write_bytes(
+        jsonl_line(id="a", html=page(1)) + deep + deep_field + jsonl_line(id="b", html=page(2))
+    )
     out = tmp_path / "out"
     summary = run_batch([root], Options(), _settings(out), stages=STANDIN)
     assert (summary.converted, summary.failed) == (2, 2)
@@ -114,8 +124,7 @@ def test_slow_pages_at_the_start_fail_alone_and_the_job_goes_on(tmp_path: Path) 
     for i in range(8):
         (root / f"b{i}.html").write_text(page(i))
     out = tmp_path / "out"
-    summary = run_batch([root], Options(), _settings(out, timeout=0.5),
-                        stages=misbehaving(slow=30))
+    summary = run_batch([root], Options(), _settings(out, timeout=0.5), stages=misbehaving(slow=30))
     assert (summary.converted, summary.failed) == (8, 6)
     assert {e["type"] for e in _lines(out / ERRORS_FILE)} == {"Timeout"}
 
@@ -138,8 +147,7 @@ def test_after_a_memory_error_the_next_page_goes_to_a_fresh_worker(tmp_path: Pat
     for i in range(5):
         (root / f"p{i}.html").write_text(page(i))
     out = tmp_path / "out"
-    summary = run_batch([root], Options(), _settings(out, workers=1, max_memory_mb=768),
-                        stages=STANDIN)
+    summary = run_batch([root], Options(), _settings(out, workers=1, max_memory_mb=768), stages=STANDIN)
     assert (summary.converted, summary.failed) == (5, 1)
     assert [e["type"] for e in _lines(out / ERRORS_FILE)] == ["MemoryError"]
 
@@ -158,9 +166,12 @@ def test_a_second_batch_on_a_busy_folder_is_refused_and_changes_nothing(tmp_path
         run_batch([root], Options(), _settings(out), stages=STANDIN)
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
     with OutputLock(out):
-        cli = subprocess.run([sys.executable, "-m", "pagewash", "convert", str(root),
-                              "--out-dir", str(out), "-q"], capture_output=True, check=False,
-                             timeout=60)
+        cli = subprocess.run(
+            [sys.executable, "-m", "pagewash", "convert", str(root), "--out-dir", str(out), "-q"],
+            capture_output=True,
+            check=False,
+            timeout=60,
+        )
     assert cli.returncode == 2
     assert cli.stderr.decode().count("\n") == 1 and "another pagewash batch" in cli.stderr.decode()
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
@@ -237,8 +248,7 @@ def test_links_inside_the_state_folder_are_removed_not_followed(tmp_path: Path) 
         if target.exists():
             os.rename(target, out / f"{sub}-moved")
         target.symlink_to(outside / "state" / sub, target_is_directory=True)
-    summary = run_batch([root], Options(to="jsonl"), _settings(out, resume=True),
-                        stages=STANDIN)
+    summary = run_batch([root], Options(to="jsonl"), _settings(out, resume=True), stages=STANDIN)
     assert summary.documents == 2 and _unchanged(outside, files)
 
 
@@ -263,11 +273,13 @@ def test_links_leaving_the_input_folder_are_skipped_unless_asked(tmp_path: Path)
     assert "2 symbolic links" in summary.line() and "--follow-symlinks" in summary.line()
     assert sorted(p.name for p in out.rglob("*.md")) == ["real.md"]
     followed = tmp_path / "followed"
-    summary = run_batch([root], Options(), _settings(followed, follow_symlinks=True),
-                        stages=STANDIN)
+    summary = run_batch([root], Options(), _settings(followed, follow_symlinks=True), stages=STANDIN)
     assert summary.converted == 3 and summary.skipped == ()
     assert sorted(p.relative_to(followed).as_posix() for p in followed.rglob("*.md")) == [
-        "linked/deep.md", "real.md", "secret.md"]
+        "linked/deep.md",
+        "real.md",
+        "secret.md",
+    ]
 
 
 # ---------------------------------------------------------------- 20: names, engines, parents
@@ -289,11 +301,9 @@ def test_names_differing_only_in_case_are_both_converted(tmp_path: Path) -> None
 
 
 @pytest.mark.parametrize("setting", [{"max_memory_mb": 512}, {"resume": True}])
-def test_the_ray_engine_refuses_what_it_cannot_honour(tmp_path: Path,
-                                                     setting: dict[str, object]) -> None:
+def test_the_ray_engine_refuses_what_it_cannot_honour(tmp_path: Path, setting: dict[str, object]) -> None:
     with pytest.raises(UsageError, match="Ray engine"):
-        run_batch([tmp_path], Options(to="jsonl"),
-                  _settings(tmp_path / "o", engine="ray", **setting))
+        run_batch([tmp_path], Options(to="jsonl"), _settings(tmp_path / "o", engine="ray", **setting))
 
 
 _ORPHANED_RUN = """
@@ -320,8 +330,14 @@ def test_workers_stop_when_their_coordinator_is_killed(tmp_path: Path) -> None:
     (root / "spawn.html").write_text("<p>SPAWN</p>")
     pid_file = tmp_path / "child.pid"
     script = tmp_path / "job.py"
-    script.write_text(_ORPHANED_RUN.format(tests=str(Path(__file__).parent), out=str(
-        tmp_path / "out"), source=str(root), pid_file=str(pid_file)))
+    script.write_text(
+        _ORPHANED_RUN.format(
+            tests=str(Path(__file__).parent),
+            out=str(tmp_path / "out"),
+            source=str(root),
+            pid_file=str(pid_file),
+        )
+    )
     job = subprocess.Popen([sys.executable, str(script)], start_new_session=True)
     try:
         deadline = time.monotonic() + 60

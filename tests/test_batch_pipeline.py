@@ -57,18 +57,23 @@ LOGIN_WALL = f"""<html><head><title>Sign in</title></head><body>{CHROME}
 <a href="/register">Create an account</a></div>{FOOTER}</body></html>"""
 
 
-
-
 def _corpus(root: Path) -> None:
     (root / "site").mkdir(parents=True)
     (root / "site" / "glaciers.html").write_text(ENGLISH, encoding="utf-8")
     (root / "site" / "library.htm").write_bytes(RUSSIAN.encode("cp1251"))
     (root / "site" / "login.html").write_text(LOGIN_WALL, encoding="utf-8")
-    (root / "feed.jsonl").write_bytes(jsonl_line(url="https://example.org/glaciers",
-                                                 html=ENGLISH, id="g1"))
-    write_warc(root / "crawl.warc.gz", [warc_record(
-        "https://example.org/library", RUSSIAN.encode("cp1251"),
-        content_type="text/html; charset=windows-1251", number=1)])
+    (root / "feed.jsonl").write_bytes(jsonl_line(url="https://example.org/glaciers", html=ENGLISH, id="g1"))
+    write_warc(
+        root / "crawl.warc.gz",
+        [
+            warc_record(
+                "https://example.org/library",
+                RUSSIAN.encode("cp1251"),
+                content_type="text/html; charset=windows-1251",
+                number=1,
+            )
+        ],
+    )
 
 
 def test_the_real_pipeline_converts_pages_files_records_and_warc(tmp_path: Path) -> None:
@@ -85,7 +90,8 @@ def test_the_real_pipeline_converts_pages_files_records_and_warc(tmp_path: Path)
     assert (out / "site" / "library.md").exists() and (out / "feed" / "000000.md").exists()
     errors = [json.loads(line) for line in (out / ERRORS_FILE).read_text().splitlines()]
     assert [(e["input"], e["status"], e["type"]) for e in errors] == [
-        ("site/login.html", "empty", "NoContent")]
+        ("site/login.html", "empty", "NoContent")
+    ]
 
 
 def test_the_real_pipeline_fills_records(tmp_path: Path) -> None:

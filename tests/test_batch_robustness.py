@@ -74,8 +74,10 @@ def build_corpus(root: Path) -> None:
 def _write_warcs(root: Path) -> None:
     first = [warc_record(f"http://w/{i}", article(3000 + i).encode(), number=i) for i in range(18)]
     first[5:5] = [warc_record("http://w/garbage", os.urandom(3000), number=100)]
-    first[9:9] = [warc_record("http://w/img", b"\x89PNG..", content_type="image/png", number=101),
-                  warc_record("http://w/moved", b"", status="302 Found", number=102)]
+    first[9:9] = [
+        warc_record("http://w/img", b"\x89PNG..", content_type="image/png", number=101),
+        warc_record("http://w/moved", b"", status="302 Found", number=102),
+    ]
     first.append(warc_record("http://w/cut", page(1).encode(), number=103))
     write_warc(root / "crawl.warc.gz", first, cut_last=True)
     second = [warc_record(f"http://v/{i}", article(4000 + i).encode(), number=i) for i in range(17)]
@@ -89,8 +91,7 @@ def _write_warcs(root: Path) -> None:
 
 
 def _snapshot(out: Path) -> dict[str, bytes]:
-    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
-            if p.is_file()}
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
 
 
 def _settings(out: Path, **kwargs: object) -> BatchSettings:
@@ -121,8 +122,11 @@ def _check_folder(out: Path) -> list[dict[str, str]]:
     """280 outputs, 20 reasons, and nothing else beside the resume state."""
     files = _snapshot(out)
     outputs = [name for name in files if name.endswith(".md")]
-    others = [name for name in files if not name.endswith(".md") and name != ERRORS_FILE
-              and not name.startswith(f"{STATE_DIR}/")]
+    others = [
+        name
+        for name in files
+        if not name.endswith(".md") and name != ERRORS_FILE and not name.startswith(f"{STATE_DIR}/")
+    ]
     assert len(outputs) == GOOD and others == []
     errors = [json.loads(line) for line in files[ERRORS_FILE].decode().splitlines()]
     assert len(errors) == BAD
@@ -133,7 +137,12 @@ def _check_folder(out: Path) -> list[dict[str, str]]:
     assert by_input["bad/huge.html"] == ["TooLargeError"]
     assert by_input["bad/truncated1.html.gz"] == ["InputError"]
     assert sorted(by_input["records.jsonl"]) == [
-        "InvalidJSON", "InvalidUTF8", "InvalidUTF8", "MissingField", "MissingField"]
+        "InvalidJSON",
+        "InvalidUTF8",
+        "InvalidUTF8",
+        "MissingField",
+        "MissingField",
+    ]
     assert by_input["crawl.warc.gz"][-1] == "TruncatedRecord"
     assert by_input["crawl2.warc"][-1] == "TruncatedRecord"
     return errors
@@ -152,13 +161,13 @@ if __name__ == "__main__":
 """
 
 
-def test_a_killed_job_resumed_gives_the_same_folder_as_an_uninterrupted_one(
-        tmp_path: Path) -> None:
+def test_a_killed_job_resumed_gives_the_same_folder_as_an_uninterrupted_one(tmp_path: Path) -> None:
     build_corpus(tmp_path / "in")
     killed, reference = tmp_path / "killed", tmp_path / "reference"
     script = tmp_path / "job.py"
-    script.write_text(_KILLED_RUN.format(tests=str(Path(__file__).parent),
-                                         source=str(tmp_path / "in"), out=str(killed)))
+    script.write_text(
+        _KILLED_RUN.format(tests=str(Path(__file__).parent), source=str(tmp_path / "in"), out=str(killed))
+    )
     job = subprocess.Popen([sys.executable, str(script)], start_new_session=True)
     try:
         _wait_for_outputs(killed, at_least=100, process=job)
@@ -167,8 +176,7 @@ def test_a_killed_job_resumed_gives_the_same_folder_as_an_uninterrupted_one(
         job.wait()
     halfway = sum(1 for p in killed.rglob("*.md"))
     assert 100 <= halfway < GOOD
-    resumed = run_batch([tmp_path / "in"], Options(), _settings(killed, resume=True),
-                        stages=DELAYED)
+    resumed = run_batch([tmp_path / "in"], Options(), _settings(killed, resume=True), stages=DELAYED)
     assert resumed.resumed >= 100
     run_batch([tmp_path / "in"], Options(), _settings(reference), stages=DELAYED)
     assert _snapshot(killed) == _snapshot(reference)

@@ -46,8 +46,10 @@ CALM = Misbehaviour()
 
 def misbehaving(**settings: object) -> Stages:
     """Stand-in stages with these ``Misbehaviour`` settings (picklable: workers get them)."""
-    return Stages(partial(standin_clean, misbehaviour=Misbehaviour(**settings)),  # type: ignore[arg-type]
-                  standin_render)
+    return Stages(
+        partial(standin_clean, misbehaviour=Misbehaviour(**settings)),  # type: ignore[arg-type]
+        standin_render,
+    )
 
 
 class _Unloadable:
@@ -63,8 +65,10 @@ def _refuse_to_load() -> None:
 
 def unstartable() -> Stages:
     """Stand-in stages whose worker processes fail before taking any document."""
-    return Stages(partial(standin_clean, misbehaviour=_Unloadable()),  # type: ignore[arg-type]
-                  standin_render)
+    return Stages(
+        partial(standin_clean, misbehaviour=_Unloadable()),  # type: ignore[arg-type]
+        standin_render,
+    )
 
 
 class _Node:
@@ -110,8 +114,7 @@ def _all_text(node: _Node) -> str:
     return "".join(c if isinstance(c, str) else _all_text(c) for c in node.children)
 
 
-def standin_clean(data: bytes | str, options: Options,
-                  misbehaviour: Misbehaviour = CALM) -> Document:
+def standin_clean(data: bytes | str, options: Options, misbehaviour: Misbehaviour = CALM) -> Document:
     text = load(data, content_type=options.content_type).text
     _misbehave(text, misbehaviour)
     builder = _TreeBuilder()
@@ -154,9 +157,11 @@ def _misbehave(text: str, misbehaviour: Misbehaviour) -> None:
 
 
 def page(number: int, title: str = "Page") -> str:
-    return (f"<html><head><title>{title} {number}</title></head><body><nav>Home</nav>"
-            f"<p>Paragraph one of document {number}.</p><p>Second paragraph, {number}.</p>"
-            "</body></html>")
+    return (
+        f"<html><head><title>{title} {number}</title></head><body><nav>Home</nav>"
+        f"<p>Paragraph one of document {number}.</p><p>Second paragraph, {number}.</p>"
+        "</body></html>"
+    )
 
 
 _SENTENCES = (
@@ -179,26 +184,39 @@ def article(number: int) -> str:
     for part in range(4):
         picked = [_SENTENCES[(number * 3 + part * 4 + k) % len(_SENTENCES)] for k in range(4)]
         paragraphs.append(f"<p>Report {number}, part {part + 1}. {' '.join(picked)}</p>")
-    return (f"<html><head><title>Council report {number}</title></head><body>"
-            "<nav><a href='/'>Home</a> <a href='/news'>News</a> <a href='/contact'>Contact</a>"
-            f"</nav><article><h1>Council report {number}</h1>{''.join(paragraphs)}</article>"
-            "<footer>© City News. All rights reserved.</footer></body></html>")
+    return (
+        f"<html><head><title>Council report {number}</title></head><body>"
+        "<nav><a href='/'>Home</a> <a href='/news'>News</a> <a href='/contact'>Contact</a>"
+        f"</nav><article><h1>Council report {number}</h1>{''.join(paragraphs)}</article>"
+        "<footer>© City News. All rights reserved.</footer></body></html>"
+    )
 
 
-def warc_record(url: str, payload: bytes, *, content_type: str = "text/html; charset=utf-8",
-                status: str = "200 OK", record_type: str = "response",
-                date: str = "2024-05-01T10:00:00Z", number: int = 0,
-                http_headers: str = "") -> bytes:
+def warc_record(
+    url: str,
+    payload: bytes,
+    *,
+    content_type: str = "text/html; charset=utf-8",
+    status: str = "200 OK",
+    record_type: str = "response",
+    date: str = "2024-05-01T10:00:00Z",
+    number: int = 0,
+    http_headers: str = "",
+) -> bytes:
     """A WARC record; ``http_headers``: more header lines ("Name: value\r\n") for the
     HTTP response."""
-    http = (f"HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\n{http_headers}"
-            f"Content-Length: {len(payload)}\r\n\r\n").encode() + payload
+    http = (
+        f"HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\n{http_headers}"
+        f"Content-Length: {len(payload)}\r\n\r\n"
+    ).encode() + payload
     block = http if record_type == "response" else payload
-    head = (f"WARC/1.0\r\nWARC-Type: {record_type}\r\n"
-            f"WARC-Record-ID: <urn:uuid:00000000-0000-0000-0000-{number:012d}>\r\n"
-            f"WARC-Target-URI: {url}\r\nWARC-Date: {date}\r\n"
-            f"Content-Type: application/http; msgtype=response\r\n"
-            f"Content-Length: {len(block)}\r\n\r\n").encode()
+    head = (
+        f"WARC/1.0\r\nWARC-Type: {record_type}\r\n"
+        f"WARC-Record-ID: <urn:uuid:00000000-0000-0000-0000-{number:012d}>\r\n"
+        f"WARC-Target-URI: {url}\r\nWARC-Date: {date}\r\n"
+        f"Content-Type: application/http; msgtype=response\r\n"
+        f"Content-Length: {len(block)}\r\n\r\n"
+    ).encode()
     return head + block + b"\r\n\r\n"
 
 
@@ -232,8 +250,14 @@ def gzip_bomb(size: int, head: bytes = b"<html><body><p>", fill: bytes = b"a") -
     yield deflate.flush(zlib.Z_FINISH) + struct.pack("<II", crc, written & 0xFFFFFFFF)
 
 
-def write_bomb(path: Path, size: int, head: bytes = b"<html><body><p>",
-               fill: bytes = b"a", prefix: bytes = b"", suffix: bytes = b"") -> Path:
+def write_bomb(
+    path: Path,
+    size: int,
+    head: bytes = b"<html><body><p>",
+    fill: bytes = b"a",
+    prefix: bytes = b"",
+    suffix: bytes = b"",
+) -> Path:
     """``gzip_bomb`` written to ``path`` (``prefix`` and ``suffix``: gzip members around it)."""
     with open(path, "wb") as handle:
         handle.write(prefix)

@@ -60,8 +60,7 @@ else:
 """
 
 
-def run_measured(*args: str, stdin: bytes | None = None,
-                 tmp: Path) -> tuple[int, str, float]:
+def run_measured(*args: str, stdin: bytes | None = None, tmp: Path) -> tuple[int, str, float]:
     """Run ``python args`` (``-m module ...`` or ``-c code ...``); its exit status, stderr and
     peak resident memory in MB.
 
@@ -70,11 +69,13 @@ def run_measured(*args: str, stdin: bytes | None = None,
     """
     measured = tmp / "peak-rss.kb"
     measured.unlink(missing_ok=True)
-    process = subprocess.Popen([sys.executable, "-c", _MEASURED, *args],
-                               stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                               env={**os.environ, "PYTHONPATH": TESTS,
-                                    "PEAK_RSS_FILE": str(measured)})
+    process = subprocess.Popen(
+        [sys.executable, "-c", _MEASURED, *args],
+        stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": TESTS, "PEAK_RSS_FILE": str(measured)},
+    )
     if stdin is not None:
         assert process.stdin is not None
         try:
@@ -113,11 +114,13 @@ def test_single_file_mode_bounds_a_gzip_bomb(tmp_path: Path) -> None:
     status, err, rss = run_measured("-m", "pagewash", "convert", str(bomb), tmp=tmp_path)
     assert status == 1 and err.count("\n") == 1 and "too large" in err, err
     assert rss < 200, f"peak RSS {rss:.0f} MB"
-    status, err, rss = run_measured("-m", "pagewash", "convert", "-", tmp=tmp_path,
-                                    stdin=b"".join(gzip_bomb(2048 * MiB)))
+    status, err, rss = run_measured(
+        "-m", "pagewash", "convert", "-", tmp=tmp_path, stdin=b"".join(gzip_bomb(2048 * MiB))
+    )
     assert status == 1 and "too large" in err and rss < 200, (err, rss)
-    status, err, _ = run_measured("-m", "pagewash", "convert", str(bomb),
-                                  "--max-document-mb", "0.01", tmp=tmp_path)
+    status, err, _ = run_measured(
+        "-m", "pagewash", "convert", str(bomb), "--max-document-mb", "0.01", tmp=tmp_path
+    )
     assert status == 1 and "0.01 MB" in err
 
 
@@ -131,22 +134,26 @@ def test_a_gzip_page_bomb_in_a_batch_fails_alone_in_bounded_memory(tmp_path: Pat
     (root / "ok.html").write_text(page(1))
     (root / "ok2.html.gz").write_bytes(gzip.compress(page(2).encode()))
     seen: list[Result] = []
-    summary = run_batch([root], Options(), BatchSettings(out_dir=tmp_path / "out", workers=1,
-                                                         quiet=True),
-                        stages=STANDIN, observer=seen.append)
+    summary = run_batch(
+        [root],
+        Options(),
+        BatchSettings(out_dir=tmp_path / "out", workers=1, quiet=True),
+        stages=STANDIN,
+        observer=seen.append,
+    )
     assert (summary.converted, summary.failed) == (2, 1)
     [error] = [json.loads(line) for line in (tmp_path / "out" / ERRORS_FILE).open()]
     assert error["type"] == "TooLargeError" and error["input"] == "bomb.html.gz"
     assert max(r.max_rss_kb for r in seen) / 1024 < 250
 
 
-def test_a_huge_line_in_a_small_jsonl_gz_is_skipped_without_reading_it_whole(
-        tmp_path: Path) -> None:
+def test_a_huge_line_in_a_small_jsonl_gz_is_skipped_without_reading_it_whole(tmp_path: Path) -> None:
     path = tmp_path / "r.jsonl.gz"
     first = gzip.compress(jsonl_line(id="a", html=page(1)))
     last = gzip.compress(jsonl_line(id="c", html=page(3)))
-    write_bomb(path, 600 * MiB, head=b'{"id": "b", "html": "<p>', prefix=first,
-               suffix=gzip.compress(b'"}\n') + last)
+    write_bomb(
+        path, 600 * MiB, head=b'{"id": "b", "html": "<p>', prefix=first, suffix=gzip.compress(b'"}\n') + last
+    )
     assert path.stat().st_size < 1 * MiB
     source = InputFile(path, PurePosixPath("r.jsonl.gz"), JSONL)
     tracemalloc.start()
@@ -156,7 +163,10 @@ def test_a_huge_line_in_a_small_jsonl_gz_is_skipped_without_reading_it_whole(
     finally:
         tracemalloc.stop()
     assert [(d.index, d.id, d.problem and d.problem[0]) for d in docs] == [
-        (0, "a", None), (1, None, "TooLargeError"), (2, "c", None)]
+        (0, "a", None),
+        (1, None, "TooLargeError"),
+        (2, "c", None),
+    ]
     assert docs[2].offset is not None and docs[2].offset > 599 * MiB
     # The line limit is 3 x 2 MB (JSON escaping); reading a line takes about twice that.
     assert peak < 16 * MiB, f"peak {peak / MiB:.0f} MB"
@@ -164,12 +174,9 @@ def test_a_huge_line_in_a_small_jsonl_gz_is_skipped_without_reading_it_whole(
 
 def test_a_jsonl_page_above_the_limit_is_refused_in_the_coordinator(tmp_path: Path) -> None:
     path = tmp_path / "r.jsonl"
-    path.write_bytes(jsonl_line(id="big", html="<p>" + "x" * 50_000)
-                     + jsonl_line(id="ok", html=page(1)))
-    docs = list(iter_documents(InputFile(path, PurePosixPath("r.jsonl"), JSONL),
-                               max_bytes=20_000))
-    assert [(d.id, d.problem and d.problem[0]) for d in docs] == [
-        ("big", "TooLargeError"), ("ok", None)]
+    path.write_bytes(jsonl_line(id="big", html="<p>" + "x" * 50_000) + jsonl_line(id="ok", html=page(1)))
+    docs = list(iter_documents(InputFile(path, PurePosixPath("r.jsonl"), JSONL), max_bytes=20_000))
+    assert [(d.id, d.problem and d.problem[0]) for d in docs] == [("big", "TooLargeError"), ("ok", None)]
 
 
 _READ_WARC = """
@@ -184,18 +191,14 @@ sys.stderr.write(repr(problems) + "\\n")
 
 
 @pytest.mark.parametrize("name", ["c.warc", "c.warc.gz"])
-def test_warc_payloads_are_bounded_after_their_content_encoding(
-        tmp_path: Path, name: str) -> None:
+def test_warc_payloads_are_bounded_after_their_content_encoding(tmp_path: Path, name: str) -> None:
     bomb = b"".join(gzip_bomb(1024 * MiB))
     gzipped = "Content-Encoding: gzip\r\n"
     encoded = warc_record("http://w/bomb", bomb, number=1, http_headers=gzipped)
-    fine = warc_record("http://w/gz", gzip.compress(page(2).encode()), number=3,
-                       http_headers=gzipped)
+    fine = warc_record("http://w/gz", gzip.compress(page(2).encode()), number=3, http_headers=gzipped)
     big = warc_record("http://w/big", b"<p>" + b"z" * (3 * MiB), number=2)
-    write_warc(tmp_path / name, [warc_record("http://w/0", page(0).encode(), number=0),
-                                 encoded, big, fine])
-    status, err, rss = run_measured("-c", _READ_WARC, str(tmp_path / name), str(2 * MiB),
-                                    tmp=tmp_path)
+    write_warc(tmp_path / name, [warc_record("http://w/0", page(0).encode(), number=0), encoded, big, fine])
+    status, err, rss = run_measured("-c", _READ_WARC, str(tmp_path / name), str(2 * MiB), tmp=tmp_path)
     assert status == 0, err
     assert err.strip() == repr([len(page(0)), "TooLargeError", "TooLargeError", len(page(2))])
     assert rss < 120, f"peak RSS {rss:.0f} MB"
@@ -207,9 +210,15 @@ def test_the_ray_reader_applies_the_same_limits(tmp_path: Path) -> None:
 
     (tmp_path / "big.html").write_bytes(b"<p>" + b"x" * 50_000)
     write_bomb(tmp_path / "bomb.html.gz", 64 * MiB)
-    rows = [row for name in ("big.html", "bomb.html.gz") for row in _read_unit(
-        {"path": os.fsencode(tmp_path / name), "rel": name, "kind": "html"},
-        fields=("url", "html", "id"), max_bytes=20_000)]
+    rows = [
+        row
+        for name in ("big.html", "bomb.html.gz")
+        for row in _read_unit(
+            {"path": os.fsencode(tmp_path / name), "rel": name, "kind": "html"},
+            fields=("url", "html", "id"),
+            max_bytes=20_000,
+        )
+    ]
     assert [row["problem_type"] for row in rows] == ["TooLargeError", "TooLargeError"]
 
 
@@ -230,8 +239,7 @@ def test_jsonl_lines_at_the_limit_are_read_and_one_byte_more_is_skipped(tmp_path
     small = [jsonl_line(id=f"s{i}") for i in range(3000)]  # many short lines across chunks
     path = tmp_path / "r.jsonl"
     path.write_bytes(fits + b"\n" + over + b"\n" + b"".join(small) + over)
-    docs = list(iter_documents(InputFile(path, PurePosixPath("r.jsonl"), JSONL),
-                               max_bytes=limit))
+    docs = list(iter_documents(InputFile(path, PurePosixPath("r.jsonl"), JSONL), max_bytes=limit))
     kinds = [d.problem[0] if d.problem else "ok" for d in docs]
     assert kinds[:2] == ["TooLargeError", "TooLargeError"]  # the page in the first: 288 > 100
     assert docs[0].problem and "the page" in docs[0].problem[1]

@@ -20,11 +20,16 @@ PAGE = (
 ).encode()
 
 
-def run(*args: str | Path, stdin: bytes | None = None, cwd: Path | None = None
-        ) -> subprocess.CompletedProcess[bytes]:
+def run(
+    *args: str | Path, stdin: bytes | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(
         [sys.executable, "-m", "pagewash", *map(str, args)],
-        input=stdin, capture_output=True, cwd=cwd, timeout=120, check=False,
+        input=stdin,
+        capture_output=True,
+        cwd=cwd,
+        timeout=120,
+        check=False,
     )
 
 
@@ -70,28 +75,25 @@ def test_explain_lists_removals_and_repairs(tmp_path: Path) -> None:
     ("args", "data", "status", "message"),
     [
         (("convert", "missing.html"), None, 2, "no such file"),
-        (("convert", "page.html", "--to", "nosuchformat", "-o", "x.out"), PAGE, 2,
-         "nosuchformat"),
-        (("convert", "page.html", "-o", "out.weird"), PAGE, 2,
-         "cannot tell the format"),
+        (("convert", "page.html", "--to", "nosuchformat", "-o", "x.out"), PAGE, 2, "nosuchformat"),
+        (("convert", "page.html", "-o", "out.weird"), PAGE, 2, "cannot tell the format"),
         (("convert", "page.html", "-o", "page.html"), PAGE, 2, "is the input"),
         (("convert", "page.html", "--to", "docx"), PAGE, 2, "-o"),
         (("convert", "page.html", "--report", "page.html", "-o", "a.md"), PAGE, 2, "is the input"),
         (("convert", "page.html", "--report", "a.md", "-o", "a.md"), PAGE, 2, "is the output"),
         (("convert", "."), None, 2, "is a folder"),
-        (("convert", "page.html", "--out-dir", "out", "--to", "nosuchformat"), PAGE, 2,
-         "nosuchformat"),
+        (("convert", "page.html", "--out-dir", "out", "--to", "nosuchformat"), PAGE, 2, "nosuchformat"),
         (("convert", "page.html", "--out-dir", "out", "--explain"), PAGE, 2, "one input"),
         (("convert", "page.html"), b"%PDF-1.4 binary", 1, "not an HTML page"),
         (("convert", "page.html"), bytes(range(256)) * 8, 1, "binary data"),
         (("convert", "page.html"), codecs.BOM_UTF16_LE + b"<\x00p\x00\x00\xd8", 1, "not valid"),
         (("convert", "page.html"), b"", 1, "empty"),
-        (("convert", "page.html", "--repair", "no_such_rule"), PAGE, 2,
-         "no_such_rule"),
+        (("convert", "page.html", "--repair", "no_such_rule"), PAGE, 2, "no_such_rule"),
     ],
 )
-def test_error_paths(tmp_path: Path, args: tuple[str, ...], data: bytes | None, status: int,
-                     message: str) -> None:
+def test_error_paths(
+    tmp_path: Path, args: tuple[str, ...], data: bytes | None, status: int, message: str
+) -> None:
     if data is not None:
         (tmp_path / "page.html").write_bytes(data)
     before = sorted(p.name for p in tmp_path.iterdir())
@@ -142,7 +144,7 @@ def test_malformed_rules_file_is_a_usage_error(tmp_path: Path) -> None:
 
 def test_config_file_sets_defaults_and_unknown_keys_are_refused(tmp_path: Path) -> None:
     config = tmp_path / "pagewash.toml"
-    config.write_text('[convert]\nno-repair = true\nfront-matter = false\n', encoding="utf-8")
+    config.write_text("[convert]\nno-repair = true\nfront-matter = false\n", encoding="utf-8")
     result = run("--config", config, "convert", SEED)
     assert result.returncode == 0, result.stderr
     text = result.stdout.decode()
@@ -188,8 +190,11 @@ def test_extension_never_decides_the_format(tmp_path: Path) -> None:
     """A page saved as .bin, with no extension, or gzipped under any name is sniffed as HTML."""
     import gzip
 
-    for name, data in (("page.bin", SEED.read_bytes()), ("page", SEED.read_bytes()),
-                       ("page.dat", gzip.compress(SEED.read_bytes()))):
+    for name, data in (
+        ("page.bin", SEED.read_bytes()),
+        ("page", SEED.read_bytes()),
+        ("page.dat", gzip.compress(SEED.read_bytes())),
+    ):
         (tmp_path / name).write_bytes(data)
         result = run("convert", tmp_path / name, "--to", "txt")
         assert result.returncode == 0, (name, result.stderr)

@@ -36,10 +36,15 @@ def test_txt_markdown_and_json_outputs() -> None:
     assert txt_meta is not None and txt_meta.startswith("---\n") and txt_meta.endswith(text)
     plain = json.loads(compat.extract(NEWS.html, output_format="json") or "")
     assert plain == {"text": text, "comments": ""}
-    full = json.loads(compat.extract(NEWS.html, url=URL, output_format="json", with_metadata=True,
-                                     record_id="r1") or "")
+    full = json.loads(
+        compat.extract(NEWS.html, url=URL, output_format="json", with_metadata=True, record_id="r1") or ""
+    )
     assert (full["title"], full["author"], full["date"], full["id"]) == (
-        NEWS.title, "Priya Raman", "2024-04-09", "r1")
+        NEWS.title,
+        "Priya Raman",
+        "2024-04-09",
+        "r1",
+    )
     assert full["source"] and full["hostname"] and full["text"] == text
 
 
@@ -59,8 +64,10 @@ def test_filters_return_none_like_trafilatura() -> None:
     blog = f"<html><body><article><p>{prose}</p></article></body></html>"
     assert compat.extract(blog, only_with_metadata=True) is None
     assert compat.extract(NEWS.html, only_with_metadata=True) is not None
-    out = json.loads(compat.extract(NEWS.html, output_format="json", with_metadata=True,
-                                    author_blacklist={"priya raman"}) or "")
+    out = json.loads(
+        compat.extract(NEWS.html, output_format="json", with_metadata=True, author_blacklist={"priya raman"})
+        or ""
+    )
     assert out["author"] is None
 
 
@@ -69,10 +76,19 @@ def test_ignored_arguments_change_nothing() -> None:
     assert compat.extract(NEWS.html, **ignored) == compat.extract(NEWS.html)
 
 
-@pytest.mark.parametrize("kwargs", [
-    {"output_format": "xmltei"}, {"output_format": "html"}, {"include_tables": False},
-    {"prune_xpath": "//div"}, {"config": object()}, {"max_tree_size": 500}, {"favour_precision": True},
-], ids=lambda k: next(iter(k)))
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"output_format": "xmltei"},
+        {"output_format": "html"},
+        {"include_tables": False},
+        {"prune_xpath": "//div"},
+        {"config": object()},
+        {"max_tree_size": 500},
+        {"favour_precision": True},
+    ],
+    ids=lambda k: next(iter(k)),
+)
 def test_refused_and_unknown_arguments_say_why(kwargs: dict) -> None:
     with pytest.raises(UsageError) as info:
         compat.extract(NEWS.html, **kwargs)

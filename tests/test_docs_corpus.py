@@ -66,7 +66,13 @@ def test_corpus_has_every_generator_and_theme() -> None:
     sites = TRUTH["sites"]
     assert {s["generator"] for s in sites.values()} == {"mkdocs", "sphinx", "pelican"}
     assert {s["theme"] for s in sites.values()} >= {
-        "material", "alabaster", "furo", "sphinx_rtd_theme", "pydata_sphinx_theme", "notmyidea"}
+        "material",
+        "alabaster",
+        "furo",
+        "sphinx_rtd_theme",
+        "pydata_sphinx_theme",
+        "notmyidea",
+    }
     assert len(PAGES) >= 30
     assert sum(len(p.code) for p in PAGES) >= 200
     for page in PAGES:
@@ -112,8 +118,10 @@ def test_markdown_and_rst_documentation_hold_the_same_code() -> None:
 
 def _pre_texts(page_html: bytes) -> list[str]:
     tree = lxml_html.fromstring(page_html)
-    for cell in tree.xpath("//td[contains(concat(' ', @class, ' '), ' linenos ')]"
-                           " | //span[contains(concat(' ', @class, ' '), ' linenos ')]"):
+    for cell in tree.xpath(
+        "//td[contains(concat(' ', @class, ' '), ' linenos ')]"
+        " | //span[contains(concat(' ', @class, ' '), ' linenos ')]"
+    ):
         cell.drop_tree()
     return [pre.text_content().removeprefix("\n").removesuffix("\n") for pre in tree.iter("pre")]
 
@@ -126,16 +134,19 @@ def test_truth_code_is_the_text_of_the_pages_pre_elements(page) -> None:
 
 
 def _page(code: list[tuple[str, str | None]], marks_language: bool = True):
-    blocks = tuple(compare.TruthBlock(i, text, lang, False, f"src.md:{i}")
-                   for i, (text, lang) in enumerate(code))
+    blocks = tuple(
+        compare.TruthBlock(i, text, lang, False, f"src.md:{i}") for i, (text, lang) in enumerate(code)
+    )
     return compare.CorpusPage("site", "page", Path("page.html"), marks_language, ("prose",), blocks)
 
 
 def test_comparison_finds_every_kind_of_error() -> None:
     code = "def f(x):\n\treturn x  \n\n\nprint('<&>')"
     page = _page([(code, "python"), ("$ pip install ferrule", "console"), ("a = 1\nb = 2", None)])
-    fine = (f"Text.\n\n```python\n{code}\n```\n\n````console\n$ pip install ferrule\n````\n\n"
-            "~~~\na = 1\nb = 2\n~~~\n")
+    fine = (
+        f"Text.\n\n```python\n{code}\n```\n\n````console\n$ pip install ferrule\n````\n\n"
+        "~~~\na = 1\nb = 2\n~~~\n"
+    )
     assert compare.page_problems(compare.compare(page, fine)) == []
 
     numbered_lines = (f"{n}{line}" for n, line in enumerate(code.split("\n"), 1))
@@ -164,7 +175,7 @@ def test_truth_reader_refuses_markup_it_does_not_know(tmp_path: Path) -> None:
     with pytest.raises(truth.TruthError, match=r"page.rst:4: unsupported directive 'figure'"):
         truth.rst_page(source)
     markdown = tmp_path / "page.md"
-    markdown.write_text("# Title\n\n```python linenums=\"1\" foo\nx\n```\n", encoding="utf-8")
+    markdown.write_text('# Title\n\n```python linenums="1" foo\nx\n```\n', encoding="utf-8")
     with pytest.raises(truth.TruthError, match="unread fence options"):
         truth.markdown_page(markdown, "superfences")
 
@@ -186,5 +197,8 @@ def test_every_code_block_comes_out_exact(page) -> None:
     problems = compare.page_problems(result)
     if problems:
         exact = sum(1 for b in result.blocks if b.ok)
-        pytest.fail(f"{page.name}: {exact} of {len(page.code)} code blocks right, {len(problems)} problems\n"
-                    + "\n".join(problems), pytrace=False)
+        pytest.fail(
+            f"{page.name}: {exact} of {len(page.code)} code blocks right, {len(problems)} problems\n"
+            + "\n".join(problems),
+            pytrace=False,
+        )

@@ -41,8 +41,10 @@ PROSE = (
 def page(body: str, head: str = "") -> str:
     nav = '<nav class="menu"><a href="/">Home</a> <a href="/about">About</a></nav>'
     footer = '<footer class="site-footer">© 2024 Example. All rights reserved.</footer>'
-    return (f"<html><head><title>Story | Example</title>{head}</head><body>{nav}"
-            f"<main><article>{body}</article></main>{footer}</body></html>")
+    return (
+        f"<html><head><title>Story | Example</title>{head}</head><body>{nav}"
+        f"<main><article>{body}</article></main>{footer}</body></html>"
+    )
 
 
 def run(body: str, head: str = "", **options: Any) -> Document:
@@ -87,9 +89,11 @@ def test_headings_lists_code_quote_table() -> None:
 
 
 def test_inline_runs_keep_links_emphasis_footnote_marks_and_images() -> None:
-    body = (f'<p>{PROSE} See <a href="/map">the <em>old</em> map</a>, <strong>really</strong>'
-            f'<sup><a href="#fn1">1</a></sup>.</p><p>{PROSE}</p>'
-            f'<p><img src="/f.jpg" alt="The lower town in 1910 under water"> {PROSE}</p>')
+    body = (
+        f'<p>{PROSE} See <a href="/map">the <em>old</em> map</a>, <strong>really</strong>'
+        f'<sup><a href="#fn1">1</a></sup>.</p><p>{PROSE}</p>'
+        f'<p><img src="/f.jpg" alt="The lower town in 1910 under water"> {PROSE}</p>'
+    )
     doc = run(body, url="https://example.org/story")
     first = blocks_of(doc, Paragraph)[0]
     link = next(r for r in first.inlines if isinstance(r, Link))
@@ -102,8 +106,10 @@ def test_inline_runs_keep_links_emphasis_footnote_marks_and_images() -> None:
 
 
 def test_chrome_is_dropped_and_explained() -> None:
-    body = (f"<p>{PROSE}</p><div class='share-buttons'><a href='#'>Share on Facebook</a></div>"
-            f"<p>Advertisement</p><p>{PROSE}</p><p><a href='#'>Read more</a></p>")
+    body = (
+        f"<p>{PROSE}</p><div class='share-buttons'><a href='#'>Share on Facebook</a></div>"
+        f"<p>Advertisement</p><p>{PROSE}</p><p><a href='#'>Read more</a></p>"
+    )
     doc = run(body)
     text = document_text(doc)
     for chrome in ("Home", "Share on Facebook", "Advertisement", "Read more", "All rights"):
@@ -115,8 +121,10 @@ def test_chrome_is_dropped_and_explained() -> None:
 
 
 def test_language_per_block() -> None:
-    russian = ("Река дважды затапливала нижний город в прошлом веке, и каждый раз жители "
-               "отстраивали дома чуть выше по склону, чем прежде, не желая уезжать далеко.")
+    russian = (
+        "Река дважды затапливала нижний город в прошлом веке, и каждый раз жители "
+        "отстраивали дома чуть выше по склону, чем прежде, не желая уезжать далеко."
+    )
     doc = run(f"<p>{PROSE}</p><p>{russian}</p><p>{PROSE}</p>")
     langs = [b.lang for b in blocks_of(doc, Paragraph)]
     assert langs == ["en", "ru", "en"]
@@ -124,23 +132,28 @@ def test_language_per_block() -> None:
 
 
 def test_no_main_content_gives_an_empty_document_with_a_reason() -> None:
-    doc = extract(parse("<html><body><nav><a href='/'>Home</a></nav><div id='app'></div>"
-                        "</body></html>"))
+    doc = extract(parse("<html><body><nav><a href='/'>Home</a></nav><div id='app'></div></body></html>"))
     assert doc.status == "empty" and doc.blocks == ()
     assert doc.reason and doc.reason.startswith("no main content")
 
 
 def test_login_wall_reason_names_it() -> None:
-    doc = extract(parse("<html><body><h1>Please sign in to continue</h1><form><input></form>"
-                        "<p>Already a subscriber? Log in.</p></body></html>"))
+    doc = extract(
+        parse(
+            "<html><body><h1>Please sign in to continue</h1><form><input></form>"
+            "<p>Already a subscriber? Log in.</p></body></html>"
+        )
+    )
     assert doc.status == "empty" and "login" in (doc.reason or "")
 
 
 def test_read_more_preview_and_full_copy_become_one_paragraph() -> None:
     full = PROSE + " " + PROSE.replace("river", "sea")
-    body = (f'<section class="abstract"><h2>Abstract</h2><p>{PROSE[:80]}…</p>'
-            f'<div class="abstract-full" style="display:none"><p>{full}</p></div>'
-            f'<a href="#">Show more</a></section><p>{PROSE}</p><p>{PROSE}</p>')
+    body = (
+        f'<section class="abstract"><h2>Abstract</h2><p>{PROSE[:80]}…</p>'
+        f'<div class="abstract-full" style="display:none"><p>{full}</p></div>'
+        f'<a href="#">Show more</a></section><p>{PROSE}</p><p>{PROSE}</p>'
+    )
     doc = run(body)
     abstract = next(b for b in doc.blocks if isinstance(b, Section) and b.role == "abstract")
     texts = [p for p in blocks_of(Document(blocks=(abstract,)), Paragraph)]
@@ -150,9 +163,11 @@ def test_read_more_preview_and_full_copy_become_one_paragraph() -> None:
 
 
 def test_keywords_and_references() -> None:
-    body = (f"<p>{PROSE}</p><p>Key words: floods; towns; memory.</p><p>{PROSE}</p>"
-            "<h2>References</h2><ol><li>Smith J. Floods. 1999. <a href='https://s.example'>"
-            "Google Scholar</a></li><li>[2] Doe A. Towns. 2001. <a href='x'>Crossref</a></li></ol>")
+    body = (
+        f"<p>{PROSE}</p><p>Key words: floods; towns; memory.</p><p>{PROSE}</p>"
+        "<h2>References</h2><ol><li>Smith J. Floods. 1999. <a href='https://s.example'>"
+        "Google Scholar</a></li><li>[2] Doe A. Towns. 2001. <a href='x'>Crossref</a></li></ol>"
+    )
     doc = run(body)
     assert doc.metadata.keywords == ("floods", "towns", "memory")
     refs = next(b for b in doc.blocks if isinstance(b, Section) and b.role == "references")
@@ -164,13 +179,15 @@ def test_keywords_and_references() -> None:
 
 
 def test_metadata_precedence() -> None:
-    head = ('<meta name="citation_title" content="Citation title">'
-            '<meta name="citation_author" content="Smith, Jane">'
-            '<meta name="citation_doi" content="10.1000/xyz.1">'
-            '<meta property="og:title" content="OG title"><meta property="og:site_name" '
-            'content="Example Site"><script type="application/ld+json">{"@graph": [{"@type": '
-            '"NewsArticle", "headline": "LD title", "datePublished": "2021-05-04T10:00:00Z", '
-            '"keywords": ["a", "b"]}]}</script>')
+    head = (
+        '<meta name="citation_title" content="Citation title">'
+        '<meta name="citation_author" content="Smith, Jane">'
+        '<meta name="citation_doi" content="10.1000/xyz.1">'
+        '<meta property="og:title" content="OG title"><meta property="og:site_name" '
+        'content="Example Site"><script type="application/ld+json">{"@graph": [{"@type": '
+        '"NewsArticle", "headline": "LD title", "datePublished": "2021-05-04T10:00:00Z", '
+        '"keywords": ["a", "b"]}]}</script>'
+    )
     doc = run(f"<p>{PROSE}</p><p>{PROSE}</p>", head)
     meta = doc.metadata
     assert meta.title == "Citation title"
@@ -188,33 +205,40 @@ def test_title_from_title_tag_loses_site_suffix() -> None:
 
 
 def test_comments_kept_only_on_request() -> None:
-    body = (f"<p>{PROSE}</p><p>{PROSE}</p><div id='comments'><p>{PROSE.replace('river', 'creek')}"
-            "</p></div>")
+    body = f"<p>{PROSE}</p><p>{PROSE}</p><div id='comments'><p>{PROSE.replace('river', 'creek')}</p></div>"
     assert "creek" not in document_text(run(body))
     assert "creek" in document_text(run(body, keep_comments=True))
 
 
 def test_user_rules_extend_the_builtin_ones(tmp_path: Path) -> None:
     rules = tmp_path / "mine.toml"
-    rules.write_text('[[phrase]]\nrule = "house-promo"\nreason = "our promo"\n'
-                     'contains = ["river cruise tickets"]\nmax_chars = 300\n'
-                     '[[selector]]\nrule = "my-box"\nnames = ["^house-box$"]\n', encoding="utf-8")
-    body = (f"<p>{PROSE}</p><p>Buy river cruise tickets now and save on the summer season "
-            f"trips along the lower town.</p><div class='house-box'><p>{PROSE}X</p></div>"
-            f"<p>{PROSE}</p>")
+    rules.write_text(
+        '[[phrase]]\nrule = "house-promo"\nreason = "our promo"\n'
+        'contains = ["river cruise tickets"]\nmax_chars = 300\n'
+        '[[selector]]\nrule = "my-box"\nnames = ["^house-box$"]\n',
+        encoding="utf-8",
+    )
+    body = (
+        f"<p>{PROSE}</p><p>Buy river cruise tickets now and save on the summer season "
+        f"trips along the lower town.</p><div class='house-box'><p>{PROSE}X</p></div>"
+        f"<p>{PROSE}</p>"
+    )
     doc = run(body, rules=rules)
     text = document_text(doc)
     assert "cruise" not in text and f"{PROSE}X" not in text
     assert {"house-promo", "my-box"} <= {c.rule for c in doc.changes}
 
 
-@pytest.mark.parametrize("content, message", [
-    ("[[phrase]\nrule=", "not valid TOML"),
-    ('[[selector]]\nrule = "x"\nnames = ["("]\n', "regular expression"),
-    ('[[selector]]\nrule = "x"\n', "needs at least one"),
-    ('colour = "red"\n', "unknown key"),
-    ('[thresholds]\nlength_low = "short"\n', "non-negative number"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("[[phrase]\nrule=", "not valid TOML"),
+        ('[[selector]]\nrule = "x"\nnames = ["("]\n', "regular expression"),
+        ('[[selector]]\nrule = "x"\n', "needs at least one"),
+        ('colour = "red"\n', "unknown key"),
+        ('[thresholds]\nlength_low = "short"\n', "non-negative number"),
+    ],
+)
 def test_malformed_rules_file(tmp_path: Path, content: str, message: str) -> None:
     rules = tmp_path / "bad.toml"
     rules.write_text(content, encoding="utf-8")
@@ -229,8 +253,7 @@ def test_a_rules_file_is_compiled_once_per_version(tmp_path: Path) -> None:
     rules.write_text('[[selector]]\nrule = "promo"\nnames = ["promo-box"]\n', encoding="utf-8")
     first = load_rules(rules)
     assert load_rules(rules) is first
-    rules.write_text('[[selector]]\nrule = "promo"\nnames = ["promo-boxes"]\n',
-                     encoding="utf-8")
+    rules.write_text('[[selector]]\nrule = "promo"\nnames = ["promo-boxes"]\n', encoding="utf-8")
     os.utime(rules, ns=(1, 10**18))
     assert load_rules(rules) is not first
 
@@ -247,8 +270,10 @@ def test_only_a_parsed_page_is_extracted() -> None:
         extract(BeautifulSoup(page(f"<p>{PROSE}</p>"), "lxml"))  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("attribute", ['data-pw-notes="area"', 'data-pw-note="1"',
-                                       'data-pw-noteref="1"', 'data-pw-caption="figure-caption"'])
+@pytest.mark.parametrize(
+    "attribute",
+    ['data-pw-notes="area"', 'data-pw-note="1"', 'data-pw-noteref="1"', 'data-pw-caption="figure-caption"'],
+)
 def test_marks_the_page_brings_itself_are_ignored(attribute: str) -> None:
     """Only the parser marks notes and captions: a page's own data-pw-* attributes cannot
     make its content vanish."""
@@ -258,29 +283,56 @@ def test_marks_the_page_brings_itself_are_ignored(attribute: str) -> None:
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.lists(st.sampled_from([
-    "<p>", "</p>", "<div class='nav'>", "</div>", "<br>", "<li>", "<ul>", "</ul>", "<h2>", "</h2>",
-    "<table><tr><td>", "</td></tr></table>", "<pre>", "</pre>", "<a href='#'>", "</a>", PROSE,
-    "short", "Read more", "<span style='display:none'>", "</span>", "<sup>1</sup>",
-]), max_size=40))
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "<p>",
+                "</p>",
+                "<div class='nav'>",
+                "</div>",
+                "<br>",
+                "<li>",
+                "<ul>",
+                "</ul>",
+                "<h2>",
+                "</h2>",
+                "<table><tr><td>",
+                "</td></tr></table>",
+                "<pre>",
+                "</pre>",
+                "<a href='#'>",
+                "</a>",
+                PROSE,
+                "short",
+                "Read more",
+                "<span style='display:none'>",
+                "</span>",
+                "<sup>1</sup>",
+            ]
+        ),
+        max_size=40,
+    )
+)
 def test_extract_never_crashes(parts: list[str]) -> None:
     doc = extract(parse("<html><body>" + "".join(parts) + "</body></html>"))
     assert doc.status in ("ok", "empty")
 
 
 def test_standfirst_before_the_body_is_kept_and_captions_are_not() -> None:
-    body = (f"<div class='intro'><p>{PROSE.replace('river', 'brook')}</p></div>"
-            f"<div class='body'><p>{PROSE}</p><figure><img src='a.jpg' alt=''><figcaption>The "
-            f"old mill in winter, seen from the bridge. Photo: archive</figcaption></figure>"
-            f"<p>{PROSE}</p><p>{PROSE}</p></div>")
+    body = (
+        f"<div class='intro'><p>{PROSE.replace('river', 'brook')}</p></div>"
+        f"<div class='body'><p>{PROSE}</p><figure><img src='a.jpg' alt=''><figcaption>The "
+        f"old mill in winter, seen from the bridge. Photo: archive</figcaption></figure>"
+        f"<p>{PROSE}</p><p>{PROSE}</p></div>"
+    )
     text = document_text(run(body))
     assert "brook flooded" in text
     assert "old mill in winter" not in text
 
 
 def test_fallback_text_and_counters_are_dropped() -> None:
-    body = (f"<p>{PROSE}</p><p>This slideshow requires JavaScript.</p><p>{PROSE}</p>"
-            "<p>Просмотров: 1 204</p>")
+    body = f"<p>{PROSE}</p><p>This slideshow requires JavaScript.</p><p>{PROSE}</p><p>Просмотров: 1 204</p>"
     text = document_text(run(body))
     assert "JavaScript" not in text and "Просмотров" not in text
 

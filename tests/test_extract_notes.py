@@ -24,8 +24,10 @@ from test_extract import PROSE
 
 def page(body: str, head: str = "") -> str:
     nav = '<nav class="menu"><a href="/">Home</a> <a href="/about">About</a></nav>'
-    return (f"<html><head><title>Story | Example</title>{head}</head><body>{nav}"
-            f"<main><article><h1>Story</h1>{body}</article></main></body></html>")
+    return (
+        f"<html><head><title>Story | Example</title>{head}</head><body>{nav}"
+        f"<main><article><h1>Story</h1>{body}</article></main></body></html>"
+    )
 
 
 def run(body: str, head: str = "") -> Document:
@@ -85,7 +87,7 @@ NOTES_STYLES = {
         'note text.</p></aside><aside class="footnote brackets" id="id4" role="doc-footnote">'
         '<span class="label"><span class="fn-bracket">[</span><a role="doc-backlink" '
         'href="#id2">2</a><span class="fn-bracket">]</span></span><p>Second note text.</p>'
-        '</aside></aside>'
+        "</aside></aside>"
     ),
     "backlink-only": (
         '<p>{p}<sup><a href="#n1">1</a></sup></p><p>{p}<sup><a href="#n2">2</a></sup></p>'
@@ -111,8 +113,10 @@ def test_site_notes_become_notes(style: str) -> None:
 
 
 def test_superscripts_that_are_not_notes_stay() -> None:
-    doc = run(f'<p>{PROSE} E = mc<sup>2</sup>, see part <sup><a href="#part-2">2</a></sup>.</p>'
-              f'<h2 id="part-2">Part two</h2><p>{PROSE}</p>')
+    doc = run(
+        f'<p>{PROSE} E = mc<sup>2</sup>, see part <sup><a href="#part-2">2</a></sup>.</p>'
+        f'<h2 id="part-2">Part two</h2><p>{PROSE}</p>'
+    )
     assert doc.notes == ()
     sups = [r for r in runs(doc) if isinstance(r, Superscript)]
     assert len(sups) == 2
@@ -121,26 +125,32 @@ def test_superscripts_that_are_not_notes_stay() -> None:
 
 
 def test_citations_into_a_reference_list_stay_links() -> None:
-    doc = run(f'<p>{PROSE}<sup><a href="#ref1">1</a></sup></p><h2>References</h2>'
-              '<ol class="references"><li id="ref1">Smith J. Floods and towns. 2001. '
-              '<a href="#cite1">↑</a></li></ol>')
+    doc = run(
+        f'<p>{PROSE}<sup><a href="#ref1">1</a></sup></p><h2>References</h2>'
+        '<ol class="references"><li id="ref1">Smith J. Floods and towns. 2001. '
+        '<a href="#cite1">↑</a></li></ol>'
+    )
     assert doc.notes == ()
     assert "Smith J. Floods and towns." in document_text(doc)
 
 
 def test_a_wrapper_named_after_footnotes_is_not_a_notes_area() -> None:
-    body = (f'<div class="post-with-footnotes"><p>{PROSE}<sup><a href="#fn1" id="m1">1</a></sup>'
-            f'</p><p>{PROSE.upper()}</p><ol class="footnotes"><li id="fn1">The note. '
-            '<a href="#m1">↩</a></li></ol></div>')
+    body = (
+        f'<div class="post-with-footnotes"><p>{PROSE}<sup><a href="#fn1" id="m1">1</a></sup>'
+        f'</p><p>{PROSE.upper()}</p><ol class="footnotes"><li id="fn1">The note. '
+        '<a href="#m1">↩</a></li></ol></div>'
+    )
     doc = run(body)
     assert PROSE.upper() in document_text(doc)
     assert [n.label for n in doc.notes] == ["1"]
 
 
 def test_mark_whose_note_was_dropped_turns_back_into_a_superscript() -> None:
-    html = (f'<html><body><main><article><p>{PROSE}<sup><a href="#fn1" id="m1">1</a></sup></p>'
-            f'<p>{PROSE}</p></article></main><footer class="site-footer"><ol class="footnotes">'
-            '<li id="fn1">The note. <a href="#m1">↩</a></li></ol></footer></body></html>')
+    html = (
+        f'<html><body><main><article><p>{PROSE}<sup><a href="#fn1" id="m1">1</a></sup></p>'
+        f'<p>{PROSE}</p></article></main><footer class="site-footer"><ol class="footnotes">'
+        '<li id="fn1">The note. <a href="#m1">↩</a></li></ol></footer></body></html>'
+    )
     doc = extract(parse(html))
     sups = [r for r in runs(doc) if isinstance(r, Superscript)]
     assert doc.notes == () and len(sups) == 1
@@ -148,11 +158,13 @@ def test_mark_whose_note_was_dropped_turns_back_into_a_superscript() -> None:
 
 
 def test_marks_with_words_get_numbers_and_labels_stay_unique() -> None:
-    body = (f'<p>{PROSE}<sup><a href="#a" id="ma">see note</a></sup>'
-            f'<sup><a href="#b" id="mb">1</a></sup><sup><a href="#c" id="mc">1</a></sup></p>'
-            '<ol class="footnotes"><li id="a">Alpha. <a href="#ma">↩</a></li>'
-            '<li id="b">Beta. <a href="#mb">↩</a></li><li id="c">Gamma. <a href="#mc">↩</a>'
-            '</li></ol>')
+    body = (
+        f'<p>{PROSE}<sup><a href="#a" id="ma">see note</a></sup>'
+        f'<sup><a href="#b" id="mb">1</a></sup><sup><a href="#c" id="mc">1</a></sup></p>'
+        '<ol class="footnotes"><li id="a">Alpha. <a href="#ma">↩</a></li>'
+        '<li id="b">Beta. <a href="#mb">↩</a></li><li id="c">Gamma. <a href="#mc">↩</a>'
+        "</li></ol>"
+    )
     doc = run(body)
     assert [n.label for n in doc.notes] == ["1", "1-2", "1-3"]
     assert note_text(doc, "1-2") == "Beta."
@@ -161,7 +173,7 @@ def test_marks_with_words_get_numbers_and_labels_stay_unique() -> None:
 def test_notes_rules_are_checked() -> None:
     assert load_rules().notes.labels
     with pytest.raises(RulesError, match="notes"):
-        load_rules_from('[notes]\nbogus = 1\n')
+        load_rules_from("[notes]\nbogus = 1\n")
     with pytest.raises(RulesError, match=r"captions\.numbered"):
         load_rules_from('[captions]\nnumbered = "("\n')
 
@@ -188,16 +200,20 @@ FIGURES = (
     '<div class="table-caption"><span class="label">Table 2.</span> '
     '<span class="caption-text">Houses rebuilt per decade</span></div>'
     "<table><tr><th>Decade</th><th>Houses</th></tr><tr><td>1920s</td><td>14</td></tr></table>"
-    '<figure><figcaption>Рис. 3. Уровень воды у нижнего города</figcaption></figure>'
+    "<figure><figcaption>Рис. 3. Уровень воды у нижнего города</figcaption></figure>"
     f"<p>{PROSE}</p>"
 )
 
 
-@pytest.mark.parametrize("head, extra", [
-    ('<meta name="citation_title" content="Floods">', ""),
-    ("", f'<section class="abstract"><h2>Abstract</h2><p>{PROSE}</p></section>'),
-    ("", ""),
-], ids=["citation-meta", "abstract", "news"])
+@pytest.mark.parametrize(
+    "head, extra",
+    [
+        ('<meta name="citation_title" content="Floods">', ""),
+        ("", f'<section class="abstract"><h2>Abstract</h2><p>{PROSE}</p></section>'),
+        ("", ""),
+    ],
+    ids=["citation-meta", "abstract", "news"],
+)
 def test_numbered_captions_only_on_papers(head: str, extra: str) -> None:
     doc = run(extra + FIGURES, head)
     text = document_text(doc)

@@ -21,8 +21,9 @@ from pagewash import __version__
 from pagewash.errors import FetchError
 from pagewash.fetch import FetchSettings, fetch
 
-RUSSIAN_1251 = RUSSIAN.html.decode("utf-8").replace('charset="utf-8"', "").replace(
-    "charset=utf-8", "").encode("cp1251")
+RUSSIAN_1251 = (
+    RUSSIAN.html.decode("utf-8").replace('charset="utf-8"', "").replace("charset=utf-8", "").encode("cp1251")
+)
 DRIPS = 50  # the slow page sends this many bytes, one every DRIP seconds, then stops
 DRIP = 0.2
 ENDLESS_LIMIT = 64 * 1024 * 1024  # the endless body stops here even if nobody hangs up
@@ -34,8 +35,13 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, *_args: object) -> None:  # keep the test output quiet
         pass
 
-    def send(self, status: int, body: bytes, content_type: str = "text/html; charset=utf-8",
-             headers: dict[str, str] | None = None) -> None:
+    def send(
+        self,
+        status: int,
+        body: bytes,
+        content_type: str = "text/html; charset=utf-8",
+        headers: dict[str, str] | None = None,
+    ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
@@ -139,14 +145,17 @@ def test_redirects_are_limited_and_stay_on_http(server: str) -> None:
         fetch("ftp://127.0.0.1/x")
 
 
-@pytest.mark.parametrize(("path", "message"), [
-    ("/missing", r"HTTP 404 Not Found \(the page cannot be had\)"),
-    ("/broken", r"HTTP 500 Internal Server Error \(the server failed\)"),
-    ("/image", "the response is image/png, not an HTML page"),
-    ("/declared-huge", r"larger than 1 MB \(it declares 1,000,000,000 bytes\)"),
-    ("/endless", r"larger than 1 MB \(the body goes on past the cap\)"),
-    ("/bomb", r"larger than 1 MB \(the body goes on past the cap\)"),
-])
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("/missing", r"HTTP 404 Not Found \(the page cannot be had\)"),
+        ("/broken", r"HTTP 500 Internal Server Error \(the server failed\)"),
+        ("/image", "the response is image/png, not an HTML page"),
+        ("/declared-huge", r"larger than 1 MB \(it declares 1,000,000,000 bytes\)"),
+        ("/endless", r"larger than 1 MB \(the body goes on past the cap\)"),
+        ("/bomb", r"larger than 1 MB \(the body goes on past the cap\)"),
+    ],
+)
 def test_bad_responses_are_one_line_errors(server: str, path: str, message: str) -> None:
     with pytest.raises(FetchError, match=message) as info:
         fetch(server + path, FetchSettings(max_bytes=1024 * 1024))
@@ -184,8 +193,13 @@ def test_connection_problems_say_which(server: str, monkeypatch: pytest.MonkeyPa
 
 
 def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "pagewash", *map(str, args)],
-                          capture_output=True, text=True, timeout=120, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "pagewash", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def test_cli_converts_one_url(server: str, tmp_path: Path) -> None:
@@ -198,11 +212,17 @@ def test_cli_converts_one_url(server: str, tmp_path: Path) -> None:
     assert stdout.returncode == 0 and RUSSIAN.phrase in stdout.stdout
 
 
-@pytest.mark.parametrize(("path", "status", "message"), [
-    ("/missing", 1, "HTTP 404"), ("/image", 1, "not an HTML page"), ("/shell", 3, "no main content"),
-])
-def test_cli_url_errors_and_exit_codes(server: str, tmp_path: Path, path: str, status: int,
-                                       message: str) -> None:
+@pytest.mark.parametrize(
+    ("path", "status", "message"),
+    [
+        ("/missing", 1, "HTTP 404"),
+        ("/image", 1, "not an HTML page"),
+        ("/shell", 3, "no main content"),
+    ],
+)
+def test_cli_url_errors_and_exit_codes(
+    server: str, tmp_path: Path, path: str, status: int, message: str
+) -> None:
     result = run("convert", server + path, "-o", tmp_path / "out.md")
     assert result.returncode == status and message in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
@@ -211,8 +231,9 @@ def test_cli_url_errors_and_exit_codes(server: str, tmp_path: Path, path: str, s
 
 def test_cli_url_list_into_a_folder(server: str, tmp_path: Path) -> None:
     urls = tmp_path / "urls.txt"
-    urls.write_text(f"# pages to convert\n{server}/news\n\n{server}/missing\n{server}/shell\n"
-                    f"{server}/ru-1251\n")
+    urls.write_text(
+        f"# pages to convert\n{server}/news\n\n{server}/missing\n{server}/shell\n{server}/ru-1251\n"
+    )
     out = tmp_path / "out"
     result = run("convert", "--input-file", urls, "--out-dir", out, "-q")
     assert result.returncode == 1, result.stderr  # one URL failed
@@ -220,10 +241,13 @@ def test_cli_url_list_into_a_folder(server: str, tmp_path: Path) -> None:
     assert NEWS.phrase in (out / "000000.md").read_text()
     errors = [json.loads(line) for line in (out / "errors.jsonl").read_text().splitlines()]
     assert [(e["record"], e["status"], e["type"]) for e in errors] == [
-        (1, "error", "FetchError"), (2, "empty", "NoContent")]
+        (1, "error", "FetchError"),
+        (2, "empty", "NoContent"),
+    ]
     assert errors[0]["input"] == str(urls) and errors[0]["url"] == f"{server}/missing"
-    records = run("convert", f"{server}/news", f"{server}/ru-1251", "--out-dir", tmp_path / "r",
-                  "--to", "jsonl", "-q")
+    records = run(
+        "convert", f"{server}/news", f"{server}/ru-1251", "--out-dir", tmp_path / "r", "--to", "jsonl", "-q"
+    )
     assert records.returncode == 0, records.stderr
     rows = [json.loads(line) for line in (tmp_path / "r" / "documents.jsonl").read_text().splitlines()]
     assert [r["title"] for r in rows] == [NEWS.title, RUSSIAN.title]

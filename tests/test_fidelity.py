@@ -27,30 +27,54 @@ from pagewash.pipeline import Options
 
 # (case, HTML of one paragraph, what a reader sees of it)
 CASES = [
-    ("link-trailing-space", '<p>Bloomberg <a href="/a">reported </a>WeWork was near.</p>',
-     "Bloomberg reported WeWork was near."),
-    ("link-leading-space", '<p>in der<a href="/b"> Armbrustergasse</a> gefeiert.</p>',
-     "in der Armbrustergasse gefeiert."),
-    ("adjacent-links-space-inside", '<p>read <a href="/c">meine</a><a href="/d"> Bücher</a> now.</p>',
-     "read meine Bücher now."),
-    ("adjacent-links-space-between", '<p>see <a href="/e">one</a> <a href="/f">two</a> here.</p>',
-     "see one two here."),
-    ("emphasis-edge-space", "<p>a <em>quiet </em>town and<strong> loud</strong> city.</p>",
-     "a quiet town and loud city."),
-    ("link-in-emphasis-edge", '<p>the <em><a href="/g">New Yorker </a></em>story ran.</p>',
-     "the New Yorker story ran."),
-    ("whitespace-only-strong", "<p>the intellect<strong> </strong>ensorcells us.</p>",
-     "the intellect ensorcells us."),
-    ("whitespace-only-em", "<p>It <em>ended</em>.<em> </em>Then it began.</p>",
-     "It ended. Then it began."),
-    ("whitespace-only-span-link", '<p>wait<span> </span><a href="/h"> </a>for it.</p>',
-     "wait for it."),
-    ("custom-element-citation",
-     "<p>Roads decay fast <x-citation>(<a href='#r1'>1</a>)</x-citation>, as shown "
-     "<x-citation>(2)</x-citation>.</p>",
-     "Roads decay fast (1), as shown (2)."),
-    ("unknown-element", "<p>The <foo>unknown</foo> tag <st1:place>Paris</st1:place> stays.</p>",
-     "The unknown tag Paris stays."),
+    (
+        "link-trailing-space",
+        '<p>Bloomberg <a href="/a">reported </a>WeWork was near.</p>',
+        "Bloomberg reported WeWork was near.",
+    ),
+    (
+        "link-leading-space",
+        '<p>in der<a href="/b"> Armbrustergasse</a> gefeiert.</p>',
+        "in der Armbrustergasse gefeiert.",
+    ),
+    (
+        "adjacent-links-space-inside",
+        '<p>read <a href="/c">meine</a><a href="/d"> Bücher</a> now.</p>',
+        "read meine Bücher now.",
+    ),
+    (
+        "adjacent-links-space-between",
+        '<p>see <a href="/e">one</a> <a href="/f">two</a> here.</p>',
+        "see one two here.",
+    ),
+    (
+        "emphasis-edge-space",
+        "<p>a <em>quiet </em>town and<strong> loud</strong> city.</p>",
+        "a quiet town and loud city.",
+    ),
+    (
+        "link-in-emphasis-edge",
+        '<p>the <em><a href="/g">New Yorker </a></em>story ran.</p>',
+        "the New Yorker story ran.",
+    ),
+    (
+        "whitespace-only-strong",
+        "<p>the intellect<strong> </strong>ensorcells us.</p>",
+        "the intellect ensorcells us.",
+    ),
+    ("whitespace-only-em", "<p>It <em>ended</em>.<em> </em>Then it began.</p>", "It ended. Then it began."),
+    ("whitespace-only-span-link", '<p>wait<span> </span><a href="/h"> </a>for it.</p>', "wait for it."),
+    (
+        "custom-element-citation",
+        "<p>Roads decay fast <x-citation>(<a href='#r1'>1</a>)</x-citation>, as shown "
+        "<x-citation>(2)</x-citation>.</p>",
+        "Roads decay fast (1), as shown (2).",
+    ),
+    (
+        "unknown-element",
+        "<p>The <foo>unknown</foo> tag <st1:place>Paris</st1:place> stays.</p>",
+        "The unknown tag Paris stays.",
+    ),
 ]
 IDS = [case[0] for case in CASES]
 OPEN = "Along the old road through the valley, "
@@ -105,8 +129,9 @@ def test_custom_element_does_not_split_the_paragraph() -> None:
 
 
 def test_custom_element_holding_blocks_is_a_block() -> None:
-    md = markdown("<my-card><p>First card paragraph.</p><div>Second part.</div></my-card>"
-                  "<p>After the card.</p>")
+    md = markdown(
+        "<my-card><p>First card paragraph.</p><div>Second part.</div></my-card><p>After the card.</p>"
+    )
     read = markdown_read_back(md).split("\n")
     assert "First card paragraph." in read and "Second part." in read
 
@@ -119,15 +144,21 @@ def test_link_target_with_parentheses_and_spaces_is_one_plain_run() -> None:
 
 
 def test_fragment_link_keeps_its_text_and_never_shows_the_anchor() -> None:
-    md = markdown(paragraph('<p>not interested.<sup id="cite_ref-1" class="reference">'
-                            '<a href="#cite_note-1">[1]</a></sup> Gifts</p>'))
+    md = markdown(
+        paragraph(
+            '<p>not interested.<sup id="cite_ref-1" class="reference">'
+            '<a href="#cite_note-1">[1]</a></sup> Gifts</p>'
+        )
+    )
     assert "cite_note" not in md and "cite_ref" not in md
     assert "[1]" in markdown_read_back(md)
 
 
 def test_script_only_email_link_keeps_its_text() -> None:
-    html = ('<p>write to <a href="/cdn-cgi/l/email-protection#690a061b"><span class="__cf_email__"'
-            ' data-cfemail="cdaea2">[email&#160;protected]</span></a> today.</p>')
+    html = (
+        '<p>write to <a href="/cdn-cgi/l/email-protection#690a061b"><span class="__cf_email__"'
+        ' data-cfemail="cdaea2">[email&#160;protected]</span></a> today.</p>'
+    )
     md = markdown(paragraph(html))
     assert "cdn-cgi" not in md and "protection#" not in md
     assert holds(markdown_read_back(md), "write to [email protected] today.")
@@ -141,9 +172,11 @@ def test_hidden_separator_leaves_its_space() -> None:
 
 
 def test_html_table_cells_keep_inline_markup_and_escape_only_markup() -> None:
-    table = ("<table><tr><th>Item</th><th colspan='2'>Values</th></tr>"
-             "<tr><td>Monatsbrutto<sup>2</sup></td><td>&lt; &gt; &amp;lt;</td>"
-             "<td><a href='https://e.org/x'>a&amp;b</a> <code>&lt;b&gt;</code></td></tr></table>")
+    table = (
+        "<table><tr><th>Item</th><th colspan='2'>Values</th></tr>"
+        "<tr><td>Monatsbrutto<sup>2</sup></td><td>&lt; &gt; &amp;lt;</td>"
+        "<td><a href='https://e.org/x'>a&amp;b</a> <code>&lt;b&gt;</code></td></tr></table>"
+    )
     md = markdown(table)
     assert "<td>Monatsbrutto<sup>2</sup></td>" in md
     assert "<td>< > &amp;lt;</td>" in md
@@ -151,8 +184,10 @@ def test_html_table_cells_keep_inline_markup_and_escape_only_markup() -> None:
     assert "Monatsbrutto2" in read and "< > &lt;" in read and "a&b <b>" in read
 
 
-ENTITIES = ("<p>Escaped markup &amp;lt;b&amp;gt; stays, a tag &lt;i&gt; is text, AT&amp;T "
-            "&amp;amp; &copy; &#x41; &nbsp;end.</p>")
+ENTITIES = (
+    "<p>Escaped markup &amp;lt;b&amp;gt; stays, a tag &lt;i&gt; is text, AT&amp;T "
+    "&amp;amp; &copy; &#x41; &nbsp;end.</p>"
+)
 ENTITIES_SEEN = "Escaped markup &lt;b&gt; stays, a tag <i> is text, AT&T &amp; © A end."
 
 
@@ -178,8 +213,11 @@ def test_superscript_and_subscript_read_right_in_every_writer() -> None:
     assert holds(text(paragraph(SCRIPTS)), "20 m², H₂O, 10⁻³ and the 1st one.")
     doc = pagewash.clean(page(paragraph(SCRIPTS)), OPTIONS)
     data = pagewash.render_document(doc, Options(to="docx", repair=False))
-    runs = [(run.text, bool(run.font.superscript), bool(run.font.subscript))
-            for p in docx.Document(io.BytesIO(bytes(data))).paragraphs for run in p.runs]
+    runs = [
+        (run.text, bool(run.font.superscript), bool(run.font.subscript))
+        for p in docx.Document(io.BytesIO(bytes(data))).paragraphs
+        for run in p.runs
+    ]
     assert ("2", True, False) in runs and ("-3", True, False) in runs
     assert ("2", False, True) in runs and ("st", True, False) in runs
 
@@ -195,8 +233,12 @@ def test_lazy_image_placeholder_is_never_written_as_its_address() -> None:
 
 def test_the_document_itself_keeps_edge_spaces_outside_links_and_emphasis() -> None:
     """The JSON record carries the tree: the space is text beside the link, not in it."""
-    doc = clean(paragraph('<p>Bloomberg <a href="/a">reported </a>WeWork, <em> <a href="/b">'
-                          " loud </a></em>city and<strong> </strong>town.</p>"))
+    doc = clean(
+        paragraph(
+            '<p>Bloomberg <a href="/a">reported </a>WeWork, <em> <a href="/b">'
+            " loud </a></em>city and<strong> </strong>town.</p>"
+        )
+    )
     record = json.loads(str(pagewash.render_document(doc, Options(to="json", repair=False))))
     runs = next(b["inlines"] for b in record["blocks"] if "WeWork" in json.dumps(b))
     link = next(r for r in runs if r["type"] == "link")

@@ -29,8 +29,10 @@ from pagewash.pipeline import Options
 from pagewash.render.pandoc.worker import PandocPool
 
 OPEN = "Along the old road that runs through the valley and past the mill, "
-CLOSE = (" and so the story went on for the rest of that long and rainy day, as such stories "
-         "always do in the villages of the north.")
+CLOSE = (
+    " and so the story went on for the rest of that long and rainy day, as such stories "
+    "always do in the villages of the north."
+)
 
 
 @dataclass(frozen=True)
@@ -50,16 +52,35 @@ leaves = st.one_of(
     PUNCT.map(lambda p: Fragment(p, p)),
     st.just(Fragment("<br>", "\n")),
     st.just(Fragment("<span></span>", "")),
-    st.sampled_from(["<strong> </strong>", "<em> </em>", "<span> </span>", "<x-gap> </x-gap>",
-                     "<a href='/w'> </a>", "<b>\n</b>"]).map(lambda h: Fragment(h, " ")),
+    st.sampled_from(
+        [
+            "<strong> </strong>",
+            "<em> </em>",
+            "<span> </span>",
+            "<x-gap> </x-gap>",
+            "<a href='/w'> </a>",
+            "<b>\n</b>",
+        ]
+    ).map(lambda h: Fragment(h, " ")),
 )
 # (opening tag, closing tag) of inline elements a browser lays out in the line
-ELEMENTS = st.sampled_from([
-    ("<em>", "</em>"), ("<strong>", "</strong>"), ("<i>", "</i>"), ("<b>", "</b>"),
-    ("<span class='w'>", "</span>"), ("<a href='/p'>", "</a>"), ("<a href='https://e.org/q'>", "</a>"),
-    ("<x-cite>", "</x-cite>"), ("<foo>", "</foo>"), ("<st1:place>", "</st1:place>"),
-    ("<small>", "</small>"), ("<mark>", "</mark>"), ("<abbr title='t'>", "</abbr>"),
-])
+ELEMENTS = st.sampled_from(
+    [
+        ("<em>", "</em>"),
+        ("<strong>", "</strong>"),
+        ("<i>", "</i>"),
+        ("<b>", "</b>"),
+        ("<span class='w'>", "</span>"),
+        ("<a href='/p'>", "</a>"),
+        ("<a href='https://e.org/q'>", "</a>"),
+        ("<x-cite>", "</x-cite>"),
+        ("<foo>", "</foo>"),
+        ("<st1:place>", "</st1:place>"),
+        ("<small>", "</small>"),
+        ("<mark>", "</mark>"),
+        ("<abbr title='t'>", "</abbr>"),
+    ]
+)
 
 
 def _join(parts: list[Fragment]) -> Fragment:
@@ -141,8 +162,11 @@ def pool() -> Iterator[PandocPool]:
         yield shared
 
 
-@settings(max_examples=max(30, EXAMPLES // 5), deadline=None, suppress_health_check=[
-    HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=max(30, EXAMPLES // 5),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @known
 @given(fragment=fragments)
 def test_docx_shows_the_words_the_browser_shows(pool: PandocPool, fragment: Fragment) -> None:

@@ -9,8 +9,17 @@ import tomllib
 from conftest import ROOT
 
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-HEAVY = {"ray", "pyarrow", "pandas", "torch", "datatrove", "nemo-curator", "langchain-core",
-         "llama-index-core", "haystack-ai"}
+HEAVY = {
+    "ray",
+    "pyarrow",
+    "pandas",
+    "torch",
+    "datatrove",
+    "nemo-curator",
+    "langchain-core",
+    "llama-index-core",
+    "haystack-ai",
+}
 
 
 def names(requirements: list[str]) -> set[str]:
@@ -25,9 +34,14 @@ def test_base_dependencies_are_lean_and_carry_the_misspelling_list() -> None:
 
 def test_every_adapter_is_an_extra_and_the_test_install_has_them_all() -> None:
     extras = PROJECT["optional-dependencies"]
-    for extra, package in (("datatrove", "datatrove"), ("nemo", "nemo-curator"),
-                           ("langchain", "langchain-core"), ("llamaindex", "llama-index-core"),
-                           ("haystack", "haystack-ai"), ("ray", "ray")):
+    for extra, package in (
+        ("datatrove", "datatrove"),
+        ("nemo", "nemo-curator"),
+        ("langchain", "langchain-core"),
+        ("llamaindex", "llama-index-core"),
+        ("haystack", "haystack-ai"),
+        ("ray", "ray"),
+    ):
         assert package in names(extras[extra])
     assert extras["adapters"] == ["pagewash[datatrove,nemo,langchain,llamaindex,haystack]"]
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")

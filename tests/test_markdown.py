@@ -46,38 +46,74 @@ def _types(markdown: str) -> list[str]:
 
 def test_title_is_the_only_h1_and_front_matter_is_yaml() -> None:
     doc = Document(
-        metadata=Metadata(title="Заголовок: итоги", authors=("A. B.",), keywords=("x", "y"),
-                          languages=("ru", "en"), doi="10.1/abc"),
+        metadata=Metadata(
+            title="Заголовок: итоги",
+            authors=("A. B.",),
+            keywords=("x", "y"),
+            languages=("ru", "en"),
+            doi="10.1/abc",
+        ),
         blocks=(Heading(2, (Text("Section"),)), _para(Text("Body."))),
     )
     md = render_markdown(doc)
     front, body = md.split("---\n", 2)[1:]
     assert 'title: "Заголовок: итоги"' in front
     assert 'doi: "10.1/abc"' in front
-    assert "languages:\n  - \"ru\"\n  - \"en\"" in front
+    assert 'languages:\n  - "ru"\n  - "en"' in front
     assert body.lstrip().startswith("# Заголовок: итоги\n")
     assert [t.tag for t in GFM.parse(body) if t.type == "heading_open"] == ["h1", "h2"]
 
 
 def test_block_structure_round_trips_through_markdown_it() -> None:
-    doc = Document(blocks=(
-        Heading(2, (Text("Lists"),)),
-        ListBlock((
-            ListItem((_para(Text("one")),
-                      ListBlock((ListItem((_para(Text("nested")),)),), ordered=True))),
-            ListItem((_para(Text("two")),)),
-        )),
-        Quote((_para(Text("quoted")),)),
-        CodeBlock("print('```')\n", language="python"),
-        Table(head=(TableRow((TableCell((Text("h1"),), header=True),
-                              TableCell((Text("h|2"),), header=True))),),
-              body=(TableRow((TableCell((Text("a"),)), TableCell((Text("b"),)))),)),
-        Section("references", (ListBlock((ListItem((_para(Text("Ref."),),)),), ordered=True),)),
-    ))
+    doc = Document(
+        blocks=(
+            Heading(2, (Text("Lists"),)),
+            ListBlock(
+                (
+                    ListItem(
+                        (_para(Text("one")), ListBlock((ListItem((_para(Text("nested")),)),), ordered=True))
+                    ),
+                    ListItem((_para(Text("two")),)),
+                )
+            ),
+            Quote((_para(Text("quoted")),)),
+            CodeBlock("print('```')\n", language="python"),
+            Table(
+                head=(
+                    TableRow((TableCell((Text("h1"),), header=True), TableCell((Text("h|2"),), header=True))),
+                ),
+                body=(TableRow((TableCell((Text("a"),)), TableCell((Text("b"),)))),),
+            ),
+            Section(
+                "references",
+                (
+                    ListBlock(
+                        (
+                            ListItem(
+                                (
+                                    _para(
+                                        Text("Ref."),
+                                    ),
+                                )
+                            ),
+                        ),
+                        ordered=True,
+                    ),
+                ),
+            ),
+        )
+    )
     md = render_markdown(doc, front_matter=False)
     types = _types(md)
-    for expected in ("heading_open", "bullet_list_open", "ordered_list_open", "blockquote_open",
-                     "fence", "table_open", "th_open"):
+    for expected in (
+        "heading_open",
+        "bullet_list_open",
+        "ordered_list_open",
+        "blockquote_open",
+        "fence",
+        "table_open",
+        "th_open",
+    ):
         assert expected in types, (expected, md)
     fence = next(t for t in GFM.parse(md) if t.type == "fence")
     assert fence.info == "python" and fence.content == "print('```')\n"
@@ -86,9 +122,18 @@ def test_block_structure_round_trips_through_markdown_it() -> None:
 
 def test_inline_markup() -> None:
     doc = Document(
-        blocks=(_para(Text("See "), Link((Text("the site"),), href="https://e.org/a b"),
-                      Text(", "), Emphasis((Text("em "),)), Strong((Text("strong"),)),
-                      Text(" "), Code("x`y"), FootnoteRef("1")),),
+        blocks=(
+            _para(
+                Text("See "),
+                Link((Text("the site"),), href="https://e.org/a b"),
+                Text(", "),
+                Emphasis((Text("em "),)),
+                Strong((Text("strong"),)),
+                Text(" "),
+                Code("x`y"),
+                FootnoteRef("1"),
+            ),
+        ),
         notes=(Note("1", (_para(Text("A note.")),)),),
     )
     md = render_markdown(doc, front_matter=False)
@@ -99,10 +144,13 @@ def test_inline_markup() -> None:
 
 
 def test_complex_table_becomes_html_not_lost_cells() -> None:
-    table = Table(head=(), body=(
-        TableRow((TableCell((Text("wide"),), colspan=2),)),
-        TableRow((TableCell((Text("a"),)), TableCell((Text("b"),)))),
-    ))
+    table = Table(
+        head=(),
+        body=(
+            TableRow((TableCell((Text("wide"),), colspan=2),)),
+            TableRow((TableCell((Text("a"),)), TableCell((Text("b"),)))),
+        ),
+    )
     md = render_markdown(Document(blocks=(table,)), front_matter=False)
     assert '<td colspan="2">wide</td>' in md
 

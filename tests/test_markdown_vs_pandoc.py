@@ -27,8 +27,7 @@ def _structure(markdown: str) -> list[str]:
     """Block types in order; a fenced and an indented code block are both code (pandoc
     indents a block without a language, we fence every block)."""
     return [
-        t.tag if t.type == "heading_open" else "code" if t.type in ("fence", "code_block")
-        else t.type
+        t.tag if t.type == "heading_open" else "code" if t.type in ("fence", "code_block") else t.type
         for t in PARSER.parse(markdown)
         if t.nesting == 1 or t.type in ("fence", "code_block", "hr")
     ]

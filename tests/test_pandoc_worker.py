@@ -51,8 +51,7 @@ def test_worker_reuses_one_process(pool: PandocPool) -> None:
 def test_worker_never_fetches_images_even_if_the_ast_has_them() -> None:
     job = build_job(english_document(), "docx", OPTIONS)
     ast = json.loads(job.ast)
-    image = {"t": "Image", "c": [["", [], []], [{"t": "Str", "c": "alt"}],
-                                 ["file:///etc/passwd", ""]]}
+    image = {"t": "Image", "c": [["", [], []], [{"t": "Str", "c": "alt"}], ["file:///etc/passwd", ""]]}
     ast["blocks"].append({"t": "Para", "c": [image]})
     job = replace(job, ast=json.dumps(ast).encode())
     worker = PandocWorker(timeout=20)
@@ -142,7 +141,8 @@ def test_default_pool_is_shared_per_process() -> None:
     first = default_pool()
     assert default_pool() is first
     assert first.render(english_document(), "gfm", OPTIONS) == render_pandoc(
-        english_document(), "gfm", OPTIONS)
+        english_document(), "gfm", OPTIONS
+    )
 
 
 def test_an_exchange_interrupted_midway_restarts_the_worker(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -73,8 +73,13 @@ def test_unread_attributes_are_dropped() -> None:
 
 
 def test_odd_inputs_give_a_tree() -> None:
-    for text in ("", "   ", "<?xml version='1.0' encoding='utf-8'?><p>x</p>", "plain \x00 text",
-                 "<html><body><p>unclosed"):
+    for text in (
+        "",
+        "   ",
+        "<?xml version='1.0' encoding='utf-8'?><p>x</p>",
+        "plain \x00 text",
+        "<html><body><p>unclosed",
+    ):
         soup = parse(text).soup
         assert soup.body is not None
 

@@ -34,10 +34,18 @@ def _signature(soup: BeautifulSoup) -> list[tuple[object, ...]]:
 
     rows: list[tuple[object, ...]] = []
     for node in nodes:
-        rows.append((type(node).__name__, getattr(node, "name", None),
-                     str(node) if isinstance(node, str) else repr(getattr(node, "attrs", None)),
-                     at(node.parent), at(node.next_element), at(node.previous_element),
-                     at(node.next_sibling), at(node.previous_sibling)))
+        rows.append(
+            (
+                type(node).__name__,
+                getattr(node, "name", None),
+                str(node) if isinstance(node, str) else repr(getattr(node, "attrs", None)),
+                at(node.parent),
+                at(node.next_element),
+                at(node.previous_element),
+                at(node.next_sibling),
+                at(node.previous_sibling),
+            )
+        )
     rows.append(("soup", at(soup.next_element), len(soup.contents)))
     return rows
 

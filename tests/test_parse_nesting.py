@@ -11,23 +11,28 @@ from pagewash.extraction import extract
 from pagewash.parse import parse
 from pagewash.parse.tree import MAX_NESTING, flatten_nesting
 
-SENTENCE = ("Deep text is still here, and it reads like a sentence of the article body that is "
-            "long enough to count as prose. ")
+SENTENCE = (
+    "Deep text is still here, and it reads like a sentence of the article body that is "
+    "long enough to count as prose. "
+)
 
 
 def deep_page(opening: str, closing: str, depth: int) -> str:
-    return (f"<html><body>{opening * depth}<p>{SENTENCE * 3}</p>{closing * depth}"
-            "</body></html>")
+    return f"<html><body>{opening * depth}<p>{SENTENCE * 3}</p>{closing * depth}</body></html>"
 
 
-@pytest.mark.parametrize("opening, closing", [
-    ("<div>", "</div>"),
-    ("<div>", ""),
-    ("<b>", "</b>"),
-    ("<ul><li>", "</li></ul>"),
-    ("<blockquote>", "</blockquote>"),
-    ("<table><tr><td>", "</td></tr></table>"),
-], ids=["div", "unclosed-div", "bold", "list", "quote", "table"])
+@pytest.mark.parametrize(
+    "opening, closing",
+    [
+        ("<div>", "</div>"),
+        ("<div>", ""),
+        ("<b>", "</b>"),
+        ("<ul><li>", "</li></ul>"),
+        ("<blockquote>", "</blockquote>"),
+        ("<table><tr><td>", "</td></tr></table>"),
+    ],
+    ids=["div", "unclosed-div", "bold", "list", "quote", "table"],
+)
 def test_deep_nesting_keeps_the_text(opening: str, closing: str) -> None:
     depth = 100_000 if opening == "<div>" else 5_000
     doc = extract(parse(deep_page(opening, closing, depth)))

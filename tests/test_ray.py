@@ -21,20 +21,25 @@ STANDIN = Stages(standin_clean, standin_render)
 @pytest.fixture(scope="module")
 def cluster() -> object:
     tests = str(Path(__file__).parent)
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False,
-             runtime_env={"env_vars": {"PYTHONPATH": tests}})
+    ray.init(
+        num_cpus=2,
+        include_dashboard=False,
+        log_to_driver=False,
+        runtime_env={"env_vars": {"PYTHONPATH": tests}},
+    )
     yield ray
     ray.shutdown()
 
 
 def test_convert_maps_clean_batch_and_keeps_bad_pages_as_error_rows(cluster: object) -> None:
     rows = [{"link": f"http://r/{i}", "body": page(i), "key": f"k{i}"} for i in range(20)]
-    rows += [{"link": "http://r/garbage", "body": "\x00\x01" * 300, "key": "bad1"},
-             {"link": "http://r/none", "body": None, "key": "bad2"},
-             {"link": "http://r/shell", "body": "<nav>menu</nav>", "key": "shell"}]
+    rows += [
+        {"link": "http://r/garbage", "body": "\x00\x01" * 300, "key": "bad1"},
+        {"link": "http://r/none", "body": None, "key": "bad2"},
+        {"link": "http://r/shell", "body": "<nav>menu</nav>", "key": "shell"},
+    ]
     dataset = ray.data.from_items(rows)
-    out = pagewash_ray.convert(dataset, fields=("link", "body", "key"), batch_size=4,
-                               stages=STANDIN)
+    out = pagewash_ray.convert(dataset, fields=("link", "body", "key"), batch_size=4, stages=STANDIN)
     records = {r["id"]: r for r in out.take_all()}
     assert len(records) == 23
     assert out.schema().base_schema == arrow_schema()
@@ -46,8 +51,7 @@ def test_convert_maps_clean_batch_and_keeps_bad_pages_as_error_rows(cluster: obj
     assert all(list(r) == list(RECORD_FIELDS) for r in records.values())
 
 
-def test_converted_rows_write_to_parquet_with_the_record_schema(
-        cluster: object, tmp_path: Path) -> None:
+def test_converted_rows_write_to_parquet_with_the_record_schema(cluster: object, tmp_path: Path) -> None:
     import pyarrow.parquet as pq
 
     rows = [{"url": f"http://r/{i}", "html": page(i)} for i in range(3)]
@@ -58,29 +62,42 @@ def test_converted_rows_write_to_parquet_with_the_record_schema(
     assert sorted(table.column("status").to_pylist()) == ["error", "ok", "ok", "ok"]
 
 
-def test_engine_ray_reads_the_batch_inputs_and_writes_shards(
-        cluster: object, tmp_path: Path) -> None:
+def test_engine_ray_reads_the_batch_inputs_and_writes_shards(cluster: object, tmp_path: Path) -> None:
     source = tmp_path / "in"
     source.mkdir()
     for i in range(5):
         (source / f"p{i}.html").write_text(page(i))
     (source / "garbage.html").write_bytes(bytes(range(256)) * 4)
-    (source / "r.jsonl").write_bytes(jsonl_line(url="http://j/0", html=page(9), id="j0")
-                                      + b"{broken\n" + jsonl_line(html="<p>" + "y" * 60_000))
+    (source / "r.jsonl").write_bytes(
+        jsonl_line(url="http://j/0", html=page(9), id="j0")
+        + b"{broken\n"
+        + jsonl_line(html="<p>" + "y" * 60_000)
+    )
     (source / "big.html").write_bytes(b"<p>" + b"x" * 60_000 + b"</p>")
     (source / "bomb.html.gz").write_bytes(gzip.compress(b"<p>" + b"z" * 2**20))
     out = tmp_path / "out"
     settings = BatchSettings(out_dir=out, engine="ray", quiet=True)
-    summary = pagewash_ray.run_batch([source], Options(to="jsonl", max_document_mb=0.05),
-                                     settings, stages=STANDIN)
+    summary = pagewash_ray.run_batch(
+        [source], Options(to="jsonl", max_document_mb=0.05), settings, stages=STANDIN
+    )
     assert (summary.converted, summary.empty, summary.failed) == (6, 0, 5)
-    rows = [json.loads(line) for f in sorted(out.glob("*.json"))
-            for line in f.read_text().splitlines()]
+    rows = [json.loads(line) for f in sorted(out.glob("*.json")) for line in f.read_text().splitlines()]
     assert sorted(r["id"] for r in rows) == sorted(
-        ["garbage.html", "j0", "p0.html", "p1.html", "p2.html", "p3.html", "p4.html", "r.jsonl#1",
-         "big.html", "bomb.html.gz", "r.jsonl#2"])
-    too_large = sorted(r["id"] for r in rows if r["errors"]
-                       and r["errors"][0]["type"] == "TooLargeError")
+        [
+            "garbage.html",
+            "j0",
+            "p0.html",
+            "p1.html",
+            "p2.html",
+            "p3.html",
+            "p4.html",
+            "r.jsonl#1",
+            "big.html",
+            "bomb.html.gz",
+            "r.jsonl#2",
+        ]
+    )
+    too_large = sorted(r["id"] for r in rows if r["errors"] and r["errors"][0]["type"] == "TooLargeError")
     assert too_large == ["big.html", "bomb.html.gz", "r.jsonl#2"]
 
 

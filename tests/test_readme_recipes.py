@@ -45,8 +45,11 @@ def ray_cluster(workspace: Path) -> Iterator[None]:
 
 
 def check_datatrove(ns: dict[str, Any], root: Path) -> None:
-    rows = [json.loads(line) for f in (root / "clean").glob("*.jsonl.gz")
-            for line in gzip.decompress(f.read_bytes()).decode("utf-8").splitlines()]
+    rows = [
+        json.loads(line)
+        for f in (root / "clean").glob("*.jsonl.gz")
+        for line in gzip.decompress(f.read_bytes()).decode("utf-8").splitlines()
+    ]
     assert sorted(r["metadata"]["title"] for r in rows) == sorted(p.title for p in PAGES)
 
 
@@ -80,8 +83,12 @@ def check_ray(ns: dict[str, Any], root: Path) -> None:
 
 
 CHECKS: dict[str, Callable[[dict[str, Any], Path], None]] = {
-    "datatrove": check_datatrove, "nemo": check_nemo, "langchain": check_langchain,
-    "llamaindex": check_llamaindex, "haystack": check_haystack, "ray": check_ray,
+    "datatrove": check_datatrove,
+    "nemo": check_nemo,
+    "langchain": check_langchain,
+    "llamaindex": check_llamaindex,
+    "haystack": check_haystack,
+    "ray": check_ray,
 }
 
 

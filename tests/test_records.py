@@ -28,10 +28,10 @@ STANDIN = Stages(standin_clean, standin_render)
 
 def _with_change(data: bytes | str, options: Options) -> Document:
     doc = standin_clean(data, options)
-    change = Change(stage="repair", rule="apostrophe", before="Russias", after="Russia's",
-                    block="0", offset=3)
-    return replace(doc, changes=(change, Change(stage="extract", rule="nav", before="Home",
-                                                after="")))
+    change = Change(
+        stage="repair", rule="apostrophe", before="Russias", after="Russia's", block="0", offset=3
+    )
+    return replace(doc, changes=(change, Change(stage="extract", rule="nav", before="Home", after="")))
 
 
 def _fails_in_repair(data: bytes | str, options: Options) -> Document:
@@ -59,8 +59,9 @@ def test_changes_are_dicts_with_the_same_keys_and_types() -> None:
 def test_bad_pages_become_error_records_with_the_stage() -> None:
     garbage = clean_record({"html": b"\x00\x01\x02" * 400, "url": "http://a/g"}, stages=STANDIN)
     assert garbage["status"] == "error" and garbage["text"] == ""
-    assert garbage["errors"] == [{"stage": "load", "type": "NotHTMLError",
-                                  "message": garbage["errors"][0]["message"]}]
+    assert garbage["errors"] == [
+        {"stage": "load", "type": "NotHTMLError", "message": garbage["errors"][0]["message"]}
+    ]
     missing = clean_record({"url": "http://a/m"}, stages=STANDIN)
     assert missing["errors"][0]["type"] == "MissingField"
     broken = clean_record({"html": page(3)}, stages=Stages(_fails_in_repair, standin_render))
@@ -71,8 +72,9 @@ def test_bad_pages_become_error_records_with_the_stage() -> None:
 def test_an_empty_page_is_a_record_with_status_empty_and_its_reason() -> None:
     record = clean_record({"html": "<html><nav>menu</nav></html>"}, stages=STANDIN)
     assert record["status"] == "empty" and record["text"] == ""
-    assert record["errors"] == [{"stage": "extract", "type": "NoContent",
-                                 "message": "no paragraph in the page"}]
+    assert record["errors"] == [
+        {"stage": "extract", "type": "NoContent", "message": "no paragraph in the page"}
+    ]
 
 
 def test_ids_come_from_the_input_or_a_stable_hash() -> None:
@@ -96,14 +98,20 @@ def test_clean_batch_keeps_order_and_count() -> None:
 
 def test_describe_error_uses_the_stage_of_pagewash_errors() -> None:
     assert describe_error(NotHTMLError("a PDF")) == {
-        "stage": "load", "type": "NotHTMLError", "message": "a PDF"}
+        "stage": "load",
+        "type": "NotHTMLError",
+        "message": "a PDF",
+    }
     assert set(describe_error(ValueError())) == set(ERROR_KEYS)
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.dictionaries(st.sampled_from(["url", "html", "id", "date", "other"]),
-                       st.one_of(st.none(), st.integers(), st.text(), st.binary(),
-                                 st.lists(st.text(), max_size=2))))
+@given(
+    st.dictionaries(
+        st.sampled_from(["url", "html", "id", "date", "other"]),
+        st.one_of(st.none(), st.integers(), st.text(), st.binary(), st.lists(st.text(), max_size=2)),
+    )
+)
 def test_clean_record_never_raises(record: dict[str, object]) -> None:
     out = clean_record(record, stages=STANDIN)
     assert list(out) == list(RECORD_FIELDS)
@@ -116,9 +124,11 @@ def test_records_fit_the_arrow_schema() -> None:
 
     from pagewash.ingest.records import arrow_schema
 
-    rows = [clean_record({"html": page(6)}, stages=Stages(_with_change, standin_render)),
-            clean_record({"html": b"\x00" * 900}, stages=STANDIN),
-            clean_record({"html": "<nav>x</nav>"}, stages=STANDIN)]
+    rows = [
+        clean_record({"html": page(6)}, stages=Stages(_with_change, standin_render)),
+        clean_record({"html": b"\x00" * 900}, stages=STANDIN),
+        clean_record({"html": "<nav>x</nav>"}, stages=STANDIN),
+    ]
     table = pa.Table.from_pylist(rows, schema=arrow_schema())
     assert table.num_rows == 3 and table.to_pylist() == rows
 
@@ -133,8 +143,7 @@ def test_a_slow_page_becomes_a_timeout_row_and_the_hosts_alarm_survives() -> Non
     signal.setitimer(signal.ITIMER_REAL, 30)  # the host's own alarm, far off
     try:
         start = time.monotonic()
-        slow = clean_record({"url": "http://s/1", "html": "<p>SLOW</p>"}, stages=stages,
-                            timeout=0.5)
+        slow = clean_record({"url": "http://s/1", "html": "<p>SLOW</p>"}, stages=stages, timeout=0.5)
         assert time.monotonic() - start < 3
         assert slow["status"] == "error" and slow["errors"][0]["type"] == "Timeout"
         fast = clean_record({"url": "http://s/2", "html": page(2)}, stages=stages, timeout=5)
@@ -151,8 +160,7 @@ def test_a_slow_page_becomes_a_timeout_row_and_the_hosts_alarm_survives() -> Non
 
 
 def test_a_row_that_is_not_a_mapping_is_an_error_row() -> None:
-    rows = [None, "<p>a page, not a record</p>", ["html", page(1)], 42, b"<p>x</p>",
-            {"html": page(2)}]
+    rows = [None, "<p>a page, not a record</p>", ["html", page(1)], 42, b"<p>x</p>", {"html": page(2)}]
     out = clean_batch(rows, stages=STANDIN)  # type: ignore[arg-type]
     assert [r["status"] for r in out] == ["error"] * 5 + ["ok"]
     assert all(r["errors"][0]["type"] == "InvalidRecord" for r in out[:5])
@@ -165,9 +173,10 @@ def test_lone_surrogates_in_ids_and_urls_become_replacement_characters() -> None
 
     from pagewash.ingest.records import arrow_schema
 
-    rows = [clean_record({"id": "a\ud83d", "url": "http://x/\udcff", "html": page(1)},
-                         stages=STANDIN),
-            clean_record({"id": "\ud83d", "html": None}, stages=STANDIN)]
+    rows = [
+        clean_record({"id": "a\ud83d", "url": "http://x/\udcff", "html": page(1)}, stages=STANDIN),
+        clean_record({"id": "\ud83d", "html": None}, stages=STANDIN),
+    ]
     assert (rows[0]["id"], rows[0]["url"]) == ("a\ufffd", "http://x/\ufffd")
     assert rows[1]["id"] == "\ufffd"
     assert pa.Table.from_pylist(rows, schema=arrow_schema()).num_rows == 2
@@ -186,8 +195,7 @@ def test_the_time_limit_gives_the_host_its_remaining_time_back() -> None:
     signal.setitimer(signal.ITIMER_REAL, 2.0)  # the host's own alarm
     try:
         for n in range(3):
-            row = clean_record({"html": "<p>SLOW</p>", "id": str(n)},
-                               stages=misbehaving(slow=5), timeout=0.4)
+            row = clean_record({"html": "<p>SLOW</p>", "id": str(n)}, stages=misbehaving(slow=5), timeout=0.4)
             assert row["errors"][0]["type"] == "Timeout"
         remaining, _ = signal.getitimer(signal.ITIMER_REAL)
         elapsed = time.monotonic() - started
@@ -247,8 +255,12 @@ def test_the_time_limit_off_the_main_thread_warns_once() -> None:
     import subprocess
     import sys
 
-    done = subprocess.run([sys.executable, "-c", _OFF_MAIN_THREAD, str(Path(__file__).parent)],
-                          capture_output=True, timeout=120, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", _OFF_MAIN_THREAD, str(Path(__file__).parent)],
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr.decode()
     counts, *warnings = done.stdout.decode().splitlines()
     assert counts == "6 6"
@@ -274,8 +286,9 @@ def test_a_short_limit_does_not_time_out_the_first_lexicon_build(tmp_path: Path)
     import sys
 
     env = {**os.environ, "PAGEWASH_CACHE_DIR": str(tmp_path / "cache")}
-    done = subprocess.run([sys.executable, "-c", _COLD_CACHE, "0.5"], env=env,
-                          capture_output=True, timeout=300, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", _COLD_CACHE, "0.5"], env=env, capture_output=True, timeout=300, check=False
+    )
     assert done.returncode == 0, done.stderr.decode()
     assert done.stdout.decode().split() == ["ok", "ok", "ok"]
     assert list((tmp_path / "cache").glob("wordfreq-*.bin"))  # the cache was stored

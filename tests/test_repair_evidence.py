@@ -9,20 +9,22 @@ from pagewash.repair.evidence import Evidence
 
 
 def _deletions(word: str) -> set[str]:
-    return {word, *(word[:i] + word[i + 1:] for i in range(len(word)))}
+    return {word, *(word[:i] + word[i + 1 :] for i in range(len(word)))}
 
 
 def _neighbours_by_definition(evidence: Evidence, word: str) -> set[str]:
     """Document words at most one letter longer or shorter sharing a one-letter deletion."""
     lower = word.lower()
     keys = _deletions(lower)
-    return {form for form in evidence.folded
-            if abs(len(form) - len(lower)) <= 1 and form != lower and _deletions(form) & keys}
+    return {
+        form
+        for form in evidence.folded
+        if abs(len(form) - len(lower)) <= 1 and form != lower and _deletions(form) & keys
+    }
 
 
 def _vocabulary(rng: random.Random, alphabet: str, size: int, longest: int) -> list[str]:
-    return ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, longest)))
-            for _ in range(size)]
+    return ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, longest))) for _ in range(size)]
 
 
 def test_neighbours_match_their_definition() -> None:
@@ -41,8 +43,9 @@ def test_words_with_a_stem() -> None:
     for _ in range(200):
         evidence = Evidence([" ".join(_vocabulary(rng, "abcя", 40, 7))])
         stem = "".join(rng.choice("abcя") for _ in range(rng.randint(0, 4)))
-        expected = sorted(form for form in evidence.folded
-                          if form.startswith(stem) and len(form) <= len(stem) + 3)
+        expected = sorted(
+            form for form in evidence.folded if form.startswith(stem) and len(form) <= len(stem) + 3
+        )
         assert evidence.with_stem(stem) == expected
 
 

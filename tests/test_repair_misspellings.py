@@ -1,5 +1,5 @@
 """The misspellings rule: codespell's list of common English misspellings, read from the
-installed distribution (the dev extra installs it), applied only where it is safe."""
+installed distribution (a base dependency), applied only where it is safe."""
 
 from __future__ import annotations
 
@@ -8,22 +8,21 @@ import pytest
 from pagewash.repair import RepairConfig, repair_text
 from pagewash.repair.rules import misspellings as rule
 
-needs_list = pytest.mark.skipif(not rule.misspelling_table(),
-                                reason="codespell is not installed (pagewash[misspellings])")
+
+def test_the_list_is_installed() -> None:
+    """codespell is a dependency of every install: without its list this is a broken set-up."""
+    assert rule.misspelling_table(), "codespell's list is missing: reinstall pagewash"
 
 
 def only(text: str) -> str:
     return repair_text(text, "en", RepairConfig(rules=("misspellings",)))[0]
 
 
-@needs_list
 def test_listed_misspellings_are_fixed_keeping_case() -> None:
-    assert only("I was dissapointed by the fourty minutes.") == \
-        "I was disappointed by the forty minutes."
+    assert only("I was dissapointed by the fourty minutes.") == "I was disappointed by the forty minutes."
     assert only("Adress it again.") == "Address it again."
 
 
-@needs_list
 def test_foreign_text_names_and_variants_stay() -> None:
     for text in (
         "Voici un exemple du projet, pour les affaires.",  # listed: exemple, projet, affaires
@@ -35,18 +34,17 @@ def test_foreign_text_names_and_variants_stay() -> None:
         assert only(text) == text, text
 
 
-@needs_list
 def test_capitals_only_when_the_whole_text_shouts() -> None:
     """The aggressive preset reads shouted text; the safe preset never touches capitals."""
     shouted = "I AM SO DISSAPOINTED WITH THIS HOTEL"
     aggressive = RepairConfig(rules=("misspellings",), preset="aggressive")
     assert repair_text(shouted, "en", aggressive)[0] == "I AM SO DISAPPOINTED WITH THIS HOTEL"
     assert only(shouted) == shouted
-    assert only("The FOURTY model beats the baseline.") == \
-        "The FOURTY model beats the baseline."  # an acronym in ordinary text
+    assert (
+        only("The FOURTY model beats the baseline.") == "The FOURTY model beats the baseline."
+    )  # an acronym in ordinary text
 
 
-@needs_list
 def test_names_camel_case_and_ambiguous_entries_stay() -> None:
     # "Brin" is listed (-> bring) but inside a sentence a capitalised word is a name;
     # "tought" has three suggestions in the list; CamelCase is an identifier.
@@ -54,30 +52,26 @@ def test_names_camel_case_and_ambiguous_entries_stay() -> None:
     assert only(text) == text
 
 
-@needs_list
 def test_the_change_names_the_list_and_replays() -> None:
     _, changes = repair_text("an adress", "en", RepairConfig(rules=("misspellings",)))
-    assert [(c.rule, c.before, c.after) for c in changes] == [
-        ("misspellings", "adress", "address")]
+    assert [(c.rule, c.before, c.after) for c in changes] == [("misspellings", "adress", "address")]
     assert "codespell" in changes[0].reason
 
 
-@needs_list
 def test_russian_text_and_the_language_switch_are_respected() -> None:
     russian = RepairConfig(rules=("misspellings",))
-    assert repair_text("Текст без ошибок и adress", "ru", russian)[0] == \
-        "Текст без ошибок и adress"  # Latin words in a Russian block: names, quotations
+    assert (
+        repair_text("Текст без ошибок и adress", "ru", russian)[0] == "Текст без ошибок и adress"
+    )  # Latin words in a Russian block: names, quotations
     config = RepairConfig(rules=("misspellings",), languages=("ru",))
     assert repair_text("an adress", None, config)[0] == "an adress"
 
 
-@needs_list
 def test_the_compact_table_answers_like_the_list() -> None:
     """Every single-correction entry is found with its correction; other words are not."""
     from importlib import metadata
 
-    text = metadata.distribution(rule.DISTRIBUTION).locate_file(rule.DICTIONARY).read_text(
-        encoding="utf-8")  # type: ignore[union-attr]
+    text = metadata.distribution(rule.DISTRIBUTION).locate_file(rule.DICTIONARY).read_text(encoding="utf-8")  # type: ignore[union-attr]
     entries = dict(rule._entries(text.splitlines()))
     table = rule.misspelling_table()
     assert len(table) == len(entries) > 50_000

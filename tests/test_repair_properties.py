@@ -9,28 +9,85 @@ from hypothesis import strategies as st
 from pagewash.document import Code, Document, Link, Paragraph, Text
 from pagewash.repair import RepairConfig, apply_changes, repair_document, repair_text
 
-FAST = settings(max_examples=int(__import__("os").environ.get("REPAIR_EXAMPLES", "60")), deadline=None,
-                suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(
+    max_examples=int(__import__("os").environ.get("REPAIR_EXAMPLES", "60")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 # Damaged and clean words of every kind the rules look at, so random texts exercise them.
 WORDS = [
-    "Russias", "countrys", "dont", "users", "a", "the", "the", "had", "Респубикой",
-    "Республикой", "СевероВосточной", "научноисследовательском", "ктото", "mhch", "much",
-    "эффективноcть", "ХIV", "меж-\nдународный", "российско-\nкитайского", "РџРµСЂРІС‹Р№",
-    "ﬁnd", "&amp;", "краи\u0306", "слово\u00a0слово", "end.Next", "Kessel", "VLSI", "x86",
-    "et", "al.", "i.e.", "Peoples", "Republic", "diensionality", "dimensionality", "в", "и",
-    "teh", "Moscow", "Pyongyangs", "\u00ad", "\u200b", "'", "-", "—", "«", "»", ",", ".",
-    "незнаю", "вкомпании", "еслиб", "dissapointed", "Brin", "рецентрализацию", "MyMaps",
-    "хочеться", "ооочень", "КогдаМаша",
+    "Russias",
+    "countrys",
+    "dont",
+    "users",
+    "a",
+    "the",
+    "the",
+    "had",
+    "Респубикой",
+    "Республикой",
+    "СевероВосточной",
+    "научноисследовательском",
+    "ктото",
+    "mhch",
+    "much",
+    "эффективноcть",
+    "ХIV",
+    "меж-\nдународный",
+    "российско-\nкитайского",
+    "РџРµСЂРІС‹Р№",
+    "ﬁnd",
+    "&amp;",
+    "краи\u0306",
+    "слово\u00a0слово",
+    "end.Next",
+    "Kessel",
+    "VLSI",
+    "x86",
+    "et",
+    "al.",
+    "i.e.",
+    "Peoples",
+    "Republic",
+    "diensionality",
+    "dimensionality",
+    "в",
+    "и",
+    "teh",
+    "Moscow",
+    "Pyongyangs",
+    "\u00ad",
+    "\u200b",
+    "'",
+    "-",
+    "—",
+    "«",
+    "»",
+    ",",
+    ".",
+    "незнаю",
+    "вкомпании",
+    "еслиб",
+    "dissapointed",
+    "Brin",
+    "рецентрализацию",
+    "MyMaps",
+    "хочеться",
+    "ооочень",
+    "КогдаМаша",
 ]
 SEPARATORS = st.sampled_from([" ", " ", " ", "\n", ", ", ". ", "-", "\u00a0", ""])
 damaged_text = st.lists(st.tuples(st.sampled_from(WORDS), SEPARATORS), max_size=25).map(
     lambda pairs: "".join(word + sep for word, sep in pairs)
 )
-any_text = st.one_of(damaged_text, st.text(
-    alphabet=st.sampled_from("abcxyzABCабвгдежзийАБВГcеopxy \n-.,'’\u00ad\u00a0\u0306ёЁ1"),
-    max_size=60,
-))
+any_text = st.one_of(
+    damaged_text,
+    st.text(
+        alphabet=st.sampled_from("abcxyzABCабвгдежзийАБВГcеopxy \n-.,'’\u00ad\u00a0\u0306ёЁ1"),
+        max_size=60,
+    ),
+)
 
 
 @FAST
@@ -41,12 +98,14 @@ def test_repair_is_idempotent_and_replayable(text: str) -> None:
     assert apply_changes(text, changes) == repaired
 
 
-URLS = st.sampled_from([
-    "https://example.org/Russias_countrys?q=teh#Респубикой",
-    "www.exmaple.com/dont",
-    "teh.writer@exmaple.org",
-    "src/teh_file.py",
-])
+URLS = st.sampled_from(
+    [
+        "https://example.org/Russias_countrys?q=teh#Респубикой",
+        "www.exmaple.com/dont",
+        "teh.writer@exmaple.org",
+        "src/teh_file.py",
+    ]
+)
 
 
 @FAST
@@ -68,9 +127,17 @@ def test_protected_words_are_never_changed(text: str, word: str) -> None:
 @FAST
 @given(damaged_text, damaged_text)
 def test_code_and_link_targets_are_never_changed(text: str, code: str) -> None:
-    doc = Document(blocks=(Paragraph((
-        Text(text), Code(code), Link((Text(text),), href=f"https://x.org/{code.strip()}"),
-    )),))
+    doc = Document(
+        blocks=(
+            Paragraph(
+                (
+                    Text(text),
+                    Code(code),
+                    Link((Text(text),), href=f"https://x.org/{code.strip()}"),
+                )
+            ),
+        )
+    )
     repaired = repair_document(doc)
     inlines = repaired.blocks[0].inlines  # type: ignore[union-attr]
     assert inlines[1] == Code(code)
@@ -105,9 +172,14 @@ CLEAN_RU = [
 
 
 @FAST
-@given(st.lists(st.sampled_from(CLEAN_EN), min_size=1, max_size=6),
-       st.lists(st.sampled_from(CLEAN_RU), min_size=1, max_size=6))
+@given(
+    st.lists(st.sampled_from(CLEAN_EN), min_size=1, max_size=6),
+    st.lists(st.sampled_from(CLEAN_RU), min_size=1, max_size=6),
+)
 def test_text_without_errors_is_unchanged(english: list[str], russian: list[str]) -> None:
-    for text, lang in ((" ".join(english), "en"), (" ".join(russian), "ru"),
-                       (" ".join(english + russian), None)):
+    for text, lang in (
+        (" ".join(english), "en"),
+        (" ".join(russian), "ru"),
+        (" ".join(english + russian), None),
+    ):
         assert repair_text(text, lang) == (text, [])

@@ -32,26 +32,44 @@ def safe(text: str, lang: str | None = None) -> str:
 # (title, language hint, text): the damage the frequency rules did on published pages.
 UNTOUCHED = [
     ("gas is a singular noun", None, "Delhi has turned into a gas chamber due to smoke."),
-    ("ethane is a dictionary word", None,
-     "Gases like methane and ethane which are gases at room temperature escape."),
+    (
+        "ethane is a dictionary word",
+        None,
+        "Gases like methane and ethane which are gases at room temperature escape.",
+    ),
     ("molt is a dictionary word", None, "This is the time of year when birds molt and shed."),
     ("comments section", None, "Tell us your favourite topics in the comments section below."),
     ("teachers unions", None, "We hear the concerns of the teachers unions every week."),
     ("frustrations players", None, "Some of the frustrations players will have are real."),
-    ("a name beside a first name", None,
-     "Проголосовать за Ольгу вы можете на последней странице!\nКатерина Каплар\n"
-     "Что вас вдохновило на создание кулинарной страницы?"),
-    ("a dance Hunspell knows", None,
-     "400 г брокколи, 250 г мягкой соленой брынзы (или фетаксы, или сиртаки), 300 г сыра."),
-    ("German is not English", None,
-     "Die ePA soll über den aktuellen Behandlungs und Gesundheitsstatus eines Patienten "
-     "informieren. Alle anderen Akteure des Gesundheitswesens sollen daran angebunden sein."),
-    ("Portuguese is not English", None,
-     "Aqui nos Estados Unidos você tem à disposição para Alfabetizar seus Filhos em Casa um "
-     "programa. A Copa é composto por 36 corridas."),
-    ("Indonesian reduplication", None,
-     "Jangan lebay dalam mencintai atau membenci sesuatu. Biasa biasa saja. Dari kritik "
-     "yang santun, hingga penghinaan yang amat amat keji."),
+    (
+        "a name beside a first name",
+        None,
+        "Проголосовать за Ольгу вы можете на последней странице!\nКатерина Каплар\n"
+        "Что вас вдохновило на создание кулинарной страницы?",
+    ),
+    (
+        "a dance Hunspell knows",
+        None,
+        "400 г брокколи, 250 г мягкой соленой брынзы (или фетаксы, или сиртаки), 300 г сыра.",
+    ),
+    (
+        "German is not English",
+        None,
+        "Die ePA soll über den aktuellen Behandlungs und Gesundheitsstatus eines Patienten "
+        "informieren. Alle anderen Akteure des Gesundheitswesens sollen daran angebunden sein.",
+    ),
+    (
+        "Portuguese is not English",
+        None,
+        "Aqui nos Estados Unidos você tem à disposição para Alfabetizar seus Filhos em Casa um "
+        "programa. A Copa é composto por 36 corridas.",
+    ),
+    (
+        "Indonesian reduplication",
+        None,
+        "Jangan lebay dalam mencintai atau membenci sesuatu. Biasa biasa saja. Dari kritik "
+        "yang santun, hingga penghinaan yang amat amat keji.",
+    ),
     ("a plural family name", None, "There were investigations into the Bidens and Burisma."),
     ("a nationality before its verb", None, "Seventy-eight percent of Americans live paycheck to paycheck."),
     ("a name in guillemets", "ru", "Компания «ТрансКомСервис» открыла новый офис."),
@@ -73,38 +91,69 @@ def test_aggressive_preset_keeps_the_frequency_rules() -> None:
 
 # (title, language hint, text, expected): errors the evidence rules still fix.
 FIXED = [
-    ("typo attested elsewhere in the document", "ru",
-     "Договор между Российской Федерацией и Корейской Народно-Демократической Респубикой. "
-     "Отношения с Республикой Корея.",
-     "Договор между Российской Федерацией и Корейской Народно-Демократической Республикой. "
-     "Отношения с Республикой Корея."),
-    ("hyphenated form attested in the document", "ru",
-     "Интеграция в СевероВосточной Азии. Страны Северо-Восточной Азии растут.",
-     "Интеграция в Северо-Восточной Азии. Страны Северо-Восточной Азии растут."),
-    ("hyphenated form in the dictionary", "ru",
-     "в научноисследовательском институте работают", "в научно-исследовательском институте работают"),
-    ("possessive of a name the text uses", "en",
-     "Russia borders Korea. The hierarchy of Russias key interests is clear.",
-     "Russia borders Korea. The hierarchy of Russia's key interests is clear."),
-    ("no plural in -ys", "en", "It affects the countrys positions in the region.",
-     "It affects the country's positions in the region."),
-    ("contraction unknown to every dictionary", "en",
-     "We tried these techniques on our data last year, but they dont work well at all.",
-     "We tried these techniques on our data last year, but they don't work well at all."),
-    ("curated misspelling", "en", "We recieve many letters every day from readers.",
-     "We receive many letters every day from readers."),
-    ("unknown word with one strong candidate", "en",
-     "The symptoms appear after an incubaction period of one to seven days.",
-     "The symptoms appear after an incubation period of one to seven days."),
-    ("doubled word", "en", "He wrote a letter on the the sentencing of the man.",
-     "He wrote a letter on the sentencing of the man."),
+    (
+        "typo attested elsewhere in the document",
+        "ru",
+        "Договор между Российской Федерацией и Корейской Народно-Демократической Респубикой. "
+        "Отношения с Республикой Корея.",
+        "Договор между Российской Федерацией и Корейской Народно-Демократической Республикой. "
+        "Отношения с Республикой Корея.",
+    ),
+    (
+        "hyphenated form attested in the document",
+        "ru",
+        "Интеграция в СевероВосточной Азии. Страны Северо-Восточной Азии растут.",
+        "Интеграция в Северо-Восточной Азии. Страны Северо-Восточной Азии растут.",
+    ),
+    (
+        "hyphenated form in the dictionary",
+        "ru",
+        "в научноисследовательском институте работают",
+        "в научно-исследовательском институте работают",
+    ),
+    (
+        "possessive of a name the text uses",
+        "en",
+        "Russia borders Korea. The hierarchy of Russias key interests is clear.",
+        "Russia borders Korea. The hierarchy of Russia's key interests is clear.",
+    ),
+    (
+        "no plural in -ys",
+        "en",
+        "It affects the countrys positions in the region.",
+        "It affects the country's positions in the region.",
+    ),
+    (
+        "contraction unknown to every dictionary",
+        "en",
+        "We tried these techniques on our data last year, but they dont work well at all.",
+        "We tried these techniques on our data last year, but they don't work well at all.",
+    ),
+    (
+        "curated misspelling",
+        "en",
+        "We recieve many letters every day from readers.",
+        "We receive many letters every day from readers.",
+    ),
+    (
+        "unknown word with one strong candidate",
+        "en",
+        "The symptoms appear after an incubaction period of one to seven days.",
+        "The symptoms appear after an incubation period of one to seven days.",
+    ),
+    (
+        "doubled word",
+        "en",
+        "He wrote a letter on the the sentencing of the man.",
+        "He wrote a letter on the sentencing of the man.",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("title", "lang", "text", "expected"), FIXED,
-                         ids=[c[0] for c in FIXED])
-def test_safe_preset_fixes_errors_with_evidence(title: str, lang: str | None, text: str,
-                                                expected: str) -> None:
+@pytest.mark.parametrize(("title", "lang", "text", "expected"), FIXED, ids=[c[0] for c in FIXED])
+def test_safe_preset_fixes_errors_with_evidence(
+    title: str, lang: str | None, text: str, expected: str
+) -> None:
     repaired, changes = repair_text(text, lang, RepairConfig())
     assert repaired == expected
     word_changes = [c for c in changes if c.rule not in ("unicode_hygiene", "mojibake")]
@@ -117,23 +166,36 @@ def test_safe_preset_fixes_errors_with_evidence(title: str, lang: str | None, te
 def test_seed_page_defects_repaired_by_default() -> None:
     doc = clean((ROOT / "fixtures" / "seed" / "input.html").read_bytes())
     fixed = {(c.before, c.after) for c in doc.changes if c.stage == "repair"}
-    for pair in [("Респубикой", "Республикой"), ("СевероВосточной", "Северо-Восточной"),
-                 ("Russias", "Russia's"), ("Moscows", "Moscow's"), ("countrys", "country's"),
-                 ("Pyongyangs", "Pyongyang's"), ("Peoples", "People's")]:
+    for pair in [
+        ("Респубикой", "Республикой"),
+        ("СевероВосточной", "Северо-Восточной"),
+        ("Russias", "Russia's"),
+        ("Moscows", "Moscow's"),
+        ("countrys", "country's"),
+        ("Pyongyangs", "Pyongyang's"),
+        ("Peoples", "People's"),
+    ]:
         assert pair in fixed, pair
-    assert all("(evidence: " in c.reason for c in doc.changes
-               if c.stage == "repair" and c.rule not in ("unicode_hygiene", "mojibake"))
+    assert all(
+        "(evidence: " in c.reason
+        for c in doc.changes
+        if c.stage == "repair" and c.rule not in ("unicode_hygiene", "mojibake")
+    )
 
 
 def test_english_sentence_in_a_german_block_is_not_repaired_as_english() -> None:
-    text = ("Gerade ist die neue Palette eingetroffen und wir freuen uns sehr darüber. "
-            "Die Filhos und Unidos bleiben wie sie sind, auch Gesundheitswesens.")
+    text = (
+        "Gerade ist die neue Palette eingetroffen und wir freuen uns sehr darüber. "
+        "Die Filhos und Unidos bleiben wie sie sind, auch Gesundheitswesens."
+    )
     assert safe(text, "en") == text
 
 
 def test_mixed_block_repairs_only_its_english_sentence() -> None:
-    text = ("Die Verwaltung hat das neue Verfahren gestern vorgestellt und erklärt. "
-            "The symptoms appear after an incubaction period of one to seven days.")
+    text = (
+        "Die Verwaltung hat das neue Verfahren gestern vorgestellt und erklärt. "
+        "The symptoms appear after an incubaction period of one to seven days."
+    )
     assert "incubation" in safe(text)
 
 
@@ -151,16 +213,18 @@ def test_unknown_preset_is_an_error_in_the_library() -> None:
     with pytest.raises(UsageError, match="unknown repair preset 'fast'; known presets: safe"):
         RepairConfig(preset="fast")
     with pytest.raises(UsageError, match="unknown repair preset"):
-        clean("<html><body><p>" + "Some text here. " * 20 + "</p></body></html>",
-              Options(repair_preset="fast"))
+        clean(
+            "<html><body><p>" + "Some text here. " * 20 + "</p></body></html>", Options(repair_preset="fast")
+        )
 
 
 def test_preset_on_the_command_line(tmp_path: Path) -> None:
     text = "We hear the concerns of the teachers unions every week.\n"
     run = [*CLI, "repair", "-"]
     safe_out = subprocess.run(run, input=text, capture_output=True, text=True, check=True)
-    aggressive = subprocess.run([*run, "--preset", "aggressive"], input=text,
-                                capture_output=True, text=True, check=True)
+    aggressive = subprocess.run(
+        [*run, "--preset", "aggressive"], input=text, capture_output=True, text=True, check=True
+    )
     assert safe_out.stdout == text
     assert aggressive.stdout != text
     bad = subprocess.run([*run, "--preset", "fast"], input=text, capture_output=True, text=True)
@@ -173,30 +237,29 @@ def test_preset_in_the_settings_file(tmp_path: Path) -> None:
     config = tmp_path / "pagewash.toml"
     config.write_text('[repair]\npreset = "aggressive"\n', encoding="utf-8")
     text = "We hear the concerns of the teachers unions every week.\n"
-    out = subprocess.run([*CLI, "--config", str(config), "repair", "-"], input=text,
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [*CLI, "--config", str(config), "repair", "-"], input=text, capture_output=True, text=True, check=True
+    )
     assert out.stdout != text
     config.write_text('[repair]\npreset = "fast"\n', encoding="utf-8")
-    bad = subprocess.run([*CLI, "--config", str(config), "repair", "-"], input=text,
-                         capture_output=True, text=True)
+    bad = subprocess.run(
+        [*CLI, "--config", str(config), "repair", "-"], input=text, capture_output=True, text=True
+    )
     assert bad.returncode == 2 and "unknown repair preset" in bad.stderr
 
 
 def test_convert_takes_a_preset() -> None:
     seed = str(ROOT / "fixtures" / "seed" / "input.html")
-    out = subprocess.run([*CLI, "convert", seed, "--preset", "aggressive"],
-                         capture_output=True, text=True)
+    out = subprocess.run([*CLI, "convert", seed, "--preset", "aggressive"], capture_output=True, text=True)
     assert out.returncode == 0 and "Северо-Восточной" in out.stdout
-    bad = subprocess.run([*CLI, "convert", seed, "--preset", "fast"], capture_output=True,
-                         text=True)
+    bad = subprocess.run([*CLI, "convert", seed, "--preset", "fast"], capture_output=True, text=True)
     assert bad.returncode == 2 and "unknown repair preset" in bad.stderr
 
 
 def test_repair_refuses_html_and_points_to_convert(tmp_path: Path) -> None:
     page = ROOT / "fixtures" / "seed" / "input.html"
     out = tmp_path / "out.txt"
-    run = subprocess.run([*CLI, "repair", str(page), "-o", str(out)], capture_output=True,
-                         text=True)
+    run = subprocess.run([*CLI, "repair", str(page), "-o", str(out)], capture_output=True, text=True)
     assert run.returncode != 0
     assert run.stderr.count("\n") == 1
     assert "pagewash convert" in run.stderr and "is HTML" in run.stderr
@@ -212,13 +275,19 @@ def test_repair_accepts_text_that_mentions_tags() -> None:
 # ---------------------------------------------------------------- identifier, dictionaries
 
 
-@pytest.mark.parametrize(("text", "lang"), [
-    ("Delhi has turned into a gas chamber due to smoke from crop burning.", "en"),
-    ("Договор между Российской Федерацией и Корейской Республикой подписан.", "ru"),
-    ("Die elektronische Patientenakte soll künftig alle Befunde und Arztbriefe enthalten, "
-     "die für die Behandlung wichtig sind.", "de"),
-    ("Aqui nos Estados Unidos você tem à disposição um programa.", "pt"),
-])
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Delhi has turned into a gas chamber due to smoke from crop burning.", "en"),
+        ("Договор между Российской Федерацией и Корейской Республикой подписан.", "ru"),
+        (
+            "Die elektronische Patientenakte soll künftig alle Befunde und Arztbriefe enthalten, "
+            "die für die Behandlung wichtig sind.",
+            "de",
+        ),
+        ("Aqui nos Estados Unidos você tem à disposição um programa.", "pt"),
+    ],
+)
 def test_identifier_names_the_language(text: str, lang: str) -> None:
     found = identify(text)
     assert found.lang == lang and found.confident
@@ -233,25 +302,57 @@ def test_sentences_cover_the_text_and_keep_initials() -> None:
     text = "В.Ф. Безпалова пишет. A. Smith agrees! Next? Yes.\nNew line"
     spans = sentences(text)
     assert "".join(text[a:b] for a, b in spans) == text
-    assert text[spans[0][0]:spans[0][1]] == "В.Ф. Безпалова пишет. "
+    assert text[spans[0][0] : spans[0][1]] == "В.Ф. Безпалова пишет. "
 
 
-@pytest.mark.parametrize(("word", "lang", "known"), [
-    ("ethane", "en", True), ("molt", "en", True), ("colour", "en", True),
-    ("color", "en", True), ("brokeness", "en", False), ("сиртаки", "ru", True),
-    ("Республикой", "ru", True), ("Респубикой", "ru", False),
-])
+@pytest.mark.parametrize(
+    ("word", "lang", "known"),
+    [
+        ("ethane", "en", True),
+        ("molt", "en", True),
+        ("colour", "en", True),
+        ("color", "en", True),
+        ("brokeness", "en", False),
+        ("сиртаки", "ru", True),
+        ("Республикой", "ru", True),
+        ("Респубикой", "ru", False),
+    ],
+)
 def test_hunspell_dictionaries_are_installed(word: str, lang: str, known: bool) -> None:
     assert hunspell_knows(word, lang) is known
 
 
 # ---------------------------------------------------------------- properties
 
-_WORDS = st.sampled_from([
-    "the", "users", "gas", "chamber", "Russias", "dont", "Respubikoy", "Республикой",
-    "Респубикой", "СевероВосточной", "ethane", "методы", "teh", "the", "25", "С", "с",
-    "«Имя»", "Gesundheitswesens", "и", "в", "recieve", "molt", "comments", "section",
-])
+_WORDS = st.sampled_from(
+    [
+        "the",
+        "users",
+        "gas",
+        "chamber",
+        "Russias",
+        "dont",
+        "Respubikoy",
+        "Республикой",
+        "Респубикой",
+        "СевероВосточной",
+        "ethane",
+        "методы",
+        "teh",
+        "the",
+        "25",
+        "С",
+        "с",
+        "«Имя»",
+        "Gesundheitswesens",
+        "и",
+        "в",
+        "recieve",
+        "molt",
+        "comments",
+        "section",
+    ]
+)
 _TEXTS = st.lists(_WORDS, min_size=1, max_size=30).map(" ".join) | st.text(max_size=200)
 
 

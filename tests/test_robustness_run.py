@@ -69,17 +69,20 @@ def build_mix(root: Path, outside: Path, good_pages: int, misbehave: bool) -> di
     lines.append(b'{"id": "cut-\\ud83d", "html": ' + json.dumps(article(1005)).encode() + b"}\n")
     (root / "records.jsonl").write_bytes(b"".join(lines))
     bad["records.jsonl"] = 2
-    first = gzip.compress(b"".join(jsonl_line(id=f"g{i}", html=article(1100 + i))
-                                   for i in range(2)))
-    write_bomb(root / "huge-line.jsonl.gz", 300 * MiB, head=b'{"id": "huge", "html": "<p>',
-               prefix=first, suffix=gzip.compress(b'"}\n' + jsonl_line(id="g2", html=article(
-                   1102))))
+    first = gzip.compress(b"".join(jsonl_line(id=f"g{i}", html=article(1100 + i)) for i in range(2)))
+    write_bomb(
+        root / "huge-line.jsonl.gz",
+        300 * MiB,
+        head=b'{"id": "huge", "html": "<p>',
+        prefix=first,
+        suffix=gzip.compress(b'"}\n' + jsonl_line(id="g2", html=article(1102))),
+    )
     bad["huge-line.jsonl.gz"] = 1
     bomb = b"".join(gzip_bomb(1024 * MiB))
-    records = [warc_record(f"http://w/{i}", article(1200 + i).encode(), number=i)
-               for i in range(10)]
-    records.insert(4, warc_record("http://w/bomb", bomb, number=99,
-                                  http_headers="Content-Encoding: gzip\r\n"))
+    records = [warc_record(f"http://w/{i}", article(1200 + i).encode(), number=i) for i in range(10)]
+    records.insert(
+        4, warc_record("http://w/bomb", bomb, number=99, http_headers="Content-Encoding: gzip\r\n")
+    )
     write_warc(root / "crawl.warc.gz", records)
     bad["crawl.warc.gz"] = 1
     return bad
@@ -105,8 +108,7 @@ def snapshot(top: Path, *skip: Path) -> dict[str, tuple[int, int, str]]:
     return found
 
 
-def _setup(tmp_path: Path, good: int, misbehave: bool) -> tuple[Path, Path, Path,
-                                                                 dict[str, int]]:
+def _setup(tmp_path: Path, good: int, misbehave: bool) -> tuple[Path, Path, Path, dict[str, int]]:
     root, outside, out = tmp_path / "in", tmp_path / "outside", tmp_path / "out"
     (outside / "dir").mkdir(parents=True)
     (tmp_path / "measure").mkdir()
@@ -116,17 +118,21 @@ def _setup(tmp_path: Path, good: int, misbehave: bool) -> tuple[Path, Path, Path
     return root, outside, out, bad
 
 
-def _check(out: Path, outside: Path, before: dict[str, tuple[int, int, str]], tmp_path: Path,
-           bad: dict[str, int], good: int) -> list[dict[str, object]]:
-    assert snapshot(tmp_path, out, tmp_path / "measure") == before, (
-        "a file outside the output folder changed")
+def _check(
+    out: Path,
+    outside: Path,
+    before: dict[str, tuple[int, int, str]],
+    tmp_path: Path,
+    bad: dict[str, int],
+    good: int,
+) -> list[dict[str, object]]:
+    assert snapshot(tmp_path, out, tmp_path / "measure") == before, "a file outside the output folder changed"
     assert list((outside / "dir").iterdir()) == []
     outputs = [p for p in out.rglob("*.md") if STATE_DIR not in p.parts]
     assert len(outputs) == good and not any(p.is_symlink() for p in outputs)
     links = [p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_symlink()]
     assert links == ["pages/sub"]  # left alone, never written through; errors.jsonl replaced
-    errors = [json.loads(line) for line in
-              (out / ERRORS_FILE).read_bytes().decode("utf-8").splitlines()]
+    errors = [json.loads(line) for line in (out / ERRORS_FILE).read_bytes().decode("utf-8").splitlines()]
     rows: dict[str, int] = {}
     for error in errors:
         rows[str(error["input"])] = rows.get(str(error["input"]), 0) + 1
@@ -160,9 +166,14 @@ def test_hostile_inputs_among_200_good_pages_with_stand_in_stages(tmp_path: Path
     root, outside, out, bad = _setup(tmp_path, 200, misbehave=True)
     before = snapshot(tmp_path, out, tmp_path / "measure")
     report = tmp_path / "measure" / "report.json"
-    script = _STANDIN_RUN.format(tests=str(Path(__file__).parent), out=str(out),
-                                 source=str(root), workers=WORKERS, limit=WORKER_LIMIT_MB,
-                                 report=str(report))
+    script = _STANDIN_RUN.format(
+        tests=str(Path(__file__).parent),
+        out=str(out),
+        source=str(root),
+        workers=WORKERS,
+        limit=WORKER_LIMIT_MB,
+        report=str(report),
+    )
     status, err, coordinator_mb = run_measured("-c", script, tmp=tmp_path / "measure")
     report_data = json.loads(report.read_text())
     assert status == 1, err
@@ -175,19 +186,33 @@ def test_hostile_inputs_among_200_good_pages_with_stand_in_stages(tmp_path: Path
     assert max(kb for _, kb in peaks) / 1024 < WORKER_LIMIT_MB
     assert max(kb for kind, kb in peaks if kind != "MemoryError") / 1024 < WORKER_MB
     kinds = {(e["input"], e["type"]) for e in errors}
-    assert {("00-slow-0.html", "Timeout"), ("01-hog.html", "MemoryError"),
-            ("pages/bomb.html.gz", "TooLargeError"), ("huge-line.jsonl.gz", "TooLargeError"),
-            ("crawl.warc.gz", "TooLargeError"), ("records.jsonl", "TooDeep"),
-            ("pages/sub/linked-out.html", "OutputError")} <= kinds
+    assert {
+        ("00-slow-0.html", "Timeout"),
+        ("01-hog.html", "MemoryError"),
+        ("pages/bomb.html.gz", "TooLargeError"),
+        ("huge-line.jsonl.gz", "TooLargeError"),
+        ("crawl.warc.gz", "TooLargeError"),
+        ("records.jsonl", "TooDeep"),
+        ("pages/sub/linked-out.html", "OutputError"),
+    } <= kinds
 
 
-def test_hostile_inputs_among_good_pages_through_the_real_pipeline_and_cli(
-        tmp_path: Path) -> None:
+def test_hostile_inputs_among_good_pages_through_the_real_pipeline_and_cli(tmp_path: Path) -> None:
     root, outside, out, bad = _setup(tmp_path, 40, misbehave=False)
     before = snapshot(tmp_path, out, tmp_path / "measure")
     status, err, coordinator_mb = run_measured(
-        "-m", "pagewash", "convert", str(root), "--out-dir", str(out), "--workers", str(WORKERS),
-        "--max-memory-mb", str(WORKER_LIMIT_MB), tmp=tmp_path / "measure")
+        "-m",
+        "pagewash",
+        "convert",
+        str(root),
+        "--out-dir",
+        str(out),
+        "--workers",
+        str(WORKERS),
+        "--max-memory-mb",
+        str(WORKER_LIMIT_MB),
+        tmp=tmp_path / "measure",
+    )
     assert status == 1, err
     lines = err.splitlines()
     assert all(line.startswith("pagewash: ") for line in lines) and "Traceback" not in err, err

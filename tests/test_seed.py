@@ -38,11 +38,14 @@ def test_one_h1_then_section_headings(body: str) -> None:
     tokens = MD.parse(body)
     heads = [(t.tag, tokens[i + 1].content) for i, t in enumerate(tokens) if t.type == "heading_open"]
     assert [h for h in heads if h[0] == "h1"] == [
-        ("h1", "Отношения России с КНДР в XXI веке: итоги двадцатилетия")]
+        ("h1", "Отношения России с КНДР в XXI веке: итоги двадцатилетия")
+    ]
     titles = [text for _, text in heads]
-    for expected in ("Обзор литературы и основные исследовательские подходы",
-                     "Приоритеты российской политики на корейском направлении",
-                     "Библиографический список"):
+    for expected in (
+        "Обзор литературы и основные исследовательские подходы",
+        "Приоритеты российской политики на корейском направлении",
+        "Библиографический список",
+    ):
         assert expected in titles
 
 
@@ -62,21 +65,33 @@ def test_lists(body: str) -> None:
     assert any("Корейский полуостров и вызовы глобализации" in item for item in items)
 
 
-@pytest.mark.parametrize("chrome", ["Read more", "Full Text", "Published version (Free)",
-                                    "Talk to us", "Schedule a call", "Join us for a 30 min"])
+@pytest.mark.parametrize(
+    "chrome",
+    [
+        "Read more",
+        "Full Text",
+        "Published version (Free)",
+        "Talk to us",
+        "Schedule a call",
+        "Join us for a 30 min",
+    ],
+)
 def test_no_chrome(body: str, chrome: str) -> None:
     assert chrome not in body
 
 
-@pytest.mark.parametrize(("broken", "repaired"), [
-    ("Респубикой", "Республикой"),
-    ("СевероВосточной", "Северо-Восточной"),
-    ("Russias", "Russia's"),
-    ("Moscows", "Moscow's"),
-    ("countrys", "country's"),
-    ("Pyongyangs", "Pyongyang's"),
-    ("Peoples Republic", "People's Republic"),
-])
+@pytest.mark.parametrize(
+    ("broken", "repaired"),
+    [
+        ("Респубикой", "Республикой"),
+        ("СевероВосточной", "Северо-Восточной"),
+        ("Russias", "Russia's"),
+        ("Moscows", "Moscow's"),
+        ("countrys", "country's"),
+        ("Pyongyangs", "Pyongyang's"),
+        ("Peoples Republic", "People's Republic"),
+    ],
+)
 def test_defects_repaired(body: str, broken: str, repaired: str) -> None:
     assert not re.search(rf"\b{broken}\b", body)
     assert repaired in body

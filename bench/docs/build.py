@@ -74,32 +74,57 @@ class Site:
 
 
 SITES = (
-    Site("mkdocs-material", "mkdocs", "material", "mkdocs-material", "mkdocs", True,
-         "article.md-content__inner"),
+    Site(
+        "mkdocs-material",
+        "mkdocs",
+        "material",
+        "mkdocs-material",
+        "mkdocs",
+        True,
+        "article.md-content__inner",
+    ),
     Site("mkdocs-mkdocs", "mkdocs", "mkdocs", None, "mkdocs", True, "div[role=main]"),
     Site("sphinx-alabaster", "sphinx", "alabaster", "alabaster", "sphinx", True, "div.body"),
     Site("sphinx-furo", "sphinx", "furo", "furo", "sphinx", True, "article[role=main]"),
-    Site("sphinx-rtd", "sphinx", "sphinx_rtd_theme", "sphinx-rtd-theme", "sphinx", True,
-         "div[itemprop=articleBody]"),
-    Site("sphinx-pydata", "sphinx", "pydata_sphinx_theme", "pydata-sphinx-theme", "sphinx", True,
-         "article.bd-article"),
+    Site(
+        "sphinx-rtd",
+        "sphinx",
+        "sphinx_rtd_theme",
+        "sphinx-rtd-theme",
+        "sphinx",
+        True,
+        "div[itemprop=articleBody]",
+    ),
+    Site(
+        "sphinx-pydata",
+        "sphinx",
+        "pydata_sphinx_theme",
+        "pydata-sphinx-theme",
+        "sphinx",
+        True,
+        "article.bd-article",
+    ),
     Site("pelican-notmyidea", "pelican", "notmyidea", None, "pelican", False, "div.entry-content"),
     Site("pelican-simple", "pelican", "simple", None, "pelican", False, "main article"),
 )
+
+
 class BuildError(RuntimeError):
     """A generator failed, or a built page disagrees with its truth."""
 
 
 def _environment() -> dict[str, str]:
     env = dict(os.environ)
-    env.update({
-        "SOURCE_DATE_EPOCH": "1741946400",  # 2025-03-14 10:00 UTC, the date of the 0.9.2 release
-        "PYTHONDONTWRITEBYTECODE": "1",
-        "PYTHONHASHSEED": "0",
-        "NO_MKDOCS_2_WARNING": "1",
-        "TZ": "UTC",
-        "LC_ALL": "C.UTF-8",
-    })
+    env.update(
+        {
+            "SOURCE_DATE_EPOCH": "1741946400",  # 2025-03-14 10:00 UTC, the date of the 0.9.2 release
+            "PYTHONDONTWRITEBYTECODE": "1",
+            "PYTHONHASHSEED": "0",
+            "NO_MKDOCS_2_WARNING": "1",
+            "TZ": "UTC",
+            "LC_ALL": "C.UTF-8",
+        }
+    )
     return env
 
 
@@ -140,8 +165,22 @@ def build_site(site: Site, work: Path) -> dict[str, bytes]:
         files = {p: out / ("index.html" if p == "index" else f"{p}/index.html") for p in pages}
     elif site.generator == "sphinx":
         doctrees = work / f"{site.name}.doctrees"
-        _run([str(BIN / "sphinx-build"), "-q", "-W", "-E", "-b", "html", "-d", str(doctrees),
-              "-D", f"html_theme={site.theme}", str(SOURCES / "sphinx"), str(out)])
+        _run(
+            [
+                str(BIN / "sphinx-build"),
+                "-q",
+                "-W",
+                "-E",
+                "-b",
+                "html",
+                "-d",
+                str(doctrees),
+                "-D",
+                f"html_theme={site.theme}",
+                str(SOURCES / "sphinx"),
+                str(out),
+            ]
+        )
         files = {p: out / f"{p}.html" for p in pages}
     elif site.generator == "pelican":
         command = [str(BIN / "pelican"), "-q", "content", "-s", "pelicanconf.py", "-o", str(out)]
@@ -229,19 +268,33 @@ def check_page(site: Site, page: str, html: bytes, page_truth: dict[str, Any], s
     for index, block in enumerate(page_truth["code"]):
         hits = [k for k in unused if found[k][0] == block["text"]]
         if not hits:
+
             def likeness(k: int, text: str = block["text"]) -> float:
                 return difflib.SequenceMatcher(None, found[k][0], text).ratio()
 
             near = max(unused, key=likeness, default=None)
-            diff = "" if near is None else "\n".join(difflib.unified_diff(
-                block["text"].split("\n"), found[near][0].split("\n"), "truth", "html", lineterm="", n=1))
+            diff = (
+                ""
+                if near is None
+                else "\n".join(
+                    difflib.unified_diff(
+                        block["text"].split("\n"),
+                        found[near][0].split("\n"),
+                        "truth",
+                        "html",
+                        lineterm="",
+                        n=1,
+                    )
+                )
+            )
             problems.append(f"code block {index} ({block['origin']}) is no <pre> of the page\n{diff}")
             continue
         unused.remove(hits[0])
         marked = _marked_language(found[hits[0]][1])
         if site.marks_language and block["lang"] and marked != block["lang"]:
-            problems.append(f"code block {index} ({block['origin']}): language {block['lang']!r}, "
-                            f"page marks {marked!r}")
+            problems.append(
+                f"code block {index} ({block['origin']}): language {block['lang']!r}, page marks {marked!r}"
+            )
         if not site.marks_language and marked:
             problems.append(f"code block {index} ({block['origin']}): the page marks language {marked!r}")
     for k in unused:
@@ -289,7 +342,7 @@ def build_all(work: Path, shared: Path) -> dict[str, bytes]:
     document = {
         "format": 1,
         "about": "Truth of fixtures/docs-sites, read from sources/ by bench/docs/truth.py "
-                 "(see its docstring for what counts as prose). Rebuild with make docs-corpus.",
+        "(see its docstring for what counts as prose). Rebuild with make docs-corpus.",
         "sources": sets,
         "sites": sites,
     }
@@ -298,8 +351,10 @@ def build_all(work: Path, shared: Path) -> dict[str, bytes]:
     for name, n_pages, n_code, covered in report:
         container = sum(c.container_in_truth for c in covered) / len(covered)
         in_container = sum(c.truth_in_container for c in covered) / len(covered)
-        print(f"{name:<20} {n_pages:>5} {n_code:>5}   "
-              f"{container:.3f} of the container is truth, {in_container:.3f} of the truth is in it")
+        print(
+            f"{name:<20} {n_pages:>5} {n_code:>5}   "
+            f"{container:.3f} of the container is truth, {in_container:.3f} of the truth is in it"
+        )
     return files
 
 
@@ -315,20 +370,30 @@ def _write(files: dict[str, bytes]) -> None:
 
 
 def _compare(files: dict[str, bytes]) -> list[str]:
-    differ = [rel for rel, data in files.items()
-              if not (CORPUS / rel).is_file() or (CORPUS / rel).read_bytes() != data]
+    differ = [
+        rel
+        for rel, data in files.items()
+        if not (CORPUS / rel).is_file() or (CORPUS / rel).read_bytes() != data
+    ]
     on_disk = {str(p.relative_to(CORPUS)) for s in SITES for p in (CORPUS / s.name).glob("*.html")}
     return sorted(set(differ) | (on_disk - set(files)))
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--check", action="store_true",
-                        help="build in a temporary folder and report the files that differ "
-                             "from fixtures/docs-sites")
-    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared",
-                        help="the shared folder (for bench/extraction/score.py)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="build in a temporary folder and report the files that differ from fixtures/docs-sites",
+    )
+    parser.add_argument(
+        "--shared",
+        type=Path,
+        default=ROOT.parent / "shared",
+        help="the shared folder (for bench/extraction/score.py)",
+    )
     args = parser.parse_args()
     try:
         with tempfile.TemporaryDirectory(prefix="docs-corpus-") as tmp:

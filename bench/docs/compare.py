@@ -82,10 +82,13 @@ def load_corpus(corpus: Path = CORPUS) -> list[CorpusPage]:
         source_pages = document["sources"][entry["sources"]]["pages"]
         for page, rel in entry["pages"].items():
             truth = source_pages[page]
-            code = tuple(TruthBlock(i, c["text"], c["lang"], c["numbered"], c["origin"])
-                         for i, c in enumerate(truth["code"]))
-            pages.append(CorpusPage(site, page, corpus / rel, entry["marks_language"],
-                                    tuple(truth["prose"]), code))
+            code = tuple(
+                TruthBlock(i, c["text"], c["lang"], c["numbered"], c["origin"])
+                for i, c in enumerate(truth["code"])
+            )
+            pages.append(
+                CorpusPage(site, page, corpus / rel, entry["marks_language"], tuple(truth["prose"]), code)
+            )
     return pages
 
 
@@ -215,8 +218,14 @@ def _diagnosis(truth: str, got: str) -> str:
 
 
 def short_diff(truth: str, got: str, lines: int = 10) -> list[str]:
-    diff = difflib.unified_diff([visible(x) for x in truth.split("\n")],
-                                [visible(x) for x in got.split("\n")], "truth", "markdown", lineterm="", n=0)
+    diff = difflib.unified_diff(
+        [visible(x) for x in truth.split("\n")],
+        [visible(x) for x in got.split("\n")],
+        "truth",
+        "markdown",
+        lineterm="",
+        n=0,
+    )
     out = [line for line in diff if not line.startswith(("---", "+++"))]
     return out[:lines] + ([f"... ({len(out) - lines} more diff lines)"] if len(out) > lines else [])
 

@@ -639,8 +639,15 @@ class _RstReader:
         if "caption" in options:
             self.out.add_prose(rst_inline(options["caption"]))
 
-    def _python_object(self, kind: str, signature: str, options: dict[str, str],
-                       content: list[Line], lineno: int, in_class: bool) -> None:
+    def _python_object(
+        self,
+        kind: str,
+        signature: str,
+        options: dict[str, str],
+        content: list[Line],
+        lineno: int,
+        in_class: bool,
+    ) -> None:
         """An API entry's signature as Sphinx displays it, then its docstring."""
         self._check_options(options, {"type", "value", "no-index"}, lineno)
         prefix = "" if in_class or not self.module else self.module + "."

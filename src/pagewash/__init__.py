@@ -5,6 +5,7 @@
 >>> doc = pagewash.clean(html_bytes)              # the Document: metadata, blocks, changes
 >>> epub = pagewash.convert(html_bytes, to="epub")
 >>> text = pagewash.render_document(doc, pagewash.Options(to="txt"))
+>>> text = pagewash.extract(html, output_format="markdown")  # as trafilatura.extract is called
 """
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
+from pagewash.compat import extract
 from pagewash.document import Change, Document, Metadata
 from pagewash.errors import PagewashError
-from pagewash.pipeline import Options, clean, convert, render_document
+from pagewash.options import Options
+from pagewash.pipeline import clean, convert, render_document
 
 try:
     __version__ = version("pagewash")
@@ -47,5 +50,6 @@ __all__ = [
     "clean_batch",
     "clean_record",
     "convert",
+    "extract",
     "render_document",
 ]

@@ -28,8 +28,10 @@ def megabytes(limit_mb: float | None) -> int | None:
 
 def too_large(what: str, limit: int) -> TooLargeError:
     """The error for ``what`` passing ``limit`` bytes, with the option that raises it."""
-    return TooLargeError(f"too large: {what} is more than {limit / MiB:.3g} MB "
-                         "(--max-document-mb); raise the limit to convert it")
+    return TooLargeError(
+        f"too large: {what} is more than {limit / MiB:.3g} MB "
+        "(--max-document-mb); raise the limit to convert it"
+    )
 
 
 def check_size(size: int, limit: int | None, what: str) -> None:
@@ -59,8 +61,7 @@ def gunzip_at_most(data: bytes, limit: int | None) -> bytes:
     try:
         while rest:
             if not rest.startswith(GZIP_MAGIC):
-                raise InputError("the gzip data has trailing bytes that are not gzip; "
-                                 "re-fetch the page")
+                raise InputError("the gzip data has trailing bytes that are not gzip; re-fetch the page")
             inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
             pending = rest
             while not inflater.eof:
@@ -70,8 +71,10 @@ def gunzip_at_most(data: bytes, limit: int | None) -> bytes:
                 check_size(size, limit, "the page once decompressed")
                 parts.append(chunk)
                 if not chunk and not pending:
-                    raise InputError("the gzip data is truncated (it ends before its "
-                                     "end-of-stream marker); re-fetch the page")
+                    raise InputError(
+                        "the gzip data is truncated (it ends before its "
+                        "end-of-stream marker); re-fetch the page"
+                    )
             rest = inflater.unused_data
     except zlib.error as exc:
         raise InputError(f"the gzip data is damaged ({exc}); re-fetch the page") from exc
@@ -131,8 +134,11 @@ def _zstd_at_most(data: bytes, limit: int | None) -> bytes:
 
 
 _CONTENT_DECODERS = {
-    "gzip": gunzip_at_most, "x-gzip": gunzip_at_most, "deflate": _inflate_at_most,
-    "br": _brotli_at_most, "zstd": _zstd_at_most,
+    "gzip": gunzip_at_most,
+    "x-gzip": gunzip_at_most,
+    "deflate": _inflate_at_most,
+    "br": _brotli_at_most,
+    "zstd": _zstd_at_most,
 }
 
 
@@ -148,8 +154,10 @@ def decode_content(data: bytes, encoding: str | None, limit: int | None) -> byte
             continue
         decoder = _CONTENT_DECODERS.get(coding)
         if decoder is None:
-            raise DecodeError(f"the HTTP body has Content-Encoding {coding!r}, which pagewash "
-                              f"cannot undo (it reads {', '.join(sorted(_CONTENT_DECODERS))})")
+            raise DecodeError(
+                f"the HTTP body has Content-Encoding {coding!r}, which pagewash "
+                f"cannot undo (it reads {', '.join(sorted(_CONTENT_DECODERS))})"
+            )
         try:
             data = decoder(data, limit)
         except OSError as exc:  # fastwarc's readers report damaged data this way

@@ -72,13 +72,19 @@ REFUSED: dict[str, tuple[Any, str]] = {
     "config": (None, "pass pagewash_options=Options(...)"),
     "options": (None, "pass pagewash_options=Options(...)"),
 }
-USED = frozenset({"record_id", "only_with_metadata", "target_language", "url_blacklist",
-                  "author_blacklist"})
+USED = frozenset({"record_id", "only_with_metadata", "target_language", "url_blacklist", "author_blacklist"})
 
 
-def extract(filecontent: Any, url: str | None = None, output_format: str = "txt",
-            include_comments: bool = False, with_metadata: bool = False, *,
-            pagewash_options: Options | None = None, **trafilatura_args: Any) -> str | None:
+def extract(
+    filecontent: Any,
+    url: str | None = None,
+    output_format: str = "txt",
+    include_comments: bool = False,
+    with_metadata: bool = False,
+    *,
+    pagewash_options: Options | None = None,
+    **trafilatura_args: Any,
+) -> str | None:
     """Main text of ``filecontent`` in ``output_format``; None when there is none.
 
     See the module docstring for every trafilatura argument: which are used, ignored or
@@ -108,8 +114,10 @@ def _output_format(name: str) -> str:
     if key in OUTPUT_FORMATS:
         return OUTPUT_FORMATS[key]
     if key in REFUSED_FORMATS:
-        raise UsageError(f"output_format {name!r} is not supported; use 'txt', 'markdown' or "
-                         "'json' (pagewash.convert writes DOCX, EPUB, HTML and other pandoc formats)")
+        raise UsageError(
+            f"output_format {name!r} is not supported; use 'txt', 'markdown' or "
+            "'json' (pagewash.convert writes DOCX, EPUB, HTML and other pandoc formats)"
+        )
     raise UsageError(f"unknown output_format {name!r}; use 'txt', 'markdown' or 'json'")
 
 
@@ -145,9 +153,9 @@ def _without_authors(doc: Document, blacklist: Any) -> Document:
     return replace(doc, metadata=replace(doc.metadata, authors=authors))
 
 
-def _render(doc: Document, fmt: str, with_metadata: bool, url: str | None,
-            record_id: str | None) -> str:
-    from pagewash.render.markdown import render_front_matter, render_markdown
+def _render(doc: Document, fmt: str, with_metadata: bool, url: str | None, record_id: str | None) -> str:
+    from pagewash.render.front_matter import render_front_matter
+    from pagewash.render.markdown import render_markdown
     from pagewash.render.text import render_text
 
     if fmt == "md":
@@ -159,8 +167,9 @@ def _render(doc: Document, fmt: str, with_metadata: bool, url: str | None,
     return json.dumps(_json_fields(doc, text, with_metadata, url, record_id), ensure_ascii=False)
 
 
-def _json_fields(doc: Document, text: str, with_metadata: bool, url: str | None,
-                 record_id: str | None) -> dict[str, Any]:
+def _json_fields(
+    doc: Document, text: str, with_metadata: bool, url: str | None, record_id: str | None
+) -> dict[str, Any]:
     """trafilatura's JSON keys, filled from pagewash's metadata."""
     if not with_metadata:
         return {"text": text, "comments": ""}

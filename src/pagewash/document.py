@@ -130,9 +130,18 @@ Inline: TypeAlias = (
     Text | Code | LineBreak | FootnoteRef | Emphasis | Strong | Superscript | Subscript | Link | Image
 )
 INLINE_TYPES: tuple[type, ...] = (
-    Text, Code, LineBreak, FootnoteRef, Emphasis, Strong, Superscript, Subscript, Link, Image,
+    Text,
+    Code,
+    LineBreak,
+    FootnoteRef,
+    Emphasis,
+    Strong,
+    Superscript,
+    Subscript,
+    Link,
+    Image,
 )
-CONTAINER_INLINES: tuple[type, ...] = (Emphasis, Strong, Superscript, Subscript, Link)
+CONTAINER_INLINES = (Emphasis, Strong, Superscript, Subscript, Link)  # inlines with children
 
 # ---------------------------------------------------------------- blocks
 
@@ -289,11 +298,16 @@ class Section:
         _check_block_common("Section", self.lang, self.origin)
 
 
-Block: TypeAlias = (
-    Heading | Paragraph | CodeBlock | HorizontalRule | ListBlock | Quote | Table | Section
-)
+Block: TypeAlias = Heading | Paragraph | CodeBlock | HorizontalRule | ListBlock | Quote | Table | Section
 BLOCK_TYPES: tuple[type, ...] = (
-    Heading, Paragraph, CodeBlock, HorizontalRule, ListBlock, Quote, Table, Section,
+    Heading,
+    Paragraph,
+    CodeBlock,
+    HorizontalRule,
+    ListBlock,
+    Quote,
+    Table,
+    Section,
 )
 
 # ---------------------------------------------------------------- metadata and changes
@@ -436,16 +450,12 @@ def block_text(block: Block) -> str:
     if isinstance(block, HorizontalRule):
         return ""
     if isinstance(block, ListBlock):
-        return "\n".join(
-            "\n".join(block_text(b) for b in item.blocks) for item in block.items
-        )
+        return "\n".join("\n".join(block_text(b) for b in item.blocks) for item in block.items)
     if isinstance(block, (Quote, Section)):
         return "\n\n".join(t for t in (block_text(b) for b in block.blocks) if t)
     if isinstance(block, Table):
         rows = block.head + block.body
-        return "\n".join(
-            "\t".join(inline_text(cell.inlines) for cell in row.cells) for row in rows
-        )
+        return "\n".join("\t".join(inline_text(cell.inlines) for cell in row.cells) for row in rows)
     raise TypeError(f"not a block: {type(block).__name__}")
 
 
@@ -507,8 +517,7 @@ def _map_item(item: ListItem, fn: TextFn, prefix: str) -> ListItem:
     return item if blocks is item.blocks else ListItem(blocks)
 
 
-def _map_rows(rows: tuple[TableRow, ...], fn: TextFn, path: str,
-              block: Block) -> tuple[TableRow, ...]:
+def _map_rows(rows: tuple[TableRow, ...], fn: TextFn, path: str, block: Block) -> tuple[TableRow, ...]:
     out: list[TableRow] = []
     changed = False
     for row in rows:
@@ -526,9 +535,7 @@ def _map_cell(cell: TableCell, fn: TextFn, path: str, block: Block) -> TableCell
     return cell if inlines is cell.inlines else replace(cell, inlines=inlines)
 
 
-def _map_inlines(
-    inlines: tuple[Inline, ...], fn: TextFn, path: str, block: Block
-) -> tuple[Inline, ...]:
+def _map_inlines(inlines: tuple[Inline, ...], fn: TextFn, path: str, block: Block) -> tuple[Inline, ...]:
     out: list[Inline] = []
     changed = False
     for run in inlines:

@@ -65,8 +65,7 @@ def is_url(text: str) -> bool:
     return text.lower().startswith(("http://", "https://"))
 
 
-def fetch(url: str, settings: FetchSettings | None = None,
-          client: httpx.Client | None = None) -> Fetched:
+def fetch(url: str, settings: FetchSettings | None = None, client: httpx.Client | None = None) -> Fetched:
     """Fetch ``url`` as an HTML page within ``settings``' limits; ``FetchError`` otherwise."""
     settings = settings or FetchSettings()
     _check_scheme(url, url)
@@ -88,14 +87,16 @@ def fetch(url: str, settings: FetchSettings | None = None,
 
 def new_client(settings: FetchSettings) -> httpx.Client:
     """A client for many fetches (connections reused); redirects are left to ``fetch``."""
-    headers = {"User-Agent": settings.user_agent or user_agent(),
-               "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1"}
-    return httpx.Client(headers=headers, follow_redirects=False,
-                        timeout=httpx.Timeout(settings.timeout))
+    headers = {
+        "User-Agent": settings.user_agent or user_agent(),
+        "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1",
+    }
+    return httpx.Client(headers=headers, follow_redirects=False, timeout=httpx.Timeout(settings.timeout))
 
 
-def _request(http: httpx.Client, current: str, original: str, settings: FetchSettings,
-             deadline: float) -> Fetched | str:
+def _request(
+    http: httpx.Client, current: str, original: str, settings: FetchSettings, deadline: float
+) -> Fetched | str:
     """The page, or the URL a redirect points to."""
     try:
         with http.stream("GET", current) as response:
@@ -109,8 +110,10 @@ def _request(http: httpx.Client, current: str, original: str, settings: FetchSet
             data = b"".join(_body(response, current, settings, deadline))
             return Fetched(data, str(response.url), content_type, response.status_code)
     except httpx.TimeoutException as exc:
-        raise FetchError(f"{current}: no answer within {settings.timeout:g} s "
-                         f"({type(exc).__name__}); try again later or raise --timeout") from exc
+        raise FetchError(
+            f"{current}: no answer within {settings.timeout:g} s "
+            f"({type(exc).__name__}); try again later or raise --timeout"
+        ) from exc
     except httpx.ConnectError as exc:
         raise FetchError(f"{current}: {_connect_problem(exc, current)}") from exc
     except httpx.InvalidURL as exc:
@@ -144,8 +147,7 @@ def _check_type(content_type: str | None, url: str) -> None:
         raise FetchError(f"{url}: the response is {media_type}, not an HTML page")
 
 
-def _body(response: httpx.Response, url: str, settings: FetchSettings,
-          deadline: float) -> Iterator[bytes]:
+def _body(response: httpx.Response, url: str, settings: FetchSettings, deadline: float) -> Iterator[bytes]:
     declared = response.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > settings.max_bytes:
         raise _too_large(url, settings, f"it declares {int(declared):,} bytes")
@@ -155,14 +157,18 @@ def _body(response: httpx.Response, url: str, settings: FetchSettings,
         if received > settings.max_bytes:
             raise _too_large(url, settings, "the body goes on past the cap")
         if time.monotonic() > deadline:
-            raise FetchError(f"{url}: the page took longer than {settings.timeout:g} s to arrive; "
-                             "raise --timeout for slow servers")
+            raise FetchError(
+                f"{url}: the page took longer than {settings.timeout:g} s to arrive; "
+                "raise --timeout for slow servers"
+            )
         yield chunk
 
 
 def _too_large(url: str, settings: FetchSettings, why: str) -> FetchError:
-    return FetchError(f"{url}: the page is larger than {settings.max_bytes / MiB:g} MB ({why}); "
-                      "raise --max-document-mb to fetch it")
+    return FetchError(
+        f"{url}: the page is larger than {settings.max_bytes / MiB:g} MB ({why}); "
+        "raise --max-document-mb to fetch it"
+    )
 
 
 def _connect_problem(exc: BaseException, url: str) -> str:
@@ -170,14 +176,21 @@ def _connect_problem(exc: BaseException, url: str) -> str:
     host = urlsplit(url).hostname or url
     causes = list(_chain(exc))
     if any(isinstance(c, socket.gaierror) for c in causes) or _mentions(
-            exc, "name or service not known", "nodename nor servname", "getaddrinfo",
-            "temporary failure in name resolution", "no address associated"):
+        exc,
+        "name or service not known",
+        "nodename nor servname",
+        "getaddrinfo",
+        "temporary failure in name resolution",
+        "no address associated",
+    ):
         return f"the host name {host!r} does not resolve (DNS); check the address"
     if any(isinstance(c, ssl.SSLError) for c in causes) or _mentions(exc, "ssl", "certificate", "tls"):
         return f"the TLS connection to {host} failed ({exc}); the site's certificate may be invalid"
-    if any(isinstance(c, ConnectionRefusedError) for c in causes) or _mentions(
-            exc, "connection refused") or any(getattr(c, "errno", None) == errno.ECONNREFUSED
-                                              for c in causes):
+    if (
+        any(isinstance(c, ConnectionRefusedError) for c in causes)
+        or _mentions(exc, "connection refused")
+        or any(getattr(c, "errno", None) == errno.ECONNREFUSED for c in causes)
+    ):
         return f"the connection to {host} was refused; is the server running?"
     return f"cannot connect to {host} ({exc})"
 

@@ -46,9 +46,7 @@ _BINARY_SIGNATURES = {
     b"RIFF": "a RIFF media file",
     b"WARC/": "a WARC archive (use batch mode: pagewash convert FILE.warc --out-dir DIR)",
 }
-_LATIN1_FAMILY = frozenset(
-    codecs.lookup(name).name for name in ("latin-1", "cp1252", "ascii", "iso8859-15")
-)
+_LATIN1_FAMILY = frozenset(codecs.lookup(name).name for name in ("latin-1", "cp1252", "ascii", "iso8859-15"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,8 +73,7 @@ def read_input(path: Path, max_bytes: int | None = None) -> bytes:
         raise InputError(f"{path}: cannot be read ({exc.strerror}); check its permissions") from exc
 
 
-def load(data: bytes | str, *, content_type: str | None = None,
-         max_bytes: int | None = None) -> Loaded:
+def load(data: bytes | str, *, content_type: str | None = None, max_bytes: int | None = None) -> Loaded:
     """Decode one page. ``content_type`` is the HTTP header value, when the caller has it.
 
     ``max_bytes`` bounds the page (characters for text), and a gzip page by what it holds:
@@ -194,14 +191,13 @@ def _mostly_utf8(raw: bytes) -> Loaded | None:
     text = raw.decode("utf-8", errors="replace")
     replaced = text.count("\ufffd") - raw.count("\ufffd".encode())
     if 0 < replaced <= max(1, int(len(raw) * MAX_BROKEN_UTF8_SHARE)):
-        return Loaded(text, "utf-8", f"UTF-8 with {replaced} invalid byte(s) shown as U+FFFD",
-                      replaced=replaced)
+        return Loaded(
+            text, "utf-8", f"UTF-8 with {replaced} invalid byte(s) shown as U+FFFD", replaced=replaced
+        )
     return None
 
 
 def _require_html_text(text: str) -> None:
     head = text[:SNIFF_BYTES].encode("utf-8", errors="replace")
     if not _HTML_MARKERS.search(head):
-        raise NotHTMLError(
-            "the input has no HTML markup; for plain text use 'pagewash repair' instead"
-        )
+        raise NotHTMLError("the input has no HTML markup; for plain text use 'pagewash repair' instead")

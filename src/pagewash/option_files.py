@@ -23,9 +23,11 @@ if TYPE_CHECKING:
 
 OPTION_FILE_LIMIT = 64 * 1024 * 1024
 # The part every package of the format has: pandoc copies styles from it.
-REFERENCE_PARTS = {"docx": ("word/document.xml", "DOCX"),
-                   "pptx": ("ppt/presentation.xml", "PPTX"),
-                   "odt": ("content.xml", "ODT")}
+REFERENCE_PARTS = {
+    "docx": ("word/document.xml", "DOCX"),
+    "pptx": ("ppt/presentation.xml", "PPTX"),
+    "odt": ("content.xml", "ODT"),
+}
 
 
 def check_option_file(path: Path | str, option: str) -> Path:
@@ -39,8 +41,10 @@ def check_option_file(path: Path | str, option: str) -> Path:
     if not stat.S_ISREG(info.st_mode):
         raise UsageError(f"{option} {shown}: not a regular file; name the file itself")
     if info.st_size > OPTION_FILE_LIMIT:
-        raise UsageError(f"{option} {shown}: {info.st_size / 2**20:.0f} MB, more than the "
-                         f"{OPTION_FILE_LIMIT // 2**20} MB such a file may be")
+        raise UsageError(
+            f"{option} {shown}: {info.st_size / 2**20:.0f} MB, more than the "
+            f"{OPTION_FILE_LIMIT // 2**20} MB such a file may be"
+        )
     return path
 
 
@@ -52,11 +56,12 @@ def read_option_file(path: Path | str, option: str) -> bytes:
         with checked.open("rb") as handle:
             data = handle.read(OPTION_FILE_LIMIT + 1)
     except OSError as exc:
-        raise UsageError(f"{option} {printable_path(checked)}: cannot be read "
-                         f"({exc.strerror})") from exc
+        raise UsageError(f"{option} {printable_path(checked)}: cannot be read ({exc.strerror})") from exc
     if len(data) > OPTION_FILE_LIMIT:
-        raise UsageError(f"{option} {printable_path(checked)}: grew past the "
-                         f"{OPTION_FILE_LIMIT // 2**20} MB such a file may be")
+        raise UsageError(
+            f"{option} {printable_path(checked)}: grew past the "
+            f"{OPTION_FILE_LIMIT // 2**20} MB such a file may be"
+        )
     return data
 
 
@@ -73,14 +78,19 @@ def check_reference_doc(path: Path | str, to: str) -> None:
     except (zipfile.BadZipFile, OSError):
         has_part = False
     if not has_part:
-        raise UsageError(f"--reference-doc {printable_path(checked)}: not a {name} file (no "
-                         f"{part} inside); give a {name} whose styles the output should copy")
+        raise UsageError(
+            f"--reference-doc {printable_path(checked)}: not a {name} file (no "
+            f"{part} inside); give a {name} whose styles the output should copy"
+        )
 
 
 def check_option_files(options: Options) -> None:
     """Every file named by ``options`` fits its option; ``UsageError`` before any work."""
-    for path, option in ((options.css, "--css"), (options.cover, "--cover"),
-                         (options.reference_doc, "--reference-doc")):
+    for path, option in (
+        (options.css, "--css"),
+        (options.cover, "--cover"),
+        (options.reference_doc, "--reference-doc"),
+    ):
         if path is not None:
             check_option_file(path, option)
     if options.reference_doc is not None:

@@ -104,17 +104,28 @@ class Options:
 
     @property
     def repairing(self) -> RepairOptions:
-        return RepairOptions(enabled=self.repair, preset=self.repair_preset,
-                             rules=self.repair_rules, skip=self.skip_repair,
-                             protected_words=self.protected_words, corrections=self.corrections,
-                             languages=self.languages)
+        return RepairOptions(
+            enabled=self.repair,
+            preset=self.repair_preset,
+            rules=self.repair_rules,
+            skip=self.skip_repair,
+            protected_words=self.protected_words,
+            corrections=self.corrections,
+            languages=self.languages,
+        )
 
     @property
     def rendering(self) -> RenderOptions:
-        return RenderOptions(to=self.to, front_matter=self.front_matter, toc=self.toc,
-                             reference_doc=self.reference_doc, css=self.css, cover=self.cover,
-                             split_level=self.split_level,
-                             keep_remote_images=self.keep_remote_images)
+        return RenderOptions(
+            to=self.to,
+            front_matter=self.front_matter,
+            toc=self.toc,
+            reference_doc=self.reference_doc,
+            css=self.css,
+            cover=self.cover,
+            split_level=self.split_level,
+            keep_remote_images=self.keep_remote_images,
+        )
 
 
 def rendering(options: Options | RenderOptions) -> RenderOptions:

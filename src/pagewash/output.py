@@ -20,8 +20,8 @@ _NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _DIRECTORY = getattr(os, "O_DIRECTORY", 0)
 UNWRITABLE_FORMATS = {
     "pdf": "pagewash does not write PDF: pandoc needs a TeX or HTML engine for it, which "
-           "pagewash does not ship; write --to docx, epub or html and print that, or "
-           "--to latex and run your own TeX engine",
+    "pagewash does not ship; write --to docx, epub or html and print that, or "
+    "--to latex and run your own TeX engine",
 }
 
 
@@ -108,8 +108,10 @@ def _open_folder_within(root: Path, parts: tuple[str, ...], *, create: bool) -> 
         except OSError as exc:
             os.close(folder)
             if exc.errno in (errno.ELOOP, errno.ENOTDIR) and os.path.islink(where):
-                raise OutputError(f"{where} is a symbolic link; pagewash never writes through "
-                                  "links in its output folder: remove it") from exc
+                raise OutputError(
+                    f"{where} is a symbolic link; pagewash never writes through "
+                    "links in its output folder: remove it"
+                ) from exc
             raise OutputError(f"cannot write in {where} ({exc.strerror})") from exc
         os.close(folder)
         folder = inner

@@ -22,8 +22,7 @@ def clean(data: bytes | str, options: Options | None = None, **kwargs: Any) -> D
     from pagewash.bounded import megabytes
 
     opts = _options(options, kwargs)
-    loaded = load.load(data, content_type=opts.content_type,
-                       max_bytes=megabytes(opts.max_document_mb))
+    loaded = load.load(data, content_type=opts.content_type, max_bytes=megabytes(opts.max_document_mb))
     page = parse.parse(loaded.text)
     doc = extraction.extract(page, opts.extraction)
     doc = replace(doc, metadata=replace(doc.metadata, encoding=loaded.encoding))
@@ -32,8 +31,7 @@ def clean(data: bytes | str, options: Options | None = None, **kwargs: Any) -> D
     return doc
 
 
-def convert(data: bytes | str, to: str = "md", options: Options | None = None,
-            **kwargs: Any) -> str | bytes:
+def convert(data: bytes | str, to: str = "md", options: Options | None = None, **kwargs: Any) -> str | bytes:
     """Convert one page; text formats come back as ``str``, DOCX/EPUB/others as ``bytes``."""
     opts = _options(options, {**kwargs, "to": to})
     return render_document(clean(data, opts), opts)

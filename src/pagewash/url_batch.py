@@ -65,8 +65,14 @@ def read_url_list(path: Path) -> list[UrlInput]:
     return urls
 
 
-def run_url_batch(urls: Sequence[UrlInput], options: Options, out_dir: Path,
-                  fetch_settings: FetchSettings, *, quiet: bool = False) -> BatchSummary:
+def run_url_batch(
+    urls: Sequence[UrlInput],
+    options: Options,
+    out_dir: Path,
+    fetch_settings: FetchSettings,
+    *,
+    quiet: bool = False,
+) -> BatchSummary:
     """Fetch and convert every URL into ``out_dir``; see the module docstring."""
     started = time.monotonic()
     records_mode = options.to == RECORDS_FORMAT
@@ -90,15 +96,17 @@ def run_url_batch(urls: Sequence[UrlInput], options: Options, out_dir: Path,
         atomic_write(out_dir / RECORDS_FILE, _jsonl(records))
     if errors:
         atomic_write(out_dir / ERRORS_FILE, _jsonl(errors))
-    summary = BatchSummary(counts["ok"], counts["empty"], counts["error"], 0,
-                           time.monotonic() - started, out_dir)
+    summary = BatchSummary(
+        counts["ok"], counts["empty"], counts["error"], 0, time.monotonic() - started, out_dir
+    )
     if not quiet:
         print(summary.line(), file=sys.stderr)
     return summary
 
 
-def _convert(item: UrlInput, options: Options, settings: FetchSettings,
-             client: Any) -> tuple[str, dict[str, Any], str | bytes | None]:
+def _convert(
+    item: UrlInput, options: Options, settings: FetchSettings, client: Any
+) -> tuple[str, dict[str, Any], str | bytes | None]:
     """(status, record, rendered output); never raises for a bad page."""
     try:
         page = fetch(item.url, settings, client)
@@ -111,23 +119,30 @@ def _convert(item: UrlInput, options: Options, settings: FetchSettings,
             doc = clean(page.data, opts)
             if doc.is_empty:
                 reason = error_entry("extract", "NoContent", doc.reason or "no main content")
-                return "empty", document_record(doc, page.url, page.url, "", "md", None,
-                                                [reason]), None
+                return "empty", document_record(doc, page.url, page.url, "", "md", None, [reason]), None
             rendered = render_document(doc, opts if options.to != RECORDS_FORMAT else text_opts)
     except DocumentTimeout as exc:
         return "error", error_record(page.url, page.url, error_entry("pipeline", "Timeout", str(exc))), None
     except Exception as exc:  # any failure of one page is reported, and the list goes on
         return "error", error_record(page.url, page.url, describe_error(exc)), None
     text = rendered.decode("utf-8") if isinstance(rendered, bytes) else rendered
-    record = document_record(doc, page.url, page.url, text if options.to == RECORDS_FORMAT else "",
-                             "md", None, [])
+    record = document_record(
+        doc, page.url, page.url, text if options.to == RECORDS_FORMAT else "", "md", None, []
+    )
     return "ok", record, rendered
 
 
 def _error_line(item: UrlInput, index: int, record: dict[str, Any]) -> dict[str, Any]:
     problem = record["errors"][0]
-    return {"input": item.origin, "record": index, "offset": None, "url": item.url,
-            "id": None, "status": record["status"], **problem}
+    return {
+        "input": item.origin,
+        "record": index,
+        "offset": None,
+        "url": item.url,
+        "id": None,
+        "status": record["status"],
+        **problem,
+    }
 
 
 def _jsonl(rows: list[dict[str, Any]]) -> str:

@@ -72,9 +72,14 @@ __all__ = [
 ]
 
 
-def run_batch(inputs: Sequence[Path], options: Options, settings: BatchSettings, *,
-              stages: Stages = PIPELINE,
-              observer: Callable[[Result], None] | None = None) -> BatchSummary:
+def run_batch(
+    inputs: Sequence[Path],
+    options: Options,
+    settings: BatchSettings,
+    *,
+    stages: Stages = PIPELINE,
+    observer: Callable[[Result], None] | None = None,
+) -> BatchSummary:
     """Convert every document of ``inputs`` into ``settings.out_dir``; see the module doc.
 
     ``options.to`` is the output format (``jsonl`` for one record file). ``stages`` replaces
@@ -95,8 +100,7 @@ def run_batch(inputs: Sequence[Path], options: Options, settings: BatchSettings,
 
         return run_on_ray(inputs, options, settings, stages=stages)
     out_dir = Path(settings.out_dir)
-    found = find_inputs(inputs, settings.glob, exclude=out_dir,
-                        follow_symlinks=settings.follow_symlinks)
+    found = find_inputs(inputs, settings.glob, exclude=out_dir, follow_symlinks=settings.follow_symlinks)
     record_mode = options.to == RECORDS_FORMAT
     units = plan_outputs(found.files, output_suffix(options.to))
     with OutputLock(out_dir):

@@ -66,10 +66,16 @@ class InputState:
 class Job:
     """Bookkeeping of one run: unit states, markers, error log, progress, final files."""
 
-    def __init__(self, units: list[PlannedInput], options: Options, settings: BatchSettings,
-                 out_dir: Path, record_mode: bool,
-                 observer: Callable[[Result], None] | None,
-                 skipped: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        units: list[PlannedInput],
+        options: Options,
+        settings: BatchSettings,
+        out_dir: Path,
+        record_mode: bool,
+        observer: Callable[[Result], None] | None,
+        skipped: tuple[str, ...] = (),
+    ) -> None:
         self.units = units
         self.options = options
         self.settings = settings
@@ -102,16 +108,28 @@ class Job:
             self.error_log.close()
             self.progress.close()
         self._finish_files()
-        summary = BatchSummary(self.totals["ok"], self.totals["empty"], self.totals["error"],
-                               self.resumed, time.monotonic() - started, self.out_dir,
-                               self.skipped)
+        summary = BatchSummary(
+            self.totals["ok"],
+            self.totals["empty"],
+            self.totals["error"],
+            self.resumed,
+            time.monotonic() - started,
+            self.out_dir,
+            self.skipped,
+        )
         if not self.settings.quiet:
             print(summary.line(), file=sys.stderr)
         return summary
 
     def worker_config(self, stages: Stages) -> WorkerConfig:
-        return WorkerConfig(stages, self.options, str(self.out_dir), str(self.tmp_dir),
-                            self.max_bytes, memory_limit(self.settings))
+        return WorkerConfig(
+            stages,
+            self.options,
+            str(self.out_dir),
+            str(self.tmp_dir),
+            self.max_bytes,
+            memory_limit(self.settings),
+        )
 
     def _prepare_state(self) -> None:
         """A fresh state folder, or (resume) the earlier run's with its temporary files gone.
@@ -121,15 +139,19 @@ class Job:
         require_real_folder(self.state_dir, create=True)
         for name in (ERRORS_FILE, RECORDS_FILE) if self.record_mode else (ERRORS_FILE,):
             if (self.out_dir / name).is_dir() and not (self.out_dir / name).is_symlink():
-                raise UsageError(f"{printable_path(self.out_dir / name)} is a folder; the job "
-                                 "writes a file of that name: move it away")
+                raise UsageError(
+                    f"{printable_path(self.out_dir / name)} is a folder; the job "
+                    "writes a file of that name: move it away"
+                )
         fingerprint = self._fingerprint()
         job_file = self.state_dir / "job.json"
         if self.settings.resume and _is_regular(job_file):
             if _read_json(job_file) != fingerprint:
-                raise UsageError(f"{printable_path(self.out_dir)} holds a job run with other "
-                                 "options or format; use a new output folder or run without "
-                                 "resume")
+                raise UsageError(
+                    f"{printable_path(self.out_dir)} holds a job run with other "
+                    "options or format; use a new output folder or run without "
+                    "resume"
+                )
         else:
             for entry in os.listdir(self.state_dir):
                 if entry != LOCK_FILE:
@@ -141,8 +163,11 @@ class Job:
 
     def _fingerprint(self) -> dict[str, Any]:
         options = replace(self.options, url=None)
-        return {"format": self.options.to, "options": repr(options),
-                "jsonl_fields": list(self.settings.jsonl_fields)}
+        return {
+            "format": self.options.to,
+            "options": repr(options),
+            "jsonl_fields": list(self.settings.jsonl_fields),
+        }
 
     # -- task stream
 
@@ -164,13 +189,13 @@ class Job:
         doc = with_default_id(unit, doc)
         if doc.problem is not None:
             problem = error_entry("load", *doc.problem)
-            self.finish(Result(unit.number, doc.index, "error", problem,
-                               self.error_line(doc, problem)), doc)
+            self.finish(Result(unit.number, doc.index, "error", problem, self.error_line(doc, problem)), doc)
             return None
         output: PurePosixPath | None = None
         if not self.record_mode:
-            output = unit.target if not unit.source.is_container else record_output(
-                unit, doc.index, self.suffix)
+            output = (
+                unit.target if not unit.source.is_container else record_output(unit, doc.index, self.suffix)
+            )
             if self.settings.resume and regular_file_within(self.out_dir, output):
                 self.resumed += 1
                 self.finish(Result(unit.number, doc.index, "ok"), doc)
@@ -208,10 +233,15 @@ class Job:
 
     def _log_problem(self, state: InputState, result: Result, doc: SourceDocument) -> None:
         problem = result.problem or {}
-        entry = {"input": printable_path(state.unit.source.rel.as_posix()), "record": doc.index
-                 if state.unit.source.is_container else None, "offset": doc.offset,
-                 "url": doc.url, "id": doc.id,
-                 "status": "empty" if result.status == "empty" else "error", **problem}
+        entry = {
+            "input": printable_path(state.unit.source.rel.as_posix()),
+            "record": doc.index if state.unit.source.is_container else None,
+            "offset": doc.offset,
+            "url": doc.url,
+            "id": doc.id,
+            "status": "empty" if result.status == "empty" else "error",
+            **problem,
+        }
         state.problems.append((doc.index, entry))
         if self.error_log is not None:
             self.error_log.write(json_line(entry) + "\n")
@@ -239,11 +269,14 @@ class Job:
         del self.states[state.unit.number]
         if not (self.record_mode or state.unit.source.is_container or state.problems):
             return  # a converted page file: its output is its marker
-        marker = {"input": printable_path(state.unit.source.rel.as_posix()),
-                  **_stat(state.unit.source.path),
-                  "converted": state.converted, "empty": state.empty, "failed": state.failed,
-                  "problems": [entry for _, entry in sorted(state.problems,
-                                                              key=lambda p: p[0])]}
+        marker = {
+            "input": printable_path(state.unit.source.rel.as_posix()),
+            **_stat(state.unit.source.path),
+            "converted": state.converted,
+            "empty": state.empty,
+            "failed": state.failed,
+            "problems": [entry for _, entry in sorted(state.problems, key=lambda p: p[0])],
+        }
         atomic_write(self._marker(state.unit), json_line(marker) + "\n", self.tmp_dir)
 
     def _marker(self, unit: PlannedInput) -> Path:
@@ -253,7 +286,8 @@ class Job:
         """Count a unit finished by an earlier run; False when it must be (re)done."""
         data = _read_json(self._marker(unit))
         if not isinstance(data, dict) or {k: data.get(k) for k in ("size", "mtime_ns")} != _stat(
-                unit.source.path):
+            unit.source.path
+        ):
             return False
         if self.record_mode and not _is_regular(self.state_dir / "parts" / f"{unit.key}.jsonl"):
             return False

@@ -35,13 +35,15 @@ def prepare_out_dir(out_dir: Path) -> Path:
     or written is an ``OutputError``; a ``.pagewash`` that is a link or a file is refused.
     """
     if out_dir.exists() and not out_dir.is_dir():
-        raise UsageError(f"--out-dir {printable_path(out_dir)} is not a folder; "
-                         "name a folder (it is created when missing)")
+        raise UsageError(
+            f"--out-dir {printable_path(out_dir)} is not a folder; name a folder (it is created when missing)"
+        )
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError(f"cannot write in {printable_path(out_dir)} ({exc.strerror}); "
-                          "choose another --out-dir") from exc
+        raise OutputError(
+            f"cannot write in {printable_path(out_dir)} ({exc.strerror}); choose another --out-dir"
+        ) from exc
     state = out_dir / STATE_DIR
     require_real_folder(state, create=True)
     return state
@@ -57,16 +59,20 @@ def require_real_folder(path: Path, *, create: bool) -> None:
         try:
             os.mkdir(path)
         except OSError as exc:
-            raise OutputError(f"cannot write in {printable_path(path.parent)} "
-                              f"({exc.strerror}); choose another --out-dir") from exc
+            raise OutputError(
+                f"cannot write in {printable_path(path.parent)} ({exc.strerror}); choose another --out-dir"
+            ) from exc
         return
     if stat.S_ISLNK(info.st_mode):
-        raise UsageError(f"{printable_path(path)} is a symbolic link; pagewash keeps its "
-                         "state in a real folder and never follows links in its output "
-                         "folder: remove the link")
+        raise UsageError(
+            f"{printable_path(path)} is a symbolic link; pagewash keeps its "
+            "state in a real folder and never follows links in its output "
+            "folder: remove the link"
+        )
     if not stat.S_ISDIR(info.st_mode):
-        raise UsageError(f"{printable_path(path)} is not a folder; pagewash keeps its state "
-                         "there: move it away")
+        raise UsageError(
+            f"{printable_path(path)} is not a folder; pagewash keeps its state there: move it away"
+        )
 
 
 def reset_entry(path: Path) -> None:
@@ -109,8 +115,9 @@ class OutputLock:
         except OSError as exc:
             if exc.errno == errno.ELOOP:
                 raise UsageError(f"{printable_path(path)} is a symbolic link; remove it") from exc
-            raise OutputError(f"cannot write in {printable_path(state)} ({exc.strerror}); "
-                              "choose another --out-dir") from exc
+            raise OutputError(
+                f"cannot write in {printable_path(state)} ({exc.strerror}); choose another --out-dir"
+            ) from exc
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as exc:
@@ -119,22 +126,24 @@ class OutputLock:
             if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
                 raise OutputBusyError(
                     f"another pagewash batch{holder} is writing to {printable_path(self.out_dir)}"
-                    "; wait for it to finish or choose another --out-dir") from exc
+                    "; wait for it to finish or choose another --out-dir"
+                ) from exc
             raise OutputError(f"cannot lock {printable_path(path)} ({exc.strerror})") from exc
         os.ftruncate(fd, 0)
         os.write(fd, f"{os.getpid()}\n".encode())
         self.fd = fd
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 traceback: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
+    ) -> None:
         if self.fd is not None:
             os.close(self.fd)  # closing the descriptor releases the lock
             self.fd = None
 
 
 def _holder(fd: int) -> str:
-    """" (pid N)" from the lock file, when the holder wrote it."""
+    """ " (pid N)" from the lock file, when the holder wrote it."""
     try:
         text = os.pread(fd, 32, 0).decode("ascii").strip()
     except (OSError, UnicodeDecodeError):

@@ -23,8 +23,15 @@ from pagewash.batch.sources import InputFile, SourceDocument
 from pagewash.errors import UsageError
 from pagewash.output import printable_path
 
-SUFFIXES = {"latex": "tex", "markdown": "md", "gfm": "md", "plain": "txt", "epub3": "epub",
-            "html5": "html", "asciidoc": "adoc"}
+SUFFIXES = {
+    "latex": "tex",
+    "markdown": "md",
+    "gfm": "md",
+    "plain": "txt",
+    "epub3": "epub",
+    "html5": "html",
+    "asciidoc": "adoc",
+}
 CONTAINER_SUFFIXES = (".warc.gz", ".warc", ".jsonl.gz", ".jsonl", ".ndjson.gz", ".ndjson")
 
 
@@ -87,8 +94,7 @@ def _full_target(source: InputFile, suffix: str) -> PurePosixPath:
     return source.rel.with_name(f"{source.rel.name}.{suffix}")
 
 
-def _tag_case_twins(files: Sequence[InputFile],
-                    targets: dict[PurePosixPath, PurePosixPath]) -> None:
+def _tag_case_twins(files: Sequence[InputFile], targets: dict[PurePosixPath, PurePosixPath]) -> None:
     """Targets that still fold to one name each get the tag of their input's name."""
     groups: dict[str, list[InputFile]] = {}
     for f in files:
@@ -112,16 +118,17 @@ def _ancestors(path: PurePosixPath) -> list[PurePosixPath]:
     return [p for p in path.parents if str(p) != "."]
 
 
-def _refuse_collisions(files: Sequence[InputFile],
-                       targets: dict[PurePosixPath, PurePosixPath]) -> None:
+def _refuse_collisions(files: Sequence[InputFile], targets: dict[PurePosixPath, PurePosixPath]) -> None:
     seen: dict[str, PurePosixPath] = {}
     for f in files:
         key = _fold(targets[f.rel])
         if key in seen or _fold(targets[f.rel].parts[0]) in RESERVED_NAMES:
             other = seen.get(key)
-            raise UsageError(f"inputs {printable_path(str(other))} and {printable_path(str(f.rel))} "
-                             f"would both be written to {printable_path(str(targets[f.rel]))}; "
-                             "rename one or convert them separately")
+            raise UsageError(
+                f"inputs {printable_path(str(other))} and {printable_path(str(f.rel))} "
+                f"would both be written to {printable_path(str(targets[f.rel]))}; "
+                "rename one or convert them separately"
+            )
         seen[key] = f.rel
 
 

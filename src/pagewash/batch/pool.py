@@ -48,15 +48,15 @@ class _Worker:
 
     def __init__(self, context: Any, config: WorkerConfig, lifeline: Connection) -> None:
         parent_end, child_end = context.Pipe()
-        self.process = context.Process(target=worker_main, args=(child_end, lifeline, config),
-                                       daemon=True)
+        self.process = context.Process(target=worker_main, args=(child_end, lifeline, config), daemon=True)
         try:
             self.process.start()
         except OSError as exc:
             parent_end.close()
-            raise PagewashError(f"cannot start a worker process ({exc.strerror or exc}); "
-                                "free some memory or processes, or run with fewer workers"
-                                ) from exc
+            raise PagewashError(
+                f"cannot start a worker process ({exc.strerror or exc}); "
+                "free some memory or processes, or run with fewer workers"
+            ) from exc
         finally:
             child_end.close()
         self.conn: Connection = parent_end
@@ -205,9 +205,12 @@ class Pool:
             if not worker.ready:
                 self._failed_start(slot, f"did not start within {START_TIMEOUT:g} s")
             else:
-                self._lose(slot, f"the document took longer than {self.timeout:g} s; its "
-                                 "worker was stopped (raise timeout if such pages are wanted)",
-                           "Timeout")
+                self._lose(
+                    slot,
+                    f"the document took longer than {self.timeout:g} s; its "
+                    "worker was stopped (raise timeout if such pages are wanted)",
+                    "Timeout",
+                )
 
     def _failed_start(self, slot: int, how: str) -> None:
         """A worker that never became ready: its document waits for another worker."""
@@ -217,9 +220,11 @@ class Pool:
         if task is not None:
             self.pending.appendleft(task)
         if self.start_failures >= START_FAILURES:
-            raise PagewashError(f"worker processes cannot start: {START_FAILURES} in a row "
-                                f"{how} before taking a document; run with workers=1 and "
-                                "look at the error they print")
+            raise PagewashError(
+                f"worker processes cannot start: {START_FAILURES} in a row "
+                f"{how} before taking a document; run with workers=1 and "
+                "look at the error they print"
+            )
         self._replace(slot)
 
     def _replace(self, slot: int) -> None:
@@ -234,8 +239,10 @@ class Pool:
         self._replace(slot)
         if task is not None:
             problem = error_entry("pipeline", error_type, message)
-            self.job.finish(Result(task.unit, task.index, "error", problem,
-                                   self.job.error_line(task.doc, problem)), task.doc)
+            self.job.finish(
+                Result(task.unit, task.index, "error", problem, self.job.error_line(task.doc, problem)),
+                task.doc,
+            )
 
     def _shutdown(self) -> None:
         for worker in self.workers:
@@ -258,8 +265,10 @@ def _death_message(exitcode: int | None) -> str:
         how = f"was killed by {name}"
     else:
         how = f"exited with status {exitcode}"
-    return (f"the worker process {how} while converting this document (out of memory or a "
-            "crash in a parser); only this document is lost")
+    return (
+        f"the worker process {how} while converting this document (out of memory or a "
+        "crash in a parser); only this document is lost"
+    )
 
 
 def _context(stages: Stages) -> Any:
@@ -268,9 +277,16 @@ def _context(stages: Stages) -> Any:
     if "forkserver" not in methods:
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
-    preload = ["pagewash.batch.worker", "pagewash.pipeline", "pagewash.load", "pagewash.extraction",
-               "pagewash.repair", "pagewash.render", _module_of(stages.clean),
-               _module_of(stages.render)]
+    preload = [
+        "pagewash.batch.worker",
+        "pagewash.pipeline",
+        "pagewash.load",
+        "pagewash.extraction",
+        "pagewash.repair",
+        "pagewash.render",
+        _module_of(stages.clean),
+        _module_of(stages.render),
+    ]
     context.set_forkserver_preload(list(dict.fromkeys(preload)))
     return context
 

@@ -25,8 +25,7 @@ class Progress:
         self.counts[status] += 1
         if self.bar is not None:
             self.bar.update(1)
-            self.bar.set_postfix(failed=self.counts["error"], empty=self.counts["empty"],
-                                 refresh=False)
+            self.bar.set_postfix(failed=self.counts["error"], empty=self.counts["empty"], refresh=False)
         elif not self.quiet and time.monotonic() - self.last >= self.interval:
             self.last = time.monotonic()
             print(self._line(), file=sys.stderr, flush=True)
@@ -38,8 +37,10 @@ class Progress:
     def _line(self) -> str:
         done = sum(self.counts.values())
         rate = done / max(time.monotonic() - self.started, 1e-9)
-        return (f"pagewash: {done} documents ({self.counts['ok']} converted, "
-                f"{self.counts['empty']} empty, {self.counts['error']} failed), {rate:.1f}/s")
+        return (
+            f"pagewash: {done} documents ({self.counts['ok']} converted, "
+            f"{self.counts['empty']} empty, {self.counts['error']} failed), {rate:.1f}/s"
+        )
 
     def close(self) -> None:
         if self.bar is not None:

@@ -86,19 +86,21 @@ class BatchSummary:
     def line(self) -> str:
         resumed = f" ({self.resumed} from an earlier run)" if self.resumed else ""
         errors = f"; see {self.out_dir / ERRORS_FILE}" if self.failed or self.empty else ""
-        return (f"pagewash: {self.converted} converted, {self.empty} empty, {self.failed} failed"
-                f"{resumed} in {self.seconds:.1f} s, {self.docs_per_second:.1f} documents/s"
-                f"{errors}{self._skipped_note()}")
+        return (
+            f"pagewash: {self.converted} converted, {self.empty} empty, {self.failed} failed"
+            f"{resumed} in {self.seconds:.1f} s, {self.docs_per_second:.1f} documents/s"
+            f"{errors}{self._skipped_note()}"
+        )
 
     def _skipped_note(self) -> str:
         if not self.skipped:
             return ""
         count = len(self.skipped)
-        names = ", ".join(self.skipped[:SKIPPED_SHOWN]) + (", ..." if count > SKIPPED_SHOWN
-                                                           else "")
+        names = ", ".join(self.skipped[:SKIPPED_SHOWN]) + (", ..." if count > SKIPPED_SHOWN else "")
         links = "symbolic link" if count == 1 else "symbolic links"
-        return (f"; {count} {links} leaving the input folder skipped ({names}); "
-                "--follow-symlinks converts them")
+        return (
+            f"; {count} {links} leaving the input folder skipped ({names}); --follow-symlinks converts them"
+        )
 
 
 def memory_limit(settings: BatchSettings) -> int | None:

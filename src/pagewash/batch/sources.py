@@ -97,14 +97,22 @@ def kind_of(path: Path) -> str:
     return HTML
 
 
-def expand_inputs(inputs: Sequence[Path], glob: str | None = None,
-                  exclude: Path | None = None, follow_symlinks: bool = False) -> list[InputFile]:
+def expand_inputs(
+    inputs: Sequence[Path],
+    glob: str | None = None,
+    exclude: Path | None = None,
+    follow_symlinks: bool = False,
+) -> list[InputFile]:
     """The files of ``find_inputs``."""
     return find_inputs(inputs, glob, exclude, follow_symlinks).files
 
 
-def find_inputs(inputs: Sequence[Path], glob: str | None = None, exclude: Path | None = None,
-                follow_symlinks: bool = False) -> Inputs:
+def find_inputs(
+    inputs: Sequence[Path],
+    glob: str | None = None,
+    exclude: Path | None = None,
+    follow_symlinks: bool = False,
+) -> Inputs:
     """Every input file, sorted by relative name, each file once.
 
     A single folder is mirrored from its own root; otherwise names are relative to the
@@ -209,8 +217,7 @@ class _Walk:
         return self.skip is not None and (path == self.skip or self.skip in path.parents)
 
     def _matches(self, path: Path) -> bool:
-        return self.glob is None or PurePosixPath(path.relative_to(self.root).as_posix()).match(
-            self.glob)
+        return self.glob is None or PurePosixPath(path.relative_to(self.root).as_posix()).match(self.glob)
 
     @staticmethod
     def _identity(path: Path) -> tuple[int, int]:
@@ -218,8 +225,9 @@ class _Walk:
         return info.st_dev, info.st_ino
 
 
-def iter_documents(source: InputFile, fields: tuple[str, str, str] = ("url", "html", "id"),
-                   max_bytes: int | None = None) -> Iterator[SourceDocument]:
+def iter_documents(
+    source: InputFile, fields: tuple[str, str, str] = ("url", "html", "id"), max_bytes: int | None = None
+) -> Iterator[SourceDocument]:
     """Stream the documents of one input file, in file order; ``max_bytes`` is the size
     limit of one document (None: none)."""
     if source.kind == JSONL:
@@ -239,8 +247,9 @@ def _open_jsonl(path: Path) -> BinaryIO:
     return open(path, "rb")
 
 
-def _iter_jsonl(source: InputFile, fields: tuple[str, str, str],
-                max_bytes: int | None) -> Iterator[SourceDocument]:
+def _iter_jsonl(
+    source: InputFile, fields: tuple[str, str, str], max_bytes: int | None
+) -> Iterator[SourceDocument]:
     line_limit = None if max_bytes is None else JSON_ESCAPE_FACTOR * max_bytes
     index = 0
     offset = 0
@@ -254,8 +263,11 @@ def _iter_jsonl(source: InputFile, fields: tuple[str, str, str],
                     break
                 offset += length
                 if line is None:
-                    yield SourceDocument(index=index, offset=start, problem=(
-                        TOO_LARGE, str(too_large("the JSONL line", line_limit or 0))))
+                    yield SourceDocument(
+                        index=index,
+                        offset=start,
+                        problem=(TOO_LARGE, str(too_large("the JSONL line", line_limit or 0))),
+                    )
                     index += 1
                     continue
                 if not line.strip():
@@ -263,9 +275,14 @@ def _iter_jsonl(source: InputFile, fields: tuple[str, str, str],
                 yield _jsonl_document(line, index, start, fields, max_bytes)
                 index += 1
         except (OSError, EOFError, zlib.error) as exc:
-            yield SourceDocument(index=index, offset=offset,
-                                 problem=("TruncatedInput", f"the file cannot be read past "
-                                          f"byte {offset} ({exc}); later records are lost"))
+            yield SourceDocument(
+                index=index,
+                offset=offset,
+                problem=(
+                    "TruncatedInput",
+                    f"the file cannot be read past byte {offset} ({exc}); later records are lost",
+                ),
+            )
 
 
 class _Lines:
@@ -285,14 +302,14 @@ class _Lines:
         while True:
             end = self.buffer.find(b"\n", searched)
             if end >= 0:
-                line = bytes(self.buffer[self.pos:end + 1])
+                line = bytes(self.buffer[self.pos : end + 1])
                 self.pos = end + 1
                 return (None if self._too_long(len(line) - 1) else line), len(line)
             held = len(self.buffer) - self.pos
             if self._too_long(held):
                 return None, self._skip_rest(held)
             if not self._fill():
-                line = bytes(self.buffer[self.pos:])
+                line = bytes(self.buffer[self.pos :])
                 self.buffer.clear()
                 self.pos = 0
                 return (None if self._too_long(len(line)) else line), len(line)
@@ -306,7 +323,7 @@ class _Lines:
         chunk = self.read(CHUNK)
         if not chunk:
             return False
-        del self.buffer[:self.pos]
+        del self.buffer[: self.pos]
         self.pos = 0
         self.buffer += chunk
         return True
@@ -321,45 +338,70 @@ class _Lines:
                 return length
             end = chunk.find(b"\n")
             if end >= 0:
-                self.buffer += chunk[end + 1:]
+                self.buffer += chunk[end + 1 :]
                 return length + end + 1
             length += len(chunk)
 
 
-def _jsonl_document(line: bytes, index: int, offset: int, fields: tuple[str, str, str],
-                    max_bytes: int | None) -> SourceDocument:
+def _jsonl_document(
+    line: bytes, index: int, offset: int, fields: tuple[str, str, str], max_bytes: int | None
+) -> SourceDocument:
     url_key, html_key, id_key = fields
     try:
         text = line.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return SourceDocument(index=index, offset=offset, problem=(
-            "InvalidUTF8", f"the JSONL line is not valid UTF-8 ({exc.reason} at byte "
-            f"{exc.start}); JSON text must be UTF-8"))
+        return SourceDocument(
+            index=index,
+            offset=offset,
+            problem=(
+                "InvalidUTF8",
+                f"the JSONL line is not valid UTF-8 ({exc.reason} at byte "
+                f"{exc.start}); JSON text must be UTF-8",
+            ),
+        )
     try:
         record: Any = json.loads(text)
     except json.JSONDecodeError as exc:
-        return SourceDocument(index=index, offset=offset,
-                              problem=("InvalidJSON", f"the JSONL line is not JSON ({exc})"))
+        return SourceDocument(
+            index=index, offset=offset, problem=("InvalidJSON", f"the JSONL line is not JSON ({exc})")
+        )
     except RecursionError:
-        return SourceDocument(index=index, offset=offset, problem=(
-            "TooDeep", f"the JSONL line nests arrays or objects deeper than about "
-            f"{sys.getrecursionlimit()} levels, more than a JSON reader follows; flatten it"))
+        return SourceDocument(
+            index=index,
+            offset=offset,
+            problem=(
+                "TooDeep",
+                f"the JSONL line nests arrays or objects deeper than about "
+                f"{sys.getrecursionlimit()} levels, more than a JSON reader follows; flatten it",
+            ),
+        )
     del text
     if not isinstance(record, dict):
-        return SourceDocument(index=index, offset=offset, problem=(
-            "InvalidRecord", f"the JSONL line is a {type(record).__name__}, not an object"))
+        return SourceDocument(
+            index=index,
+            offset=offset,
+            problem=("InvalidRecord", f"the JSONL line is a {type(record).__name__}, not an object"),
+        )
     url, html, record_id = record.get(url_key), record.get(html_key), record.get(id_key)
     if not isinstance(html, str):
-        return SourceDocument(index=index, offset=offset, url=_text(url), id=_text(record_id),
-                              problem=("MissingField", f"the record has no string field "
-                                       f"{html_key!r} (fields are set by jsonl_fields)"))
-    base = {"index": index, "offset": offset, "url": _text(url), "id": _text(record_id)}
+        return SourceDocument(
+            index=index,
+            offset=offset,
+            url=_text(url),
+            id=_text(record_id),
+            problem=(
+                "MissingField",
+                f"the record has no string field {html_key!r} (fields are set by jsonl_fields)",
+            ),
+        )
+    base: dict[str, Any] = {"index": index, "offset": offset, "url": _text(url), "id": _text(record_id)}
     try:
         check_size(len(html), max_bytes, "the page")
     except PagewashError as exc:
-        return SourceDocument(**base, problem=(TOO_LARGE, str(exc)))  # type: ignore[arg-type]
-    return SourceDocument(**base, data=html, date=_text(record.get("date")),  # type: ignore[arg-type]
-                          content_type=_text(record.get("content_type")))
+        return SourceDocument(**base, problem=(TOO_LARGE, str(exc)))
+    return SourceDocument(
+        **base, data=html, date=_text(record.get("date")), content_type=_text(record.get("content_type"))
+    )
 
 
 def _text(value: Any) -> str | None:
@@ -378,8 +420,7 @@ def _iter_warc(source: InputFile, max_bytes: int | None) -> Iterator[SourceDocum
     with open(source.path, "rb") as handle:
         # Only the transfer coding is undone by the reader: a Content-Encoding is undone
         # here with the size bound (the reader would decode it whole).
-        records = ArchiveIterator(handle, record_types=wanted, parse_http=True,
-                                  auto_decode="transfer")
+        records = ArchiveIterator(handle, record_types=wanted, parse_http=True, auto_decode="transfer")
         try:
             for record in records:
                 document = _warc_document(record, index, max_bytes)
@@ -387,20 +428,27 @@ def _iter_warc(source: InputFile, max_bytes: int | None) -> Iterator[SourceDocum
                     yield document
                     index += 1
         except (OSError, ValueError) as exc:
-            yield SourceDocument(index=index, problem=(
-                "TruncatedInput", f"the WARC file cannot be read further ({exc})"))
+            yield SourceDocument(
+                index=index, problem=("TruncatedInput", f"the WARC file cannot be read further ({exc})")
+            )
 
 
 def _warc_document(record: Any, index: int, max_bytes: int | None) -> SourceDocument | None:
     """A document for an HTML response/resource record; None for records that are not pages."""
     headers = record.headers
     url = headers.get("WARC-Target-URI")
-    base = {"index": index, "offset": record.stream_pos, "url": _text(url),
-            "id": _text((headers.get("WARC-Record-ID") or "").strip("<>") or None),
-            "date": _text(headers.get("WARC-Date"))}
+    base = {
+        "index": index,
+        "offset": record.stream_pos,
+        "url": _text(url),
+        "id": _text((headers.get("WARC-Record-ID") or "").strip("<>") or None),
+        "date": _text(headers.get("WARC-Date")),
+    }
     if headers.get("Content-Length") is None:
-        return SourceDocument(**base, problem=(
-            "TruncatedRecord", "the WARC record is cut short: its header block is incomplete"))
+        return SourceDocument(
+            **base,
+            problem=("TruncatedRecord", "the WARC record is cut short: its header block is incomplete"),
+        )
     content_type = _warc_content_type(record)
     if not _is_page(record, content_type):
         return None
@@ -409,9 +457,14 @@ def _warc_document(record: Any, index: int, max_bytes: int | None) -> SourceDocu
         return SourceDocument(**base, problem=(TOO_LARGE, problem))
     payload = record.reader.read()
     if len(payload) < record.content_length:
-        return SourceDocument(**base, problem=(
-            "TruncatedRecord", f"the WARC record is cut short: its block declares "
-            f"{headers.get('Content-Length')} bytes, the file ends before them"))
+        return SourceDocument(
+            **base,
+            problem=(
+                "TruncatedRecord",
+                f"the WARC record is cut short: its block declares "
+                f"{headers.get('Content-Length')} bytes, the file ends before them",
+            ),
+        )
     encoding = record.http_headers.get("Content-Encoding") if record.http_headers else None
     try:
         payload = decode_content(payload, encoding, max_bytes)

@@ -80,8 +80,9 @@ def worker_main(conn: Connection, lifeline: Connection, config: WorkerConfig) ->
     if hasattr(os, "setsid"):
         with contextlib.suppress(OSError):
             os.setsid()  # a group of its own: stopping it stops its pandoc child too
-    threading.Thread(target=_watch_parent, args=(lifeline,), name="pagewash-parent-watch",
-                     daemon=True).start()
+    threading.Thread(
+        target=_watch_parent, args=(lifeline,), name="pagewash-parent-watch", daemon=True
+    ).start()
     _limit_address_space(config.memory_limit_bytes)
     conn.send(READY)
     while True:
@@ -132,8 +133,11 @@ def _convert(task: Task, config: WorkerConfig) -> Result:
             data = decompressed(doc.data, limit)
         else:
             data = doc.data
-        options = replace(config.options, url=doc.url or config.options.url,
-                          content_type=doc.content_type or config.options.content_type)
+        options = replace(
+            config.options,
+            url=doc.url or config.options.url,
+            content_type=doc.content_type or config.options.content_type,
+        )
         if task.output is None:
             status, problem, line = _to_record(data, doc, options, config)
         else:
@@ -142,24 +146,37 @@ def _convert(task: Task, config: WorkerConfig) -> Result:
         status, problem = "error", describe_error(exc)
         if task.output is None:
             line = json_line(error_record(doc.id or "", doc.url, problem))
-    return Result(task.unit, task.index, status, problem, line, os.getpid(), _max_rss_kb(),
-                  time.process_time(), _rss_kb())
+    return Result(
+        task.unit,
+        task.index,
+        status,
+        problem,
+        line,
+        os.getpid(),
+        _max_rss_kb(),
+        time.process_time(),
+        _rss_kb(),
+    )
 
 
-def _to_file(data: bytes | str, output: PurePosixPath, options: Options,
-             config: WorkerConfig) -> tuple[str, dict[str, str] | None]:
+def _to_file(
+    data: bytes | str, output: PurePosixPath, options: Options, config: WorkerConfig
+) -> tuple[str, dict[str, str] | None]:
     document = config.stages.clean(data, options)
     if document.is_empty:
         return "empty", error_entry("extract", "NoContent", document.reason or "no main content")
-    write_within(Path(config.out_dir), output, config.stages.render(document, options),
-                 Path(config.tmp_dir))
+    write_within(Path(config.out_dir), output, config.stages.render(document, options), Path(config.tmp_dir))
     return "ok", None
 
 
-def _to_record(data: bytes | str, doc: SourceDocument, options: Options,
-               config: WorkerConfig) -> tuple[str, dict[str, str] | None, str]:
-    record = clean_record({"url": doc.url, "html": data, "id": doc.id, "date": doc.date,
-                           "content_type": doc.content_type}, options, stages=config.stages)
+def _to_record(
+    data: bytes | str, doc: SourceDocument, options: Options, config: WorkerConfig
+) -> tuple[str, dict[str, str] | None, str]:
+    record = clean_record(
+        {"url": doc.url, "html": data, "id": doc.id, "date": doc.date, "content_type": doc.content_type},
+        options,
+        stages=config.stages,
+    )
     problem = record["errors"][0] if record["errors"] else None
     return record["status"], problem, json_line(record)
 

@@ -25,7 +25,7 @@ from pagewash.extraction.blocks import assemble
 from pagewash.extraction.lang import identified_language, language_of, normalise, script_of
 from pagewash.extraction.notes import attach_notes
 from pagewash.extraction.readmore import merge_continuations
-from pagewash.extraction.segment import segment
+from pagewash.extraction.segment import segment_page
 from pagewash.extraction.units import Unit
 from pagewash.options import ExtractOptions
 from pagewash.parse import ParsedPage
@@ -57,8 +57,9 @@ def extract(page: ParsedPage, options: ExtractOptions | None = None) -> Document
     metadata = meta_mod.from_head(head, url)
     page_lang = meta_mod.declared_language(head)
 
-    units, removals, found_notes = segment(tree, url, _tree_selectors(compiled, keep_comments),
-                                           compiled.threshold("wrapper_share"))
+    units, removals, found_notes = segment_page(
+        tree, url, _tree_selectors(compiled, keep_comments), compiled.threshold("wrapper_share")
+    )
     changes.extend(_removal_change(r) for r in removals)
     units = merge_continuations(units, changes)
     for _, note_units in found_notes:
@@ -87,8 +88,9 @@ def extract(page: ParsedPage, options: ExtractOptions | None = None) -> Document
     changes.extend(_unit_change(u) for u in units if not u.kept and u.text.strip())
     metadata = _finish_metadata(metadata, units, kept, page_lang)
     if _kept_chars(units) < compiled.threshold("min_content_chars") and not _has_structure(kept):
-        return Document(metadata=metadata, changes=tuple(changes), status="empty",
-                        reason=_empty_reason(units))
+        return Document(
+            metadata=metadata, changes=tuple(changes), status="empty", reason=_empty_reason(units)
+        )
     blocks, notes = attach_notes(assemble(kept), found_notes, changes)
     metadata = replace(metadata, abstracts=_abstracts(blocks))
     return Document(metadata=metadata, blocks=blocks, notes=notes, changes=tuple(changes))
@@ -119,8 +121,9 @@ def _set_languages(units: list[Unit], page_lang: str | None) -> None:
     for (script, lang), _ in sorted(volume.items(), key=lambda item: -item[1]):
         dominant.setdefault(script, lang)
     for unit in units:
-        unit.lang = found[id(unit)] or language_of(unit.script, unit.lang_attr, page_lang,
-                                                   dominant.get(unit.script))
+        unit.lang = found[id(unit)] or language_of(
+            unit.script, unit.lang_attr, page_lang, dominant.get(unit.script)
+        )
 
 
 def _drop_captions(units: list[Unit], compiled: Rules) -> None:
@@ -141,8 +144,14 @@ def _take_title(units: list[Unit], metadata: Metadata) -> Metadata:
         title = top.text.strip()
         metadata = replace(metadata, title=title)
     if not title:
-        first_h1 = next((u for u in units if u.kind == "h" and u.level == 1
-                         and (u.rule is None or u.rule in score.STATISTICAL)), None)
+        first_h1 = next(
+            (
+                u
+                for u in units
+                if u.kind == "h" and u.level == 1 and (u.rule is None or u.rule in score.STATISTICAL)
+            ),
+            None,
+        )
         if first_h1 is None:
             return metadata
         title = first_h1.text.strip()
@@ -156,8 +165,12 @@ def _take_title(units: list[Unit], metadata: Metadata) -> Metadata:
         if not text:
             continue
         same = text in targets
-        near = unit.kind == "h" and unit.level == 1 and len(text) >= 10 and (
-            text in folded_title or folded_title in text or _same_words(text, folded_title))
+        near = (
+            unit.kind == "h"
+            and unit.level == 1
+            and len(text) >= 10
+            and (text in folded_title or folded_title in text or _same_words(text, folded_title))
+        )
         if same or near:
             unit.final = "bad"
             unit.forced = False
@@ -183,7 +196,7 @@ def _title_with_site(title: str, heading: str) -> bool:
     if len(heading) < 3 or title == heading:
         return False
     if title.startswith(heading):
-        return title[len(heading):].lstrip()[:1] in _TITLE_SEPARATORS
+        return title[len(heading) :].lstrip()[:1] in _TITLE_SEPARATORS
     if title.endswith(heading):
         return title[: -len(heading)].rstrip()[-1:] in _TITLE_SEPARATORS
     return False
@@ -220,18 +233,21 @@ def _fallback(units: list[Unit], compiled: Rules) -> None:
     score.restrict_to_container(units, compiled.threshold("container_share"))
 
 
-def _finish_metadata(metadata: Metadata, units: list[Unit], kept: list[Unit],
-                     page_lang: str | None) -> Metadata:
+def _finish_metadata(
+    metadata: Metadata, units: list[Unit], kept: list[Unit], page_lang: str | None
+) -> Metadata:
     keywords = metadata.keywords
     visible = [u for u in kept if u.part == "keywords"]
     if visible:
         keywords = tuple(dict.fromkeys(k for u in visible for k in scholarly.keyword_list(u.text)))
     doi = metadata.doi
     if doi is None:
-        doi = next((d for u in units if "doi" in u.text.casefold()
-                    for d in [meta_mod.find_doi(u.text)] if d), None)
-    return replace(metadata, keywords=keywords, doi=doi,
-                   languages=_languages(kept, metadata.languages, page_lang))
+        doi = next(
+            (d for u in units if "doi" in u.text.casefold() for d in [meta_mod.find_doi(u.text)] if d), None
+        )
+    return replace(
+        metadata, keywords=keywords, doi=doi, languages=_languages(kept, metadata.languages, page_lang)
+    )
 
 
 def _languages(kept: list[Unit], declared: tuple[str, ...], page_lang: str | None) -> tuple:
@@ -245,8 +261,8 @@ def _languages(kept: list[Unit], declared: tuple[str, ...], page_lang: str | Non
         ranked = sorted(volume, key=lambda lang: -volume[lang])
         if ranked:
             ordered.append(ranked[0])
-        elif normalise(page_lang):
-            ordered.append(normalise(page_lang))
+        elif (page_tag := normalise(page_lang)) is not None:
+            ordered.append(page_tag)
     for lang in sorted(volume, key=lambda lang: -volume[lang]):
         if lang not in ordered and total and volume[lang] >= LANGUAGE_SHARE * total:
             ordered.append(lang)
@@ -278,11 +294,21 @@ def _empty_reason(units: list[Unit]) -> str:
 
 
 def _removal_change(removal: Removal) -> Change:
-    return Change(stage="extract", rule=removal.rule, before=removal.quote, after="",
-                  reason=f"{removal.reason} [{removal.origin}]" if removal.origin else removal.reason)
+    return Change(
+        stage="extract",
+        rule=removal.rule,
+        before=removal.quote,
+        after="",
+        reason=f"{removal.reason} [{removal.origin}]" if removal.origin else removal.reason,
+    )
 
 
 def _unit_change(unit: Unit) -> Change:
     reason = unit.reason or "boilerplate"
-    return Change(stage="extract", rule=unit.rule or "boilerplate", before=quote(unit.text),
-                  after="", reason=f"{reason} [{unit.origin}]" if unit.origin else reason)
+    return Change(
+        stage="extract",
+        rule=unit.rule or "boilerplate",
+        before=quote(unit.text),
+        after="",
+        reason=f"{reason} [{unit.origin}]" if unit.origin else reason,
+    )

@@ -61,8 +61,10 @@ def _with_sections(units: list[Unit]) -> list[tuple[Unit, Path]]:
             out.append((unit, unit.frames))
             continue
         lang = unit.lang if unit.part == "abstract" else None
-        if current is None or current.role != unit.part or (
-            unit.part == "abstract" and current.lang != lang and _section_has_text(out, current)
+        if (
+            current is None
+            or current.role != unit.part
+            or (unit.part == "abstract" and current.lang != lang and _section_has_text(out, current))
         ):
             current = SectionFrame(unit.part, lang)
         frames = unit.frames
@@ -80,8 +82,7 @@ def _reference_frames(unit: Unit, out: list[tuple[Unit, Path]], section: Section
     """References become one ordered list: paragraphs turn into items of it."""
     if unit.kind == "h":
         return ()
-    previous = next((p for u, p in reversed(out) if p and p[0] is section and u.kind != "h"),
-                    None)
+    previous = next((p for u, p in reversed(out) if p and p[0] is section and u.kind != "h"), None)
     if unit.frames and unit.frames[0].kind == "list":
         outer = unit.frames[0]
         if previous and len(previous) > 1 and previous[1] is not outer:
@@ -105,7 +106,7 @@ def _nest(items: list[tuple[Unit, Path]], depth: int, shift: int) -> list[Block 
 
 def _leaf(unit: Unit, shift: int) -> Block:
     if unit.block is not None:
-        return replace(unit.block, lang=unit.lang, origin=unit.origin)  # type: ignore[arg-type]
+        return replace(unit.block, lang=unit.lang, origin=unit.origin)
     if unit.kind == "h":
         level = max(TOP_LEVEL, min(6, unit.level + shift))
         return Heading(level, unit.inlines, lang=unit.lang, origin=unit.origin)
@@ -117,8 +118,9 @@ def _leaf(unit: Unit, shift: int) -> Block:
     return Paragraph(inlines, lang=unit.lang, origin=unit.origin)
 
 
-def _container(frame: Frame | SectionFrame, children: list[Block | ListItem], first: Unit,
-               units: list[Unit]) -> Block | ListItem:
+def _container(
+    frame: Frame | SectionFrame, children: list[Block | ListItem], first: Unit, units: list[Unit]
+) -> Block | ListItem:
     lang = _common_lang(units)
     if isinstance(frame, SectionFrame):
         blocks = tuple(_as_block(c) for c in children)
@@ -138,8 +140,11 @@ def _label_keywords(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
     """A "Keywords" heading followed by the list becomes one "**Keywords:** a, b" paragraph."""
     if len(blocks) >= 2 and isinstance(blocks[0], Heading) and isinstance(blocks[1], Paragraph):
         label = inline_text(blocks[0].inlines).strip().rstrip(":")
-        merged = Paragraph((Strong((Text(f"{label}:"),)), Text(" "), *blocks[1].inlines),
-                           lang=blocks[1].lang, origin=blocks[1].origin)
+        merged = Paragraph(
+            (Strong((Text(f"{label}:"),)), Text(" "), *blocks[1].inlines),
+            lang=blocks[1].lang,
+            origin=blocks[1].origin,
+        )
         return (merged, *blocks[2:])
     return blocks
 

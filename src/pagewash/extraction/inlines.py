@@ -132,7 +132,7 @@ def _edge_space(children: list[Inline], end: int) -> str:
         children[end] = Text(kept)
     else:
         del children[end]
-    return text[:len(text) - len(kept)] if end == 0 else text[len(kept):]
+    return text[: len(text) - len(kept)] if end == 0 else text[len(kept) :]
 
 
 def _append(out: list[Inline], run: Inline) -> None:

@@ -26,8 +26,9 @@ def identified_language(text: str) -> str | None:
     return found.lang if found.confident else None
 
 
-def language_of(script: str | None, declared: str | None, page: str | None,
-                dominant: str | None = None) -> str | None:
+def language_of(
+    script: str | None, declared: str | None, page: str | None, dominant: str | None = None
+) -> str | None:
     """The language of text in ``script`` that the identifier could not settle, given the
     nearest ``lang`` attribute, the page language and the page's dominant identified
     language in that script."""

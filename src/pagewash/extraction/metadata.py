@@ -18,12 +18,32 @@ from pagewash.document import Metadata
 from pagewash.extraction.lang import normalise
 from pagewash.parse.head import PageHead, collapse
 
-ARTICLE_TYPES = frozenset({
-    "scholarlyarticle", "article", "newsarticle", "blogposting", "report", "techarticle",
-    "analysisnewsarticle", "reportagenewsarticle", "opinionnewsarticle", "medicalscholarlyarticle",
-    "posting", "socialmediaposting", "creativework", "webpage", "book", "chapter", "thesis",
-    "howto", "qapage", "review", "liveblogposting", "backgroundnewsarticle",
-})
+ARTICLE_TYPES = frozenset(
+    {
+        "scholarlyarticle",
+        "article",
+        "newsarticle",
+        "blogposting",
+        "report",
+        "techarticle",
+        "analysisnewsarticle",
+        "reportagenewsarticle",
+        "opinionnewsarticle",
+        "medicalscholarlyarticle",
+        "posting",
+        "socialmediaposting",
+        "creativework",
+        "webpage",
+        "book",
+        "chapter",
+        "thesis",
+        "howto",
+        "qapage",
+        "review",
+        "liveblogposting",
+        "backgroundnewsarticle",
+    }
+)
 _DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"'<>]+)", re.IGNORECASE)
 _DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
 _DATE_DMY = re.compile(r"^(\d{1,2})[./](\d{1,2})[./](\d{4})$")
@@ -37,7 +57,8 @@ def from_head(head: PageHead, url: str | None) -> Metadata:
     site = head.first("og:site_name", "application-name") or _ld_name(ld.get("publisher"))
     title = (
         head.first("citation_title", "dc.title", "dcterms.title")
-        or _ld_text(ld.get("headline")) or _ld_text(ld.get("name"))
+        or _ld_text(ld.get("headline"))
+        or _ld_text(ld.get("name"))
         or head.first("og:title", "twitter:title")
         or _strip_site(head.title, site)
     )
@@ -48,17 +69,20 @@ def from_head(head: PageHead, url: str | None) -> Metadata:
         authors=tuple(_authors(head, ld)),
         date=_first_date(
             *(value for name in _DATE_META for value in head.meta(name)),
-            _ld_text(ld.get("datePublished")), _ld_text(ld.get("dateCreated")),
+            _ld_text(ld.get("datePublished")),
+            _ld_text(ld.get("dateCreated")),
         ),
         doi=_doi(head, ld),
         url=page_url,
         site=site or (urlparse(page_url).hostname if page_url else None),
-        journal=head.first("citation_journal_title", "citation_conference_title", "dc.source",
-                           "prism.publicationname") or _ld_periodical(ld),
+        journal=head.first(
+            "citation_journal_title", "citation_conference_title", "dc.source", "prism.publicationname"
+        )
+        or _ld_periodical(ld),
         publisher=head.first("citation_publisher", "dc.publisher", "dcterms.publisher")
         or _ld_name(ld.get("publisher")),
-        description=head.first("description", "og:description", "dc.description",
-                               "twitter:description") or _ld_text(ld.get("description")),
+        description=head.first("description", "og:description", "dc.description", "twitter:description")
+        or _ld_text(ld.get("description")),
         keywords=tuple(_keywords(head, ld)),
         languages=tuple(_declared_languages(head, ld)),
     )
@@ -91,8 +115,7 @@ def _jsonld_article(scripts: tuple[str, ...]) -> dict[str, Any]:
             continue
         for node in _nodes(data):
             types = node.get("@type")
-            names = {t.lower() for t in (types if isinstance(types, list) else [types])
-                     if isinstance(t, str)}
+            names = {t.lower() for t in (types if isinstance(types, list) else [types]) if isinstance(t, str)}
             if names & ARTICLE_TYPES:
                 if names & {"webpage", "creativework"}:
                     fallback = fallback or node
@@ -141,8 +164,7 @@ def _ld_periodical(ld: dict[str, Any]) -> str | None:
         if not isinstance(node, dict):
             return None
         types = node.get("@type")
-        names = {t.lower() for t in (types if isinstance(types, list) else [types])
-                 if isinstance(t, str)}
+        names = {t.lower() for t in (types if isinstance(types, list) else [types]) if isinstance(t, str)}
         if "periodical" in names:
             return _ld_text(node.get("name"))
         node = node.get("isPartOf")
@@ -157,8 +179,11 @@ def _authors(head: PageHead, ld: dict[str, Any]) -> list[str]:
     if not names:
         names = _ld_people(ld.get("author")) or _ld_people(ld.get("creator"))
     if not names:
-        names = [n for n in head.meta("author", "article:author", "sailthru.author")
-                 if not n.startswith(("http://", "https://"))]
+        names = [
+            n
+            for n in head.meta("author", "article:author", "sailthru.author")
+            if not n.startswith(("http://", "https://"))
+        ]
     seen: dict[str, None] = {}
     for name in names:
         for part in _split_names(name):
@@ -180,7 +205,7 @@ def _split_names(value: str) -> list[str]:
 
 
 def _natural_order(name: str) -> str:
-    """"Smith, John" -> "John Smith"; names without one comma stay as written."""
+    """ "Smith, John" -> "John Smith"; names without one comma stay as written."""
     name = collapse(name)
     if name.count(",") == 1:
         last, first = (p.strip() for p in name.split(","))
@@ -190,16 +215,16 @@ def _natural_order(name: str) -> str:
 
 
 def _doi(head: PageHead, ld: dict[str, Any]) -> str | None:
-    candidates = [*head.meta("citation_doi", "dc.identifier", "dcterms.identifier",
-                             "prism.doi", "bepress_citation_doi")]
+    candidates = [
+        *head.meta("citation_doi", "dc.identifier", "dcterms.identifier", "prism.doi", "bepress_citation_doi")
+    ]
     identifier = ld.get("identifier")
     for item in identifier if isinstance(identifier, list) else [identifier]:
         text = _ld_text(item) if not isinstance(item, dict) else _ld_text(item.get("value"))
         if text:
             candidates.append(text)
     same_as = ld.get("sameAs")
-    candidates.extend(s for s in (same_as if isinstance(same_as, list) else [same_as])
-                      if isinstance(s, str))
+    candidates.extend(s for s in (same_as if isinstance(same_as, list) else [same_as]) if isinstance(s, str))
     for candidate in candidates:
         doi = find_doi(candidate)
         if doi:
@@ -231,8 +256,16 @@ def _keywords(head: PageHead, ld: dict[str, Any]) -> list[str]:
 
 
 _DATE_META = (
-    "citation_publication_date", "citation_date", "citation_online_date", "dc.date",
-    "dcterms.issued", "dcterms.date", "article:published_time", "date", "pubdate", "publish-date",
+    "citation_publication_date",
+    "citation_date",
+    "citation_online_date",
+    "dc.date",
+    "dcterms.issued",
+    "dcterms.date",
+    "article:published_time",
+    "date",
+    "pubdate",
+    "publish-date",
 )
 # Content systems write these when a date is unset; they are never a publication date.
 _PLACEHOLDER_YEARS = range(0, 1400)
@@ -285,7 +318,7 @@ def _date(value: str | None) -> str | None:
 
 
 def _strip_site(title: str | None, site: str | None) -> str | None:
-    """"Article title | Site" -> "Article title"."""
+    """ "Article title | Site" -> "Article title"."""
     if not title:
         return None
     for separator in _TITLE_SEPARATORS:

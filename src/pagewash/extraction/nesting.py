@@ -17,13 +17,12 @@ def runs_at(items: Sequence[Item], depth: int) -> Iterator[tuple[Any, Sequence[I
     while index < len(items):
         path = items[index][1]
         if len(path) <= depth:
-            yield None, items[index:index + 1]
+            yield None, items[index : index + 1]
             index += 1
             continue
         container = path[depth]
         end = index + 1
-        while end < len(items) and len(items[end][1]) > depth \
-                and items[end][1][depth] is container:
+        while end < len(items) and len(items[end][1]) > depth and items[end][1][depth] is container:
             end += 1
         yield container, items[index:end]
         index = end

@@ -34,8 +34,9 @@ from pagewash.extraction.units import Unit
 from pagewash.parse.head import quote
 
 
-def attach_notes(blocks: tuple[Block, ...], found: list[tuple[str, list[Unit]]],
-                 changes: list[Change]) -> tuple[tuple[Block, ...], tuple[Note, ...]]:
+def attach_notes(
+    blocks: tuple[Block, ...], found: list[tuple[str, list[Unit]]], changes: list[Change]
+) -> tuple[tuple[Block, ...], tuple[Note, ...]]:
     """The notes the kept text refers to, as ``Note`` blocks; marks whose note was lost
     turn back into plain superscripts. Notes nothing refers to are logged and left out."""
     referenced = _labels_in(blocks)
@@ -44,9 +45,15 @@ def attach_notes(blocks: tuple[Block, ...], found: list[tuple[str, list[Unit]]],
         text = " ".join(u.text for u in units).strip()
         if label not in referenced or any(n.label == label for n in notes):
             if text:
-                changes.append(Change(stage="extract", rule="unreferenced-note",
-                                      before=quote(text), after="",
-                                      reason="a note whose mark is not in the kept text"))
+                changes.append(
+                    Change(
+                        stage="extract",
+                        rule="unreferenced-note",
+                        before=quote(text),
+                        after="",
+                        reason="a note whose mark is not in the kept text",
+                    )
+                )
             continue
         for unit in units:
             unit.final = "good"
@@ -76,7 +83,7 @@ def _collect_labels(inlines: tuple[Inline, ...], labels: set[str]) -> None:
         if isinstance(run, FootnoteRef):
             labels.add(run.label)
         elif isinstance(run, CONTAINER_INLINES):
-            _collect_labels(run.children, labels)  # type: ignore[union-attr]
+            _collect_labels(run.children, labels)
 
 
 def _map_block(block: Block, lost: set[str]) -> Block:
@@ -85,13 +92,16 @@ def _map_block(block: Block, lost: set[str]) -> Block:
     if isinstance(block, (Quote, Section)):
         return replace(block, blocks=tuple(_map_block(b, lost) for b in block.blocks))
     if isinstance(block, ListBlock):
-        items = tuple(ListItem(tuple(_map_block(b, lost) for b in item.blocks))
-                      for item in block.items)
+        items = tuple(ListItem(tuple(_map_block(b, lost) for b in item.blocks)) for item in block.items)
         return replace(block, items=items)
     if isinstance(block, Table):
+
         def rows(group: tuple[TableRow, ...]) -> tuple[TableRow, ...]:
-            return tuple(TableRow(tuple(replace(c, inlines=_unmark(c.inlines, lost))
-                                        for c in row.cells)) for row in group)
+            return tuple(
+                TableRow(tuple(replace(c, inlines=_unmark(c.inlines, lost)) for c in row.cells))
+                for row in group
+            )
+
         return replace(block, head=rows(block.head), body=rows(block.body))
     return block
 
@@ -102,7 +112,7 @@ def _unmark(inlines: tuple[Inline, ...], lost: set[str]) -> tuple[Inline, ...]:
         if isinstance(run, FootnoteRef) and run.label in lost:
             out.append(Superscript((Text(run.label),)))
         elif isinstance(run, CONTAINER_INLINES):
-            out.append(replace(run, children=_unmark(run.children, lost)))  # type: ignore
+            out.append(replace(run, children=_unmark(run.children, lost)))
         else:
             out.append(run)
     return tuple(out)

@@ -30,8 +30,15 @@ def merge_continuations(units: list[Unit], changes: list[Change]) -> list[Unit]:
         visible = _ELLIPSIS_END.sub("", previous.text).strip()
         if visible and unit.text.startswith(visible[:PREFIX_CHARS]):
             out.pop()
-            changes.append(Change("extract", "truncated-preview", quote(previous.text), "",
-                                  "a shortened copy of the text revealed by 'Read more'"))
+            changes.append(
+                Change(
+                    "extract",
+                    "truncated-preview",
+                    quote(previous.text),
+                    "",
+                    "a shortened copy of the text revealed by 'Read more'",
+                )
+            )
             out.append(unit)
         elif _ELLIPSIS_END.search(previous.text) or not _SENTENCE_END.search(previous.text):
             _join(previous, unit)

@@ -25,27 +25,51 @@ _HINTS = (
     ("keywords", re.compile(r"keyword|kwd", re.I)),
     # "references", not "reference": documentation names its reference pages and sections
     # "api-reference", "configuration-reference" (heading slugs), which hold no citations
-    ("references", re.compile(r"references|reference-?(list|text|items?|section)|bibliograph"
-                              r"|ref-?list|reflist|citation-?list|(^|[-_\s])refs([-_\s]|$)",
-                              re.I)),
-    ("bullets", re.compile(r"(^|[-_\s])(highlights|key-?points|key-?findings|takeaways)([-_\s]|$)",
-                           re.I)),
-    ("byline", re.compile(r"(^|[-_\s])(authors?|byline|contributors?|author-?name)([-_\s]|$)",
-                          re.I)),
+    (
+        "references",
+        re.compile(
+            r"references|reference-?(list|text|items?|section)|bibliograph"
+            r"|ref-?list|reflist|citation-?list|(^|[-_\s])refs([-_\s]|$)",
+            re.I,
+        ),
+    ),
+    ("bullets", re.compile(r"(^|[-_\s])(highlights|key-?points|key-?findings|takeaways)([-_\s]|$)", re.I)),
+    ("byline", re.compile(r"(^|[-_\s])(authors?|byline|contributors?|author-?name)([-_\s]|$)", re.I)),
 )
 PAPER_HINT_MIN_CHARS = 60  # an abstract sentence or a reference entry, not a menu label
 BYLINE_MAX_CHARS = 300  # a byline names people (and maybe their affiliation), it is not prose
-ABSTRACT_LABELS = frozenset({
-    "abstract", "summary", "аннотация", "резюме", "реферат", "annotation", "аннотация статьи",
-    "abstract and keywords",
-})
-REFERENCE_LABELS = frozenset({
-    "references", "bibliography", "библиографический список", "список литературы",
-    "литература", "список источников", "references and notes", "works cited", "sources",
-    "источники", "cited literature", "literature cited", "literature",
-})
-_KEYWORDS = re.compile(r"(?:^|(?<=[\s.]))(keywords|key words|key-words|ключевые слова)\s*[:.—–-]\s*",
-                       re.IGNORECASE)
+ABSTRACT_LABELS = frozenset(
+    {
+        "abstract",
+        "summary",
+        "аннотация",
+        "резюме",
+        "реферат",
+        "annotation",
+        "аннотация статьи",
+        "abstract and keywords",
+    }
+)
+REFERENCE_LABELS = frozenset(
+    {
+        "references",
+        "bibliography",
+        "библиографический список",
+        "список литературы",
+        "литература",
+        "список источников",
+        "references and notes",
+        "works cited",
+        "sources",
+        "источники",
+        "cited literature",
+        "literature cited",
+        "literature",
+    }
+)
+_KEYWORDS = re.compile(
+    r"(?:^|(?<=[\s.]))(keywords|key words|key-words|ключевые слова)\s*[:.—–-]\s*", re.IGNORECASE
+)
 _KEYWORD_LIST_END = re.compile(r"\.\s+(?=[A-ZА-ЯЁ«\"(])|\.?\s*$")
 _WORDS = re.compile(r"\w+")
 _NUMBERING = re.compile(r"^\s*(\[\d{1,4}\]|\d{1,4}[.)]|\(\d{1,4}\))\s+")
@@ -157,8 +181,7 @@ def strip_clutter(units: list[Unit], rules: Rules, changes: list[Change]) -> Non
             if isinstance(run, Link):
                 hit = rules.exact_index.get(fold(inline_text(run.children)))
                 if hit is not None and hit.rule == "link-clutter":
-                    changes.append(_change(hit.rule, inline_text(run.children), hit.reason,
-                                           unit.origin))
+                    changes.append(_change(hit.rule, inline_text(run.children), hit.reason, unit.origin))
                     dropped = True
                     continue
             kept.append(run)
@@ -189,8 +212,7 @@ def split_keywords(units: list[Unit], title: str | None, changes: list[Change]) 
                     piece.part = "keywords"
                 elif piece is after and _is_citation_line(piece.text, title):
                     piece.drop("citation-line", "the page's own how-to-cite line")
-                    changes.append(_change("citation-line", piece.text, piece.reason,
-                                           piece.origin))
+                    changes.append(_change("citation-line", piece.text, piece.reason, piece.origin))
                     continue
                 out.append(piece)
     return out
@@ -199,7 +221,7 @@ def split_keywords(units: list[Unit], title: str | None, changes: list[Change]) 
 def keyword_list(text: str) -> list[str]:
     """The keywords of a "Keywords: a, b; c." line."""
     match = _KEYWORDS.match(text)
-    body = text[match.end():] if match else text
+    body = text[match.end() :] if match else text
     body = body.strip().rstrip(".").strip()
     separator = ";" if ";" in body else ","
     return [k.strip(" .") for k in body.split(separator) if k.strip(" .")]
@@ -211,11 +233,11 @@ def keyword_inlines(text: str) -> tuple[Inline, ...]:
     if match is None:
         return (Text(text),)
     label = text[: match.end()].strip()
-    return (Strong((Text(label),)), Text(" " + text[match.end():].strip()))
+    return (Strong((Text(label),)), Text(" " + text[match.end() :].strip()))
 
 
 def strip_numbering(text: str) -> str:
-    """"[12] Smith J." -> "Smith J.": an ordered list numbers its items itself."""
+    """ "[12] Smith J." -> "Smith J.": an ordered list numbers its items itself."""
     return _NUMBERING.sub("", text, count=1)
 
 
@@ -286,5 +308,4 @@ def _trim_head(runs: list[Inline]) -> list[Inline]:
 
 
 def _change(rule: str, text: str, reason: str, origin: str) -> Change:
-    return Change(stage="extract", rule=rule, before=quote(text), after="", reason=reason,
-                  block=None)
+    return Change(stage="extract", rule=rule, before=quote(text), after="", reason=reason, block=None)

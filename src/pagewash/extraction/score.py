@@ -21,8 +21,8 @@ _WORD = re.compile(r"\w+")
 PHRASE_LIMIT = 500  # longer blocks are never a single chrome phrase; skip folding them
 STATISTICAL = frozenset({"link-density", "stop-words", "too-short", "neighbours"})
 SAMPLE_MIN_CHARS = 100  # units long enough to tell the page's language
-SAMPLE_WORDS = 600      # words per script looked at to pick a stop-word list
-MIN_LIST_FIT = 0.1      # a list matching fewer of the sample's words does not fit the language
+SAMPLE_WORDS = 600  # words per script looked at to pick a stop-word list
+MIN_LIST_FIT = 0.1  # a list matching fewer of the sample's words does not fit the language
 CLUSTER_LEVELS = 3  # parent, grandparent, great-grandparent share a unit's length (1, 1/2, 1/3)
 RESCUABLE = frozenset({"stop-words", "neighbours", "link-density"})
 # Labels a code block inside the article sheds: the statistics judge prose, and the cluster
@@ -70,7 +70,9 @@ def stopword_sets(rules: Rules, units: list[Unit]) -> StopWords:
             if count > hits:
                 best, hits = lang, count
         fits = best is not None and words and hits >= MIN_LIST_FIT * len(words)
-        chosen[script] = (rules.stopwords[best], rules.stopword_scale[best]) if fits else None
+        chosen[script] = (
+            (rules.stopwords[best], rules.stopword_scale[best]) if fits and best is not None else None
+        )
     return chosen
 
 
@@ -86,8 +88,16 @@ def classify(units: list[Unit], rules: Rules, stopwords: StopWords) -> None:
         unit.final = unit.initial
 
 
-def _context_free(unit: Unit, rules: Rules, stopwords: StopWords, low: float,
-                  high: float, sw_low: float, sw_high: float, max_links: float) -> Label:
+def _context_free(
+    unit: Unit,
+    rules: Rules,
+    stopwords: StopWords,
+    low: float,
+    high: float,
+    sw_low: float,
+    sw_high: float,
+    max_links: float,
+) -> Label:
     if unit.rule is not None:
         return "bad"
     text = unit.text
@@ -119,8 +129,7 @@ def _context_free(unit: Unit, rules: Rules, stopwords: StopWords, low: float,
     return "bad"
 
 
-def _stopword_density(text: str, script: str | None,
-                      stopwords: StopWords) -> tuple[float, float] | None:
+def _stopword_density(text: str, script: str | None, stopwords: StopWords) -> tuple[float, float] | None:
     """Share of stop words in ``text`` and the threshold scale of the list used; None when no
     list fits its script."""
     found = stopwords.get(script or "latn")
@@ -172,7 +181,7 @@ def revise(units: list[Unit], rules: Rules) -> None:
 
 def _good_follows(units: list[Unit], index: int, distance: float) -> bool:
     travelled = 0
-    for unit in units[index + 1:]:
+    for unit in units[index + 1 :]:
         if travelled > distance:
             return False
         if unit.initial == "good":
@@ -207,8 +216,11 @@ def rescuable(unit: Unit) -> bool:
         return unit.rule == "neighbours" and unit.link_density <= RESCUE_MAX_LINK_DENSITY
     if unit.rule in ("stop-words", "neighbours"):
         return unit.link_density <= RESCUE_MAX_LINK_DENSITY
-    return (unit.rule == "link-density" and unit.link_density <= RESCUE_MAX_LINK_DENSITY
-            and _sentence_like(unit.text))
+    return (
+        unit.rule == "link-density"
+        and unit.link_density <= RESCUE_MAX_LINK_DENSITY
+        and _sentence_like(unit.text)
+    )
 
 
 def restrict_to_container(units: list[Unit], share: float) -> int | None:
@@ -317,8 +329,9 @@ def drop_weak(units: list[Unit], strong: set[int]) -> None:
         return
     for unit in units:
         if unit.kept and not unit.forced and unit.kind != "h" and not _near(unit, strong):
-            unit.drop("weak-cluster",
-                      "a lone block away from the article's paragraphs: teaser, caption, promo")
+            unit.drop(
+                "weak-cluster", "a lone block away from the article's paragraphs: teaser, caption, promo"
+            )
 
 
 def _near(unit: Unit, strong: set[int]) -> bool:
@@ -363,8 +376,12 @@ def keep_code_in_container(units: list[Unit], container: int | None) -> None:
     if container is None:
         return
     for unit in units:
-        if unit.kind == "pre" and not unit.kept and unit.rule in CODE_KEPT_DESPITE \
-                and container in unit.ancestors:
+        if (
+            unit.kind == "pre"
+            and not unit.kept
+            and unit.rule in CODE_KEPT_DESPITE
+            and container in unit.ancestors
+        ):
             unit.final = "good"
             unit.rule = None
             unit.reason = ""
@@ -402,5 +419,8 @@ def fill_gaps(units: list[Unit], container: int | None) -> None:
 def _fillable(unit: Unit) -> bool:
     """Doubted by the statistics only, mostly free of links, and words rather than a number
     or a mark (a gallery's "6", a "»")."""
-    return (unit.rule in GAP_FILLABLE and unit.link_density <= RESCUE_MAX_LINK_DENSITY
-            and any(char.isalpha() for char in unit.text))
+    return (
+        unit.rule in GAP_FILLABLE
+        and unit.link_density <= RESCUE_MAX_LINK_DENSITY
+        and any(char.isalpha() for char in unit.text)
+    )

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 import sys
+from types import FrameType
+from typing import Any
 from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup, NavigableString, Tag
@@ -33,17 +35,70 @@ _DULL_ALT = frozenset({"image", "photo", "picture", "logo", "icon", "img", "фо
 
 HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 FORMATS = {
-    "em": "em", "i": "em", "cite": "em", "dfn": "em", "var": "em",
-    "strong": "strong", "b": "strong", "sup": "sup", "sub": "sub",
+    "em": "em",
+    "i": "em",
+    "cite": "em",
+    "dfn": "em",
+    "var": "em",
+    "strong": "strong",
+    "b": "strong",
+    "sup": "sup",
+    "sub": "sub",
 }
 CODE = frozenset({"code", "kbd", "samp", "tt"})
-TRANSPARENT = frozenset({
-    "span", "font", "small", "big", "u", "mark", "abbr", "acronym", "time", "s", "strike",
-    "del", "ins", "bdi", "bdo", "data", "nobr", "q", "label", "output", "meter", "progress",
-    "ruby", "rb", "rt", "rp", "wbr", "blink", "o:p",
-})
-SKIP = frozenset({"head", "title", "meta", "script", "style", "noscript", "template", "svg",
-                  "iframe", "object", "embed", "canvas", "video", "audio", "map", "area"})
+TRANSPARENT = frozenset(
+    {
+        "span",
+        "font",
+        "small",
+        "big",
+        "u",
+        "mark",
+        "abbr",
+        "acronym",
+        "time",
+        "s",
+        "strike",
+        "del",
+        "ins",
+        "bdi",
+        "bdo",
+        "data",
+        "nobr",
+        "q",
+        "label",
+        "output",
+        "meter",
+        "progress",
+        "ruby",
+        "rb",
+        "rt",
+        "rp",
+        "wbr",
+        "blink",
+        "o:p",
+    }
+)
+SKIP = frozenset(
+    {
+        "head",
+        "title",
+        "meta",
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "svg",
+        "iframe",
+        "object",
+        "embed",
+        "canvas",
+        "video",
+        "audio",
+        "map",
+        "area",
+    }
+)
 # Nesting the walk follows element by element (three Python frames a level); below it an
 # element's text joins the current paragraph. Real pages nest content under 40 levels after
 # pruning (the extraction benchmark's deepest: 37). The walk also stays within the recursion
@@ -75,11 +130,18 @@ def _name_hits_for(selectors: tuple[SelectorRule, ...]) -> dict[str, tuple[int, 
     return hits
 
 
+_NOTES: dict[str, Any] = {NOTE_ATTR: True}  # a bs4 filter: elements marked as notes
+
+
 class Segmenter:
     """Walks a (pruned) tree once and collects units."""
 
-    def __init__(self, base_url: str | None = None,
-                 selectors: tuple[SelectorRule, ...] = (), wrapper_share: float = 0.4) -> None:
+    def __init__(
+        self,
+        base_url: str | None = None,
+        selectors: tuple[SelectorRule, ...] = (),
+        wrapper_share: float = 0.4,
+    ) -> None:
         self.base_url = base_url
         self.selectors = selectors
         self.wrapper_share = wrapper_share
@@ -171,8 +233,8 @@ class Segmenter:
         if AREA_ATTR in attrs:
             self.flush()
             if attrs[AREA_ATTR] != "label":
-                for note in tag.find_all(attrs={NOTE_ATTR: True}):
-                    if note.find_parent(attrs={NOTE_ATTR: True}) is None:
+                for note in tag.find_all(True, attrs=_NOTES):
+                    if note.find_parent(attrs=_NOTES) is None:
                         self.collect_note(note)
             return True
         if NOTE_ATTR in attrs:
@@ -310,8 +372,11 @@ class Segmenter:
         hits = self.name_cache.get(token)
         if hits is None:
             normal = name_token(token)
-            hits = tuple(i for i, rule in enumerate(self.selectors)
-                         if rule.names is not None and rule.names.search(normal))
+            hits = tuple(
+                i
+                for i, rule in enumerate(self.selectors)
+                if rule.names is not None and rule.names.search(normal)
+            )
             self.name_cache[token] = hits
         return hits
 
@@ -414,9 +479,12 @@ class Segmenter:
             self.pieces.append((BREAK, ()))
 
 
-def segment(soup: BeautifulSoup, base_url: str | None = None,
-            selectors: tuple[SelectorRule, ...] = (), wrapper_share: float = 0.4,
-            ) -> tuple[list[Unit], list[Removal], list[tuple[str, list[Unit]]]]:
+def segment_page(
+    soup: BeautifulSoup,
+    base_url: str | None = None,
+    selectors: tuple[SelectorRule, ...] = (),
+    wrapper_share: float = 0.4,
+) -> tuple[list[Unit], list[Removal], list[tuple[str, list[Unit]]]]:
     """Cut the body of ``soup`` into units, in document order, and its footnotes apart.
 
     ``selectors`` are applied while walking (rules the parser could not apply: optional ones
@@ -431,7 +499,7 @@ def segment(soup: BeautifulSoup, base_url: str | None = None,
 def _depth_budget() -> int:
     """How deep the walk may go from here without nearing the interpreter's recursion limit."""
     used = 0
-    frame = sys._getframe()
+    frame: FrameType | None = sys._getframe()
     while frame is not None:
         used += 1
         frame = frame.f_back
@@ -480,5 +548,5 @@ def _code_language(tag: Tag) -> str | None:
     """The language ``extract.code`` found for a code block: its first ``language-`` class."""
     for cls in tag.attrs.get("class") or ():
         if cls.startswith("language-") and len(cls) > len("language-"):
-            return cls[len("language-"):]
+            return cls[len("language-") :]
     return None

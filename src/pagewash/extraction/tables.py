@@ -14,14 +14,13 @@ from pagewash.document import Table, TableCell, TableRow
 from pagewash.extraction.inlines import Piece, nest
 
 CellReader = Callable[[Tag], tuple[list[Piece], str, int]]
-_BLOCKY = ("p", "div", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre",
-           "table", "form")
+_BLOCKY = ("p", "div", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "table", "form")
 MAX_CELL_CHARS = 400  # a cell holding more prose than this is a page column, not data
 
 
 def is_layout(table: Tag) -> bool:
     """True when the table arranges the page rather than holding data."""
-    if (table.attrs.get("role") or "").lower() in ("presentation", "none"):
+    if str(table.attrs.get("role") or "").lower() in ("presentation", "none"):
         return True
     rows = _rows(table)
     if len(rows) < 2:
@@ -58,12 +57,14 @@ def convert(table: Tag, read_cell: CellReader) -> tuple[Table | None, str, int]:
             pieces, text, links = read_cell(cell)
             texts.append(text)
             link_chars += links
-            cells.append(TableCell(
-                nest(pieces),
-                header=cell.name == "th" or in_head,
-                colspan=_span(cell, "colspan"),
-                rowspan=_span(cell, "rowspan"),
-            ))
+            cells.append(
+                TableCell(
+                    nest(pieces),
+                    header=cell.name == "th" or in_head,
+                    colspan=_span(cell, "colspan"),
+                    rowspan=_span(cell, "rowspan"),
+                )
+            )
         if not cells:
             continue
         header_row = in_head or (not head and not body and all(c.header for c in cells))

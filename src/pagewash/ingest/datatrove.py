@@ -43,9 +43,11 @@ __all__ = ["PagewashExtractor", "PagewashMetadataExtractor"]
 
 # A small page with prose, cleaned once before the sandbox forks: it loads the parser, the
 # boilerplate rules and the repair lexicons into the parent, so every child starts warm.
-_WARMUP_PAGE = ("<html><head><title>Warm-up</title></head><body><article><p>The ferry crossed "
-                "the harbour twice before noon, and the passengers said it was late.</p>"
-                "</article></body></html>")
+_WARMUP_PAGE = (
+    "<html><head><title>Warm-up</title></head><body><article><p>The ferry crossed "
+    "the harbour twice before noon, and the passengers said it was late.</p>"
+    "</article></body></html>"
+)
 
 
 class PagewashExtractor(BaseExtractor):
@@ -114,8 +116,8 @@ class PagewashMetadataExtractor(PagewashExtractor):
                     try:
                         url = doc.metadata.get("url")
                         text, metadata = sandbox.process_document(
-                            (doc.text, url if isinstance(url, str) else None),
-                            self._extract_with_metadata)
+                            (doc.text, url if isinstance(url, str) else None), self._extract_with_metadata
+                        )
                         self.stat_update("extracted")
                     except TimeoutError:
                         self.stat_update("timeout")

@@ -58,8 +58,9 @@ class PagewashToDocument:
     Options beyond these are pagewash's defaults, so the component serialises to YAML.
     """
 
-    def __init__(self, to: str = "md", store_full_path: bool = False,
-                 timeout: float | None = DEFAULT_TIMEOUT) -> None:
+    def __init__(
+        self, to: str = "md", store_full_path: bool = False, timeout: float | None = DEFAULT_TIMEOUT
+    ) -> None:
         if to not in ("md", "txt"):
             raise ValueError(f"to must be 'md' or 'txt', got {to!r}")
         self.to = to
@@ -68,16 +69,18 @@ class PagewashToDocument:
         self._options = replace(Options(), to=to)
 
     def to_dict(self) -> dict[str, Any]:
-        return default_to_dict(self, to=self.to, store_full_path=self.store_full_path,
-                               timeout=self.timeout)
+        return default_to_dict(self, to=self.to, store_full_path=self.store_full_path, timeout=self.timeout)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> PagewashToDocument:
         return default_from_dict(cls, data)
 
     @component.output_types(documents=list[Document])
-    def run(self, sources: list[str | Path | ByteStream],
-            meta: dict[str, Any] | list[dict[str, Any]] | None = None) -> dict[str, list[Document]]:
+    def run(
+        self,
+        sources: list[str | Path | ByteStream],
+        meta: dict[str, Any] | list[dict[str, Any]] | None = None,
+    ) -> dict[str, list[Document]]:
         """Documents for every page of ``sources``; ``meta`` is one dict or one per source."""
         documents = []
         for source, extra in zip(sources, normalize_metadata(meta, len(sources)), strict=True):
@@ -86,21 +89,28 @@ class PagewashToDocument:
                 if record["status"] != "ok":
                     log_skipped(page.source, record)
                     continue
-                documents.append(Document(content=record["text"],
-                                          meta={**base, **document_metadata(record), **extra}))
+                documents.append(
+                    Document(content=record["text"], meta={**base, **document_metadata(record), **extra})
+                )
         return {"documents": documents}
 
     def _pages(self, source: str | Path | ByteStream) -> Iterator[tuple[Page, dict[str, Any]]]:
         if isinstance(source, ByteStream):
             url = source.meta.get("url")
             content_type = source.meta.get("content_type") or source.mime_type
-            page = Page(source.data, str(url or "bytestream"), url if isinstance(url, str) else None,
-                        content_type=content_type)
+            page = Page(
+                source.data,
+                str(url or "bytestream"),
+                url if isinstance(url, str) else None,
+                content_type=content_type,
+            )
             yield page, dict(source.meta)
             return
         if not Path(source).exists():  # skipped like Haystack's own converters skip it
-            log_skipped(str(source), {"status": "error", "errors": [
-                {"type": "InputError", "message": "no such file or folder"}]})
+            log_skipped(
+                str(source),
+                {"status": "error", "errors": [{"type": "InputError", "message": "no such file or folder"}]},
+            )
             return
         for page in iter_pages(source):
             file_path = page.source.split("#", 1)[0]

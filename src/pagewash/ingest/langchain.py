@@ -66,9 +66,15 @@ class PagewashTransformer(BaseDocumentTransformer):
     pagewash's fields are added over it.
     """
 
-    def __init__(self, to: str = "md", options: Options | None = None, *,
-                 url_key: str = "source", errors: str = "skip",
-                 timeout: float | None = DEFAULT_TIMEOUT) -> None:
+    def __init__(
+        self,
+        to: str = "md",
+        options: Options | None = None,
+        *,
+        url_key: str = "source",
+        errors: str = "skip",
+        timeout: float | None = DEFAULT_TIMEOUT,
+    ) -> None:
         self.options = _settings(to, options, errors)
         self.url_key = url_key
         self.errors = errors
@@ -79,8 +85,9 @@ class PagewashTransformer(BaseDocumentTransformer):
         for document in documents:
             url = document.metadata.get(self.url_key)
             url = url if isinstance(url, str) and url.startswith(("http://", "https://")) else None
-            record = clean_record({"url": url, "html": document.page_content}, self.options,
-                                  timeout=self.timeout)
+            record = clean_record(
+                {"url": url, "html": document.page_content}, self.options, timeout=self.timeout
+            )
             if record["status"] != "ok":
                 _skip(url or str(document.metadata.get(self.url_key, "document")), record, self.errors)
                 continue
@@ -96,9 +103,16 @@ class PagewashLoader(BaseLoader):
     JSONL or WARC file; ``url`` is the record's URL (or the page's canonical URL).
     """
 
-    def __init__(self, paths: PathInput | Sequence[PathInput], *, glob: str | None = None,
-                 to: str = "md", options: Options | None = None, errors: str = "skip",
-                 timeout: float | None = DEFAULT_TIMEOUT) -> None:
+    def __init__(
+        self,
+        paths: PathInput | Sequence[PathInput],
+        *,
+        glob: str | None = None,
+        to: str = "md",
+        options: Options | None = None,
+        errors: str = "skip",
+        timeout: float | None = DEFAULT_TIMEOUT,
+    ) -> None:
         self.paths = paths
         self.glob = glob
         self.options = _settings(to, options, errors)

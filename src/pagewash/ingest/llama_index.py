@@ -51,8 +51,15 @@ LIST_SEPARATOR = "; "
 class PagewashReader(BaseReader):
     """Clean pages into LlamaIndex ``Document`` objects (Markdown, or text with ``to="txt"``)."""
 
-    def __init__(self, to: str = "md", options: Options | None = None, *, glob: str | None = None,
-                 errors: str = "skip", timeout: float | None = DEFAULT_TIMEOUT) -> None:
+    def __init__(
+        self,
+        to: str = "md",
+        options: Options | None = None,
+        *,
+        glob: str | None = None,
+        errors: str = "skip",
+        timeout: float | None = DEFAULT_TIMEOUT,
+    ) -> None:
         if to not in ("md", "txt"):
             raise ValueError(f"to must be 'md' or 'txt', got {to!r}")
         if errors not in ("skip", "raise"):
@@ -62,8 +69,9 @@ class PagewashReader(BaseReader):
         self.errors = errors
         self.timeout = timeout
 
-    def lazy_load_data(self, file: PathInput, extra_info: dict[str, Any] | None = None,
-                       fs: Any = None) -> Iterator[Document]:
+    def lazy_load_data(
+        self, file: PathInput, extra_info: dict[str, Any] | None = None, fs: Any = None
+    ) -> Iterator[Document]:
         """The documents of ``file`` (a page, a folder, a JSONL or WARC file), one at a time.
 
         ``fs`` is the fsspec filesystem ``SimpleDirectoryReader`` passes for remote folders;
@@ -77,12 +85,12 @@ class PagewashReader(BaseReader):
                     raise PagewashError(f"{page.source}: {skip_reason(record)}")
                 log_skipped(page.source, record)
                 continue
-            metadata = {"file_path": page.source, **_flat(document_metadata(record)),
-                        **(extra_info or {})}
+            metadata = {"file_path": page.source, **_flat(document_metadata(record)), **(extra_info or {})}
             yield Document(text=record["text"], metadata=metadata)
 
-    def load_data(self, file: PathInput, extra_info: dict[str, Any] | None = None,
-                  fs: Any = None) -> list[Document]:
+    def load_data(
+        self, file: PathInput, extra_info: dict[str, Any] | None = None, fs: Any = None
+    ) -> list[Document]:
         """All documents of ``file``; see ``lazy_load_data``."""
         return list(self.lazy_load_data(file, extra_info, fs))
 

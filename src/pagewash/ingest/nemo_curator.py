@@ -42,8 +42,7 @@ class PagewashHTMLExtractor(HTMLExtractorAlgorithm):
     seconds per page (``None``: no limit); a slower page gives ``None`` like an empty one.
     """
 
-    def __init__(self, to: str = "md", options: Options | None = None,
-                 timeout: float | None = 60) -> None:
+    def __init__(self, to: str = "md", options: Options | None = None, timeout: float | None = 60) -> None:
         if to not in ("md", "txt"):
             raise ValueError(f"to must be 'md' or 'txt', got {to!r}")
         self.options = replace(options or Options(), to=to)

@@ -52,14 +52,20 @@ class Page:
 
     def as_input_record(self) -> dict[str, Any]:
         """The page as a ``clean_record`` input row."""
-        return {"url": self.url, "html": self.data, "id": self.id, "date": self.date,
-                "content_type": self.content_type}
+        return {
+            "url": self.url,
+            "html": self.data,
+            "id": self.id,
+            "date": self.date,
+            "content_type": self.content_type,
+        }
 
 
 def missing_framework(framework: str, package: str, extra: str) -> MissingDependencyError:
     """The error an adapter raises when its framework is not installed."""
     return MissingDependencyError(
-        f"the {framework} adapter needs {package}; install it with: pip install 'pagewash[{extra}]'")
+        f"the {framework} adapter needs {package}; install it with: pip install 'pagewash[{extra}]'"
+    )
 
 
 def as_paths(paths: PathInput | Sequence[PathInput]) -> list[Path]:
@@ -97,8 +103,9 @@ def _read(path: Path) -> tuple[bytes | None, tuple[str, str] | None]:
         return None, ("InputError", f"cannot be read ({exc.strerror}); check its permissions")
 
 
-def clean_page(page: Page, options: Options | None = None,
-               timeout: float | None = DEFAULT_TIMEOUT) -> dict[str, Any]:
+def clean_page(
+    page: Page, options: Options | None = None, timeout: float | None = DEFAULT_TIMEOUT
+) -> dict[str, Any]:
     """The page's record (``pagewash.ingest.records`` schema); never raises for a bad page."""
     if page.problem is not None:
         kind, message = page.problem
@@ -125,8 +132,7 @@ def log_skipped(source: str, record: dict[str, Any]) -> None:
     """One warning line for a page that gave no document: why, and where it came from."""
     problem = record["errors"][0] if record["errors"] else {"type": "NoContent", "message": ""}
     what = "no main content" if record["status"] == "empty" else "failed"
-    logger.warning("pagewash: %s: %s (%s: %s); skipped", source, what, problem["type"],
-                   problem["message"])
+    logger.warning("pagewash: %s: %s (%s: %s); skipped", source, what, problem["type"], problem["message"])
 
 
 def skip_reason(record: dict[str, Any]) -> str:

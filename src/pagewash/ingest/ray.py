@@ -52,15 +52,20 @@ def _require_ray() -> Any:
         import ray
     except ImportError as exc:
         raise MissingDependencyError(
-            f"the Ray engine needs Ray Data; install it with: {INSTALL_HINT}") from exc
+            f"the Ray engine needs Ray Data; install it with: {INSTALL_HINT}"
+        ) from exc
     return ray
 
 
-def convert(dataset: Any, options: Options | None = None, *,
-            batch_size: int = DEFAULT_BATCH_SIZE,
-            fields: tuple[str, str, str] = DEFAULT_FIELDS,
-            stages: Stages = PIPELINE,
-            timeout: float | None = None) -> Any:
+def convert(
+    dataset: Any,
+    options: Options | None = None,
+    *,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    fields: tuple[str, str, str] = DEFAULT_FIELDS,
+    stages: Stages = PIPELINE,
+    timeout: float | None = None,
+) -> Any:
     """A Dataset of cleaned records, one per input row, in the ``records`` schema.
 
     ``fields`` names the input columns holding URL, HTML and id; ``batch_size`` rows go to
@@ -69,25 +74,28 @@ def convert(dataset: Any, options: Options | None = None, *,
     """
     _require_ray()
     return dataset.map_batches(
-        _clean_arrow_batch, batch_size=batch_size, batch_format="pyarrow",
-        fn_kwargs={"options": options or Options(), "fields": fields, "stages": stages,
-                   "timeout": timeout})
+        _clean_arrow_batch,
+        batch_size=batch_size,
+        batch_format="pyarrow",
+        fn_kwargs={"options": options or Options(), "fields": fields, "stages": stages, "timeout": timeout},
+    )
 
 
-def _clean_arrow_batch(batch: Any, options: Options, fields: tuple[str, str, str],
-                       stages: Stages, timeout: float | None = None) -> Any:
+def _clean_arrow_batch(
+    batch: Any, options: Options, fields: tuple[str, str, str], stages: Stages, timeout: float | None = None
+) -> Any:
     import pyarrow as pa
 
-    records = clean_batch(batch.to_pylist(), options, fields=fields, stages=stages,
-                          timeout=timeout)
+    records = clean_batch(batch.to_pylist(), options, fields=fields, stages=stages, timeout=timeout)
     return pa.Table.from_pylist(records, schema=arrow_schema())
 
 
 # ---------------------------------------------------------------- the --engine ray batch
 
 
-def run_batch(inputs: Sequence[Path], options: Options, settings: BatchSettings, *,
-              stages: Stages = PIPELINE) -> BatchSummary:
+def run_batch(
+    inputs: Sequence[Path], options: Options, settings: BatchSettings, *, stages: Stages = PIPELINE
+) -> BatchSummary:
     """Convert ``inputs`` on Ray into ``settings.out_dir`` as JSONL (default) or Parquet shards.
 
     Connects to ``settings.address`` (or starts a local Ray with ``settings.workers`` CPUs).
@@ -102,8 +110,9 @@ def run_batch(inputs: Sequence[Path], options: Options, settings: BatchSettings,
     ray = _require_ray()
     to = options.to
     started = time.monotonic()
-    found = find_inputs(inputs, settings.glob, exclude=settings.out_dir,
-                        follow_symlinks=settings.follow_symlinks)
+    found = find_inputs(
+        inputs, settings.glob, exclude=settings.out_dir, follow_symlinks=settings.follow_symlinks
+    )
     with OutputLock(Path(settings.out_dir)):
         return _run(ray, found, options, settings, stages, to, started)
 
@@ -113,15 +122,26 @@ def refuse_unsupported(options: Options, settings: BatchSettings) -> None:
     if options.to not in RAY_FORMATS:
         raise UsageError(f"the Ray engine writes {' or '.join(RAY_FORMATS)}; got {options.to!r}")
     if settings.max_memory_mb is not None:
-        raise UsageError("the Ray engine does not apply --max-memory-mb (Ray's memory monitor "
-                         "guards its workers); leave it out, or use --engine local")
+        raise UsageError(
+            "the Ray engine does not apply --max-memory-mb (Ray's memory monitor "
+            "guards its workers); leave it out, or use --engine local"
+        )
     if settings.resume:
-        raise UsageError("the Ray engine cannot --resume (it writes its shards in one go); "
-                         "use a new output folder, or --engine local")
+        raise UsageError(
+            "the Ray engine cannot --resume (it writes its shards in one go); "
+            "use a new output folder, or --engine local"
+        )
 
 
-def _run(ray: Any, found: Inputs, options: Options, settings: BatchSettings, stages: Stages,
-         to: str, started: float) -> BatchSummary:
+def _run(
+    ray: Any,
+    found: Inputs,
+    options: Options,
+    settings: BatchSettings,
+    stages: Stages,
+    to: str,
+    started: float,
+) -> BatchSummary:
     import os
     import sys
     import time
@@ -130,36 +150,52 @@ def _run(ray: Any, found: Inputs, options: Options, settings: BatchSettings, sta
 
     files = found.files
     if not ray.is_initialized():
-        ray.init(address=settings.address, num_cpus=None if settings.address else settings.workers,
-                 include_dashboard=False, ignore_reinit_error=True,
-                 log_to_driver=not settings.quiet)
+        ray.init(
+            address=settings.address,
+            num_cpus=None if settings.address else settings.workers,
+            include_dashboard=False,
+            ignore_reinit_error=True,
+            log_to_driver=not settings.quiet,
+        )
     if settings.quiet:
         ray.data.DataContext.get_current().enable_progress_bars = False
     # Names as bytes: a file name need not be UTF-8, and Arrow strings must be.
-    units = [{"path": os.fsencode(f.path), "rel": os.fsencode(f.rel.as_posix()), "kind": f.kind}
-             for f in files]
+    units = [
+        {"path": os.fsencode(f.path), "rel": os.fsencode(f.rel.as_posix()), "kind": f.kind} for f in files
+    ]
     rows = ray.data.from_items(units).flat_map(
-        _read_unit, fn_kwargs={"fields": settings.jsonl_fields,
-                               "max_bytes": megabytes(options.max_document_mb)})
+        _read_unit,
+        fn_kwargs={"fields": settings.jsonl_fields, "max_bytes": megabytes(options.max_document_mb)},
+    )
     records = rows.map_batches(
-        _clean_source_batch, batch_size=DEFAULT_BATCH_SIZE, batch_format="pyarrow",
-        fn_kwargs={"options": replace(options, to="md"), "stages": stages,
-                   "timeout": settings.timeout}).materialize()
+        _clean_source_batch,
+        batch_size=DEFAULT_BATCH_SIZE,
+        batch_format="pyarrow",
+        fn_kwargs={"options": replace(options, to="md"), "stages": stages, "timeout": settings.timeout},
+    ).materialize()
     out = str(Path(settings.out_dir).resolve())
     if to == "parquet":
         records.write_parquet(out)
     else:
         records.write_json(out)
     counts = {row["status"]: row["count()"] for row in records.groupby("status").count().take_all()}
-    summary = BatchSummary(counts.get("ok", 0), counts.get("empty", 0), counts.get("error", 0),
-                           0, time.monotonic() - started, Path(settings.out_dir), found.skipped)
+    summary = BatchSummary(
+        counts.get("ok", 0),
+        counts.get("empty", 0),
+        counts.get("error", 0),
+        0,
+        time.monotonic() - started,
+        Path(settings.out_dir),
+        found.skipped,
+    )
     if not settings.quiet:
         print(summary.line(), file=sys.stderr, flush=True)
     return summary
 
 
-def _read_unit(unit: dict[str, Any], fields: tuple[str, str, str],
-               max_bytes: int | None = None) -> Iterator[dict[str, Any]]:
+def _read_unit(
+    unit: dict[str, Any], fields: tuple[str, str, str], max_bytes: int | None = None
+) -> Iterator[dict[str, Any]]:
     """The documents of one input file as rows; page files are read here, in the task, with
     the same size bound as the local engine's workers."""
     import os
@@ -173,8 +209,15 @@ def _read_unit(unit: dict[str, Any], fields: tuple[str, str, str],
     for doc in iter_documents(source, fields, max_bytes):
         doc = with_default_id(plan, doc)
         row: dict[str, str | bytes | None] = {
-            "url": doc.url, "id": doc.id, "date": doc.date, "content_type": doc.content_type,
-            "text_html": None, "bytes_html": None, "problem_type": None, "problem": None}
+            "url": doc.url,
+            "id": doc.id,
+            "date": doc.date,
+            "content_type": doc.content_type,
+            "text_html": None,
+            "bytes_html": None,
+            "problem_type": None,
+            "problem": None,
+        }
         if doc.problem is not None:
             row["problem_type"], row["problem"] = doc.problem
         elif isinstance(doc.data, str):
@@ -189,8 +232,7 @@ def _read_unit(unit: dict[str, Any], fields: tuple[str, str, str],
         yield row
 
 
-def _clean_source_batch(batch: Any, options: Options, stages: Stages,
-                        timeout: float | None = None) -> Any:
+def _clean_source_batch(batch: Any, options: Options, stages: Stages, timeout: float | None = None) -> Any:
     import pyarrow as pa
 
     out = []
@@ -200,6 +242,5 @@ def _clean_source_batch(batch: Any, options: Options, stages: Stages,
             out.append(error_record(row["id"] or "", row["url"], problem))
             continue
         html = row["text_html"] if row["text_html"] is not None else row["bytes_html"]
-        out.extend(clean_batch([{**row, "html": html}], options, stages=stages,
-                               timeout=timeout))
+        out.extend(clean_batch([{**row, "html": html}], options, stages=stages, timeout=timeout))
     return pa.Table.from_pylist(out, schema=arrow_schema())

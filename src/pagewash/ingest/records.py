@@ -43,8 +43,18 @@ from pagewash.options import Options
 from pagewash.output import valid_unicode
 
 RECORD_FIELDS: tuple[str, ...] = (
-    "id", "url", "title", "authors", "language", "keywords", "date", "text", "format",
-    "changes", "status", "errors",
+    "id",
+    "url",
+    "title",
+    "authors",
+    "language",
+    "keywords",
+    "date",
+    "text",
+    "format",
+    "changes",
+    "status",
+    "errors",
 )
 CHANGE_KEYS: tuple[str, ...] = ("stage", "rule", "before", "after", "reason", "block", "offset")
 ERROR_KEYS: tuple[str, ...] = ("stage", "type", "message")
@@ -110,15 +120,17 @@ def clean_record(
     url_key, html_key, id_key = fields
     if not isinstance(record, Mapping):
         raw = record if isinstance(record, (str, bytes)) else None
-        problem = error_entry("input", "InvalidRecord", f"the row is a {type(record).__name__}, "
-                              f"not a mapping with the field {html_key!r}")
+        problem = error_entry(
+            "input",
+            "InvalidRecord",
+            f"the row is a {type(record).__name__}, not a mapping with the field {html_key!r}",
+        )
         return error_record(_record_id(None, None, raw), None, problem)
     url = _optional_str(record.get(url_key))
     html = record.get(html_key)
     record_id = _record_id(record.get(id_key), url, html)
     if not isinstance(html, (str, bytes)):
-        problem = error_entry("input", "MissingField",
-                              f"the record has no str/bytes field {html_key!r}")
+        problem = error_entry("input", "MissingField", f"the record has no str/bytes field {html_key!r}")
         return error_record(record_id, url, problem)
     options = options or Options()
     if timeout is not None:
@@ -143,8 +155,7 @@ def clean_batch(
     timeout: float | None = None,
 ) -> list[dict[str, Any]]:
     """``clean_record`` over many records, in order; one output row per input row."""
-    return [clean_record(r, options, fields=fields, stages=stages, timeout=timeout)
-            for r in records]
+    return [clean_record(r, options, fields=fields, stages=stages, timeout=timeout) for r in records]
 
 
 WARM_UP_PAGE = (
@@ -157,7 +168,8 @@ WARM_UP_PAGE = (
     "<p>Погода в воскресенье была мягкой, и многие жители гуляли в парке весь день. "
     "Дети играли у старого фонтана, а родители беседовали на скамейках.</p>"
     "<p>Вечером дорожки опустели, и садовники закрыли ворота. Весной город собирается "
-    "посадить новые деревья вдоль реки.</p></article></body></html>")
+    "посадить новые деревья вдоль реки.</p></article></body></html>"
+)
 _WARMED: set[tuple[Stages, Options]] = set()
 _WARMED_LIMIT = 64
 WARM_UP_SECONDS = 300.0
@@ -187,24 +199,43 @@ def warm_up(options: Options, stages: Stages = PIPELINE) -> None:
             raise
 
 
-def _clean(html: bytes | str, record: Mapping[str, Any], record_id: str, url: str | None,
-           options: Options, stages: Stages) -> dict[str, Any]:
+def _clean(
+    html: bytes | str,
+    record: Mapping[str, Any],
+    record_id: str,
+    url: str | None,
+    options: Options,
+    stages: Stages,
+) -> dict[str, Any]:
     text_format = options.to if options.to in TEXT_RECORD_FORMATS else "md"
-    opts = replace(options, to=text_format, front_matter=False, url=url or options.url,
-                   content_type=_optional_str(record.get("content_type")) or options.content_type)
+    opts = replace(
+        options,
+        to=text_format,
+        front_matter=False,
+        url=url or options.url,
+        content_type=_optional_str(record.get("content_type")) or options.content_type,
+    )
     doc = stages.clean(html, opts)
     fallback_date = _optional_str(record.get("date"))
     if doc.is_empty:
         reason = doc.reason or "no main content"
-        return document_record(doc, record_id, url, "", text_format, fallback_date,
-                               [error_entry("extract", "NoContent", reason)])
+        return document_record(
+            doc, record_id, url, "", text_format, fallback_date, [error_entry("extract", "NoContent", reason)]
+        )
     rendered = stages.render(doc, opts)
     text = rendered.decode("utf-8") if isinstance(rendered, bytes) else rendered
     return document_record(doc, record_id, url, text, text_format, fallback_date, [])
 
 
-def document_record(doc: Document, record_id: str, url: str | None, text: str, text_format: str,
-                    fallback_date: str | None, errors: list[dict[str, str]]) -> dict[str, Any]:
+def document_record(
+    doc: Document,
+    record_id: str,
+    url: str | None,
+    text: str,
+    text_format: str,
+    fallback_date: str | None,
+    errors: list[dict[str, str]],
+) -> dict[str, Any]:
     """The output row for a cleaned document (``status`` follows ``doc.status``)."""
     meta = doc.metadata
     return {
@@ -226,9 +257,18 @@ def document_record(doc: Document, record_id: str, url: str | None, text: str, t
 def error_record(record_id: str, url: str | None, problem: dict[str, str]) -> dict[str, Any]:
     """The output row for a page that could not be converted."""
     return {
-        "id": record_id, "url": url, "title": None, "authors": [], "language": None,
-        "keywords": [], "date": None, "text": "", "format": "md", "changes": [],
-        "status": "error", "errors": [problem],
+        "id": record_id,
+        "url": url,
+        "title": None,
+        "authors": [],
+        "language": None,
+        "keywords": [],
+        "date": None,
+        "text": "",
+        "format": "md",
+        "changes": [],
+        "status": "error",
+        "errors": [problem],
     }
 
 
@@ -292,10 +332,19 @@ def arrow_schema() -> Any:
 
     change = pa.struct([(k, pa.int64() if k == "offset" else pa.string()) for k in CHANGE_KEYS])
     error = pa.struct([(k, pa.string()) for k in ERROR_KEYS])
-    return pa.schema([
-        ("id", pa.string()), ("url", pa.string()), ("title", pa.string()),
-        ("authors", pa.list_(pa.string())), ("language", pa.string()),
-        ("keywords", pa.list_(pa.string())), ("date", pa.string()), ("text", pa.string()),
-        ("format", pa.string()), ("changes", pa.list_(change)), ("status", pa.string()),
-        ("errors", pa.list_(error)),
-    ])
+    return pa.schema(
+        [
+            ("id", pa.string()),
+            ("url", pa.string()),
+            ("title", pa.string()),
+            ("authors", pa.list_(pa.string())),
+            ("language", pa.string()),
+            ("keywords", pa.list_(pa.string())),
+            ("date", pa.string()),
+            ("text", pa.string()),
+            ("format", pa.string()),
+            ("changes", pa.list_(change)),
+            ("status", pa.string()),
+            ("errors", pa.list_(error)),
+        ]
+    )

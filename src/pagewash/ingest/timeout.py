@@ -140,7 +140,10 @@ def _warn_once(why: str) -> None:
     if _warned:
         return
     _warned = True
-    warnings.warn(f"pagewash: the per-document time limit is off ({why}); it needs SIGALRM "
-                  "in the main thread of a POSIX process: run pages in worker processes "
-                  "or use pagewash's batch engine to bound each page's time",
-                  RuntimeWarning, stacklevel=5)
+    warnings.warn(
+        f"pagewash: the per-document time limit is off ({why}); it needs SIGALRM "
+        "in the main thread of a POSIX process: run pages in worker processes "
+        "or use pagewash's batch engine to bound each page's time",
+        RuntimeWarning,
+        stacklevel=5,
+    )

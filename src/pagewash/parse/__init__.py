@@ -59,9 +59,15 @@ def parse(text: str, rules: Rules | None = None) -> ParsedPage:
     removals = strip_non_content(root)
     normalise_code(root, css_hidden | rules.hidden_classes)
     if flattened:
-        removals.insert(0, Removal("deep-nesting", f"elements below level {MAX_NESTING}",
-                                   "nested deeper than the parser reads: their text was kept, "
-                                   "their tags unwrapped", "body"))
+        removals.insert(
+            0,
+            Removal(
+                "deep-nesting",
+                f"elements below level {MAX_NESTING}",
+                "nested deeper than the parser reads: their text was kept, their tags unwrapped",
+                "body",
+            ),
+        )
     removals += mark_notes(root, rules.notes)
     removals += prune_chrome(root, rules, css_hidden, keep_optional=True)
     slim(root)

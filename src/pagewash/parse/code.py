@@ -57,8 +57,10 @@ def code_rules() -> CodeRules:
         return tuple(str(item).lower() for item in data[key])
 
     return CodeRules(
-        line_numbers=frozenset(lower("line_numbers")), tables=frozenset(lower("tables")),
-        code_cells=frozenset(lower("code_cells")), copy_controls=lower("copy_controls"),
+        line_numbers=frozenset(lower("line_numbers")),
+        tables=frozenset(lower("tables")),
+        code_cells=frozenset(lower("code_cells")),
+        copy_controls=lower("copy_controls"),
         copy_label_max=int(data["copy_label_max"]),
         language_prefixes=lower("language_prefixes"),
         not_languages=frozenset(lower("not_languages")),
@@ -193,8 +195,11 @@ def _is_number_cell(cell: etree._Element, rules: CodeRules) -> bool:
 def _holds_only_code(cell: etree._Element, rules: CodeRules) -> bool:
     if any(t in rules.code_cells for t in _tokens(cell)):
         return True
-    code = "".join(el.xpath("string()") for el in cell.iter(*PRE_LIKE, "code")
-                   if not any(True for _ in el.iterancestors(*PRE_LIKE, "code")))
+    code = "".join(
+        el.xpath("string()")
+        for el in cell.iter(*PRE_LIKE, "code")
+        if not any(True for _ in el.iterancestors(*PRE_LIKE, "code"))
+    )
     return bool(code.strip()) and code.strip() == cell.xpath("string()").strip()
 
 
@@ -202,8 +207,7 @@ def code_language(block: etree._Element, rules: CodeRules) -> str | None:
     """The language a block declares, on itself, its ``<pre>``/``<code>`` elements (the code
     column of a line-number table is the second) or the wrappers above it: a class prefix,
     pandoc's ``sourceCode`` pair, SyntaxHighlighter's ``brush:``, or a ``data-lang``."""
-    inner = [el for _, el in zip(range(INNER_LOOKS), block.iterdescendants("pre", "code"),
-                                 strict=False)]
+    inner = [el for _, el in zip(range(INNER_LOOKS), block.iterdescendants("pre", "code"), strict=False)]
     for node in (block, *inner, *_wrappers(block)):
         found = _declared_language(node, rules)
         if found:
@@ -229,7 +233,7 @@ def _declared_language(node: etree._Element, rules: CodeRules) -> str | None:
     for cls, low in zip(classes, lowered, strict=True):
         for prefix in rules.language_prefixes:
             if low.startswith(prefix):
-                found = _language(cls[len(prefix):], rules)
+                found = _language(cls[len(prefix) :], rules)
                 if found:
                     return found
     if "sourcecode" in lowered:
@@ -252,7 +256,7 @@ def _declared_language(node: etree._Element, rules: CodeRules) -> str | None:
 
 def _brush_value(classes: list[str], index: int) -> str:
     """The value of ``brush: x`` written as one class or as two."""
-    own = classes[index][len("brush:"):]
+    own = classes[index][len("brush:") :]
     if own.strip(";"):
         return own
     return classes[index + 1] if index + 1 < len(classes) else ""

@@ -24,8 +24,7 @@ from pagewash.rules import NoteRules, fold, name_token
 
 MARK_MAX_CHARS = 8  # a note mark is a number, a letter or a symbol, maybe in brackets
 AREA_NOTE_SHARE = 0.7  # a notes area is mostly notes; a wrapper around the article is not
-NOTE_BLOCKS = frozenset({"li", "p", "div", "dd", "dt", "aside", "section", "td", "footer",
-                         "blockquote"})
+NOTE_BLOCKS = frozenset({"li", "p", "div", "dd", "dt", "aside", "section", "td", "footer", "blockquote"})
 _LABEL = re.compile(r"^[\w*†‡§¶#]{1,10}$")
 _BRACKETS = "[]()<>{} \t\n\xa0.,;:"
 _VARIATION = str.maketrans("", "", "\ufe0e\ufe0f")
@@ -42,8 +41,11 @@ class _Found:
 
 def mark_notes(root: etree._Element, rules: NoteRules) -> list[Removal]:
     """Label note marks, notes and notes areas in place; drop back-links inside notes."""
-    marks = [a for a in root.iter("a") if (a.get("href") or "").startswith("#")
-             and len(a.get("href")) > 1 and _is_mark(a, rules)]
+    marks = [
+        a
+        for a in root.iter("a")
+        if (a.get("href") or "").startswith("#") and len(a.get("href")) > 1 and _is_mark(a, rules)
+    ]
     if not marks:
         return []
     targets, order = _targets(root)
@@ -67,13 +69,11 @@ def mark_notes(root: etree._Element, rules: NoteRules) -> list[Removal]:
     _label_notes(found)
     for anchor, note in found.marks:
         _set_mark(anchor, found.labels[note])
-    dropped = sum(_drop_backlinks(note, label, found.mark_ids, rules)
-                  for note, label in found.labels.items())
+    dropped = sum(_drop_backlinks(note, label, found.mark_ids, rules) for note, label in found.labels.items())
     _set_areas(found, rules)
     if not dropped:
         return []
-    return [Removal("note-backlink", f"↩ ×{dropped}", "links from a note back to its mark",
-                    "notes")]
+    return [Removal("note-backlink", f"↩ ×{dropped}", "links from a note back to its mark", "notes")]
 
 
 def _targets(root: etree._Element) -> tuple[dict[str, etree._Element], dict[etree._Element, int]]:
@@ -97,7 +97,8 @@ def _is_mark(anchor: etree._Element, rules: NoteRules) -> bool:
     if not text or len(text) > MARK_MAX_CHARS or _is_backlink(anchor, set(), rules):
         return False
     if (anchor.get("role") or "").lower() in rules.ref_roles or (
-            (anchor.get("rel") or "").lower() == "footnote"):
+        (anchor.get("rel") or "").lower() == "footnote"
+    ):
         return True
     if _has_token(anchor, rules.refs):
         return True
@@ -147,8 +148,7 @@ def _in_area(note: etree._Element, rules: NoteRules) -> bool:
 
 
 def _is_area(node: etree._Element, rules: NoteRules) -> bool:
-    return (node.get("role") or "").lower() in rules.container_roles or _has_token(
-        node, rules.containers)
+    return (node.get("role") or "").lower() in rules.container_roles or _has_token(node, rules.containers)
 
 
 def _ids_around(anchor: etree._Element) -> set[str]:
@@ -198,8 +198,7 @@ def _set_mark(anchor: etree._Element, label: str) -> None:
     anchor.set(REF_ATTR, label)
 
 
-def _drop_backlinks(note: etree._Element, label: str, mark_ids: set[str],
-                    rules: NoteRules) -> int:
+def _drop_backlinks(note: etree._Element, label: str, mark_ids: set[str], rules: NoteRules) -> int:
     """Remove links back to the text and a leading copy of the label; count the links."""
     note.set(NOTE_ATTR, label)
     doomed = [a for a in note.iter("a") if _is_backlink(a, mark_ids, rules)]
@@ -218,8 +217,7 @@ def _is_backlink(link: etree._Element, mark_ids: set[str], rules: NoteRules) -> 
     if _has_token(link, rules.backlinks):
         return True
     text = link.text_content().translate(_VARIATION).strip().casefold()
-    return bool(text) and (text in rules.backlink_marks
-                           or all(c in "↩↑^⤴⇑ " for c in text))
+    return bool(text) and (text in rules.backlink_marks or all(c in "↩↑^⤴⇑ " for c in text))
 
 
 def _drop_leading_label(note: etree._Element, label: str) -> None:
@@ -249,8 +247,9 @@ def _set_areas(found: _Found, rules: NoteRules) -> None:
             heading.set(AREA_ATTR, "label")
 
 
-def _area_of(note: etree._Element, rules: NoteRules,
-             verdicts: dict[etree._Element, bool]) -> etree._Element | None:
+def _area_of(
+    note: etree._Element, rules: NoteRules, verdicts: dict[etree._Element, bool]
+) -> etree._Element | None:
     """The highest element around ``note`` that is a list or a notes area and mostly notes
     (``verdicts`` remembers the elements already measured)."""
     best = None
@@ -270,11 +269,12 @@ def _mostly_notes(node: etree._Element) -> bool:
     total = len(node.text_content().strip())
     if not total:
         return True
-    in_notes = sum(len(n.text_content().strip()) for n in node.iter()
-                   if n.get(NOTE_ATTR) is not None
-                   and not any(a.get(NOTE_ATTR) is not None for a in n.iterancestors()))
-    heading = sum(len(h.text_content().strip()) for h in node.iter("h1", "h2", "h3", "h4",
-                                                                   "h5", "h6"))
+    in_notes = sum(
+        len(n.text_content().strip())
+        for n in node.iter()
+        if n.get(NOTE_ATTR) is not None and not any(a.get(NOTE_ATTR) is not None for a in n.iterancestors())
+    )
+    heading = sum(len(h.text_content().strip()) for h in node.iter("h1", "h2", "h3", "h4", "h5", "h6"))
     return in_notes + heading >= AREA_NOTE_SHARE * total
 
 

@@ -21,17 +21,49 @@ from pagewash.rules import Rules, SelectorRule, name_token
 
 # Elements whose content is never readable text.
 NON_CONTENT = (
-    "script", "style", "noscript", "template", "svg", "iframe", "object", "embed", "canvas",
-    "audio", "video", "source", "track", "map", "dialog", "link", "base",
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "svg",
+    "iframe",
+    "object",
+    "embed",
+    "canvas",
+    "audio",
+    "video",
+    "source",
+    "track",
+    "map",
+    "dialog",
+    "link",
+    "base",
 )
 # Form controls: their text is labels and options, not prose. Their tails are kept.
 CONTROLS = ("input", "select", "textarea", "button", "option", "optgroup", "datalist", "label")
 # Elements inside which the article's own header/footer live.
 CONTENT_ROOTS = frozenset({"article", "main"})
-INLINE = frozenset({
-    "span", "a", "em", "i", "b", "strong", "small", "u", "mark", "sup", "sub", "abbr", "cite",
-    "q", "code", "time", "font",
-})
+INLINE = frozenset(
+    {
+        "span",
+        "a",
+        "em",
+        "i",
+        "b",
+        "strong",
+        "small",
+        "u",
+        "mark",
+        "sup",
+        "sub",
+        "abbr",
+        "cite",
+        "q",
+        "code",
+        "time",
+        "font",
+    }
+)
 _IN_CAPTION = "numbered-caption"  # marks, in ``inside``, the descendants of such a caption
 MIN_CONTINUATION = 60  # a hidden inline run this long after visible text is the rest of it
 MIN_PROSE = 200  # below this many paragraph characters a page is measured by all its text
@@ -79,7 +111,7 @@ def _hiding_rules(css: str) -> list[str]:
         closing = css.find("}", hit.end())
         if closing < 0 or css.find("{", hit.end(), closing) >= 0:
             continue
-        selectors = css[max(css.rfind("{", 0, opening), css.rfind("}", 0, opening)) + 1:opening]
+        selectors = css[max(css.rfind("{", 0, opening), css.rfind("}", 0, opening)) + 1 : opening]
         if selectors:
             found.append(selectors)
     return found
@@ -87,11 +119,8 @@ def _hiding_rules(css: str) -> list[str]:
 
 def strip_non_content(root: etree._Element) -> list[Removal]:
     """Remove scripts (JSON-LD is read before this), styles, media and form controls."""
-    counts = Counter(
-        el.tag for el in root.iter(*NON_CONTENT, *CONTROLS) if isinstance(el.tag, str)
-    )
-    etree.strip_elements(root, *NON_CONTENT, etree.Comment, etree.ProcessingInstruction,
-                         with_tail=False)
+    counts = Counter(el.tag for el in root.iter(*NON_CONTENT, *CONTROLS) if isinstance(el.tag, str))
+    etree.strip_elements(root, *NON_CONTENT, etree.Comment, etree.ProcessingInstruction, with_tail=False)
     etree.strip_elements(root, *CONTROLS, with_tail=False)
     return [
         Removal("non-content-element", f"<{tag}> ×{n}", "never readable text", tag)
@@ -99,8 +128,9 @@ def strip_non_content(root: etree._Element) -> list[Removal]:
     ]
 
 
-def prune_chrome(root: etree._Element, rules: Rules, css_hidden: set[str],
-                 keep_optional: bool = False) -> list[Removal]:
+def prune_chrome(
+    root: etree._Element, rules: Rules, css_hidden: set[str], keep_optional: bool = False
+) -> list[Removal]:
     """Drop hidden elements and elements matched by selector rules; mark continuations."""
     body = root.find("body")
     if body is None:
@@ -108,8 +138,7 @@ def prune_chrome(root: etree._Element, rules: Rules, css_hidden: set[str],
     measure = _prose_chars if _prose_chars(body) >= MIN_PROSE else _all_chars
     wrapper_chars = rules.threshold("wrapper_share") * measure(body)
     hidden = set(rules.hidden_classes) | css_hidden
-    active = frozenset(i for i, s in enumerate(rules.selectors)
-                       if not (keep_optional and s.optional))
+    active = frozenset(i for i, s in enumerate(rules.selectors) if not (keep_optional and s.optional))
     removals: list[Removal] = []
     doomed: list[etree._Element] = []
     stack: list[tuple[etree._Element, frozenset[str]]] = [
@@ -157,8 +186,9 @@ def _keep_apart(el: etree._Element) -> None:
 _HIDDEN_RULE = SelectorRule(rule="hidden-element", reason="hidden from readers by the page")
 
 
-def _numbered_caption(el: etree._Element, verdict: SelectorRule, inside: frozenset[str],
-                      rules: Rules) -> bool:
+def _numbered_caption(
+    el: etree._Element, verdict: SelectorRule, inside: frozenset[str], rules: Rules
+) -> bool:
     """A "Figure 1"/"Таблица 2" caption (or a part of one): the extractor decides, knowing
     whether the page is a paper."""
     if verdict.rule not in rules.captions.rules:
@@ -166,9 +196,15 @@ def _numbered_caption(el: etree._Element, verdict: SelectorRule, inside: frozens
     return _IN_CAPTION in inside or bool(rules.captions.numbered.match(el.text_content().strip()))
 
 
-def _judge(el: etree._Element, inside: frozenset[str], rules: Rules, hidden: set[str],
-           active: frozenset[int], wrapper_chars: float,
-           measure: Callable[[etree._Element], int]) -> SelectorRule | None:
+def _judge(
+    el: etree._Element,
+    inside: frozenset[str],
+    rules: Rules,
+    hidden: set[str],
+    active: frozenset[int],
+    wrapper_chars: float,
+    measure: Callable[[etree._Element], int],
+) -> SelectorRule | None:
     """The rule that drops ``el``, or None to keep it and look inside."""
     if el.get(NOTE_ATTR) is not None or el.get(AREA_ATTR) is not None:
         return None  # a footnote or the notes area: moved to the document's notes
@@ -244,8 +280,9 @@ def _reveal(el: etree._Element) -> None:
         el.set("style", _HIDDEN_STYLE.sub("", style))
 
 
-def _selector_hit(el: etree._Element, tokens: list[str], inside: frozenset[str],
-                  rules: Rules, active: frozenset[int]) -> SelectorRule | None:
+def _selector_hit(
+    el: etree._Element, tokens: list[str], inside: frozenset[str], rules: Rules, active: frozenset[int]
+) -> SelectorRule | None:
     """The first active selector rule matching the element's tag, role or name tokens."""
     hits = rules.tag_role_hits(el.tag, (el.get("role") or "").lower())
     for token in tokens:
@@ -279,15 +316,34 @@ def _step(el: etree._Element) -> str:
 
 # Attributes the extractor reads; the rest (styles, data-*, event handlers) only cost time in
 # the BeautifulSoup tree.
-KEPT_ATTRIBUTES = frozenset({
-    "class", "id", "href", "src", "data-src", "alt", "title", "lang", "role", "colspan",
-    "rowspan", "start", "type", "datetime", "itemprop", "rel", CONTINUATION_ATTR,
-    CAPTION_ATTR, REF_ATTR, NOTE_ATTR, AREA_ATTR,
-})
+KEPT_ATTRIBUTES = frozenset(
+    {
+        "class",
+        "id",
+        "href",
+        "src",
+        "data-src",
+        "alt",
+        "title",
+        "lang",
+        "role",
+        "colspan",
+        "rowspan",
+        "start",
+        "type",
+        "datetime",
+        "itemprop",
+        "rel",
+        CONTINUATION_ATTR,
+        CAPTION_ATTR,
+        REF_ATTR,
+        NOTE_ATTR,
+        AREA_ATTR,
+    }
+)
 UNWRAPPED = ("span", "font")
 # Elements that mean something without text: breaks, images, rules, table cells, the skeleton.
-KEPT_EMPTY = frozenset({"br", "img", "hr", "td", "th", "tr", "html", "head", "body", "title",
-                        "meta"})
+KEPT_EMPTY = frozenset({"br", "img", "hr", "td", "th", "tr", "html", "head", "body", "title", "meta"})
 
 
 def slim(root: etree._Element) -> None:

@@ -27,7 +27,7 @@ def build_soup(root: etree._Element) -> BeautifulSoup:
     return BeautifulSoup("", builder=_TreeFeeder(root))
 
 
-class _TreeFeeder(_LXML_HTML):  # type: ignore[misc]
+class _TreeFeeder(_LXML_HTML):
     """bs4's lxml HTML builder, fed from an lxml tree instead of from markup."""
 
     def __init__(self, root: etree._Element) -> None:
@@ -98,8 +98,15 @@ class _SoupFiller:
     def start(self, name: str, attrs: dict[str, str]) -> None:
         self.flush()
         parent = self.open[-1]
-        tag = Tag(parser=self.soup, builder=self.builder, name=name, attrs=attrs,
-                  parent=parent, previous=self.last, namespaces=self.namespaces)
+        tag = Tag(
+            parser=self.soup,
+            builder=self.builder,
+            name=name,
+            attrs=attrs,
+            parent=parent,
+            previous=self.last,
+            namespaces=self.namespaces,
+        )
         self.last = tag
         parent.contents.append(tag)
         self.open.append(tag)

@@ -13,15 +13,37 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True)
 # lxml.html's default class lookup calls back into Python for every element proxy (a tenth
 # of the parse stage); only HtmlElement's own methods are used, so a lookup in C will do.
-_PARSER.set_element_class_lookup(etree.ElementDefaultClassLookup(
-    element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment,
-    pi=lxml.html.HtmlProcessingInstruction, entity=lxml.html.HtmlEntity))
+_PARSER.set_element_class_lookup(
+    etree.ElementDefaultClassLookup(
+        element=lxml.html.HtmlElement,
+        comment=lxml.html.HtmlComment,
+        pi=lxml.html.HtmlProcessingInstruction,
+        entity=lxml.html.HtmlEntity,
+    )
+)
 _EMPTY_PAGE = "<html><head></head><body></body></html>"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _CONTROL_CHARS = tuple(chr(code) for code in (*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20)))
 MAX_NESTING = 1000  # deeper elements are unwrapped when libxml2 gives up (at 2048)
-_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
-                   "param", "source", "track", "wbr", "keygen"})
+_VOID = frozenset(
+    {
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+        "keygen",
+    }
+)
 _SIBLING_CLOSED = frozenset({"p", "li", "dt", "dd", "option", "tr", "td", "th"})
 
 
@@ -60,8 +82,7 @@ def _parse_or_empty(text: str) -> etree._Element:
 
 
 def _too_deep(log: etree._ListErrorLog) -> bool:
-    return any(entry.type_name == "ERR_RESOURCE_LIMIT" or "Excessive depth" in entry.message
-               for entry in log)
+    return any(entry.type_name == "ERR_RESOURCE_LIMIT" or "Excessive depth" in entry.message for entry in log)
 
 
 def flatten_nesting(text: str, limit: int) -> str:

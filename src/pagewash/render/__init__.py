@@ -7,12 +7,28 @@ from pagewash.options import Options, RenderOptions, rendering
 
 TEXT_FORMATS: tuple[str, ...] = ("md", "txt", "json")
 FORMAT_ALIASES: dict[str, str] = {
-    "markdown": "md", "gfm": "md", "text": "txt", "plain": "txt", "epub3": "epub",
+    "markdown": "md",
+    "gfm": "md",
+    "text": "txt",
+    "plain": "txt",
+    "epub3": "epub",
 }
 SUFFIX_FORMATS: dict[str, str] = {
-    ".md": "md", ".markdown": "md", ".txt": "txt", ".json": "json", ".docx": "docx",
-    ".epub": "epub", ".odt": "odt", ".html": "html", ".htm": "html", ".tex": "latex",
-    ".rst": "rst", ".rtf": "rtf", ".org": "org", ".adoc": "asciidoc", ".jsonl": "jsonl",
+    ".md": "md",
+    ".markdown": "md",
+    ".txt": "txt",
+    ".json": "json",
+    ".docx": "docx",
+    ".epub": "epub",
+    ".odt": "odt",
+    ".html": "html",
+    ".htm": "html",
+    ".tex": "latex",
+    ".rst": "rst",
+    ".rtf": "rtf",
+    ".org": "org",
+    ".adoc": "asciidoc",
+    ".jsonl": "jsonl",
 }
 
 
@@ -42,8 +58,7 @@ def is_text_format(name: str) -> bool:
     return not is_binary_format(to)
 
 
-def render(doc: Document, options: Options | RenderOptions, *,
-           persistent: bool = False) -> str | bytes:
+def render(doc: Document, options: Options | RenderOptions, *, persistent: bool = False) -> str | bytes:
     """Text formats come back as ``str``; pandoc formats as ``bytes``.
 
     ``persistent`` renders pandoc formats on this process's warm pandoc worker instead of

@@ -16,8 +16,17 @@ from pagewash.document import SCHEMA_VERSION, Document
 
 _NODE_TYPES: dict[str, type] = {
     re.sub(r"(?<!^)(?=[A-Z])", "_", cls.__name__).lower(): cls
-    for cls in (*model.INLINE_TYPES, *model.BLOCK_TYPES, model.ListItem, model.TableRow,
-                model.TableCell, model.Note, model.Abstract, model.Change, model.Metadata)
+    for cls in (
+        *model.INLINE_TYPES,
+        *model.BLOCK_TYPES,
+        model.ListItem,
+        model.TableRow,
+        model.TableCell,
+        model.Note,
+        model.Abstract,
+        model.Change,
+        model.Metadata,
+    )
 }
 _TYPE_NAMES: dict[type, str] = {cls: name for name, cls in _NODE_TYPES.items()}
 

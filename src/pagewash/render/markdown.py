@@ -7,7 +7,6 @@ pipes cannot hold (spans, multi-line cells) are written as HTML tables instead o
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 
@@ -25,7 +24,6 @@ from pagewash.document import (
     LineBreak,
     Link,
     ListBlock,
-    Metadata,
     Paragraph,
     Quote,
     Section,
@@ -36,6 +34,7 @@ from pagewash.document import (
     TableCell,
     Text,
 )
+from pagewash.render.front_matter import render_front_matter
 from pagewash.render.markdown_html import html_table
 
 _SPACE = re.compile(r"\s+")
@@ -59,35 +58,6 @@ def render_markdown(doc: Document, *, front_matter: bool = True) -> str:
         parts.append(_footnote(note.label, note.blocks))
     text = "\n\n".join(p for p in parts if p)
     return text + "\n" if text else ""
-
-
-def render_front_matter(meta: Metadata) -> str:
-    """YAML front matter; every string is JSON-quoted, which is valid YAML and never ambiguous."""
-    fields: list[tuple[str, object]] = [
-        ("title", meta.title),
-        ("subtitle", meta.subtitle),
-        ("authors", list(meta.authors)),
-        ("date", meta.date),
-        ("journal", meta.journal),
-        ("publisher", meta.publisher),
-        ("doi", meta.doi),
-        ("url", meta.url),
-        ("site", meta.site),
-        ("language", meta.language),
-        ("languages", list(meta.languages) if len(meta.languages) > 1 else []),
-        ("keywords", list(meta.keywords)),
-    ]
-    lines = ["---"]
-    for key, value in fields:
-        if not value:
-            continue
-        if isinstance(value, list):
-            lines.append(f"{key}:")
-            lines.extend(f"  - {json.dumps(item, ensure_ascii=False)}" for item in value)
-        else:
-            lines.append(f"{key}: {json.dumps(value, ensure_ascii=False)}")
-    lines.append("---")
-    return "\n".join(lines) if len(lines) > 2 else ""
 
 
 # ---------------------------------------------------------------- blocks
@@ -135,7 +105,7 @@ def _guard_line_start(line: str) -> str:
         return line
     marker = match.group(2)
     escaped = marker[:-1] + "\\" + marker[-1] if marker[-1] in ".)" else "\\" + marker
-    return match.group(1) + escaped + line[match.end(2):]
+    return match.group(1) + escaped + line[match.end(2) :]
 
 
 def _code_block(block: CodeBlock) -> str:
@@ -221,7 +191,7 @@ def _merged(inlines: tuple[Inline, ...]) -> list[Inline]:
     for run in inlines:
         last = out[-1] if out else None
         if isinstance(run, (Emphasis, Strong)) and type(last) is type(run):
-            out[-1] = type(run)((*last.children, *run.children))  # type: ignore[union-attr]
+            out[-1] = type(run)((*last.children, *run.children))
         else:
             out.append(run)
     return out
@@ -277,8 +247,8 @@ def _wrap(inner: str, opener: str, closer: str) -> str:
     stripped = inner.strip(_EDGE)
     if not stripped:
         return inner
-    lead = inner[:len(inner) - len(inner.lstrip(_EDGE))]
-    trail = inner[len(inner.rstrip(_EDGE)):]
+    lead = inner[: len(inner) - len(inner.lstrip(_EDGE))]
+    trail = inner[len(inner.rstrip(_EDGE)) :]
     return f"{lead}{opener}{stripped}{closer}{trail}"
 
 
@@ -289,9 +259,13 @@ def _code_span(text: str) -> str:
     text = text.replace("\n", " ")
     longest = max((len(m) for m in _BACKTICKS.findall(text)), default=0)
     fence = "`" * (longest + 1)
-    pad = " " if text.startswith("`") or text.endswith("`") or (
-        text.startswith(" ") and text.endswith(" ") and text.strip()
-    ) else ""
+    pad = (
+        " "
+        if text.startswith("`")
+        or text.endswith("`")
+        or (text.startswith(" ") and text.endswith(" ") and text.strip())
+        else ""
+    )
     return f"{fence}{pad}{text}{pad}{fence}"
 
 

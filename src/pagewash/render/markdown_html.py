@@ -54,7 +54,8 @@ def html_table(table: Table) -> str:
 def _cell(cell: TableCell, group: str) -> str:
     tag = "th" if cell.header or group == "thead" else "td"
     attrs = (f' colspan="{cell.colspan}"' if cell.colspan > 1 else "") + (
-        f' rowspan="{cell.rowspan}"' if cell.rowspan > 1 else "")
+        f' rowspan="{cell.rowspan}"' if cell.rowspan > 1 else ""
+    )
     return f"<{tag}{attrs}>{_cell_html(cell.inlines)}</{tag}>"
 
 

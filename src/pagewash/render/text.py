@@ -28,8 +28,10 @@ from pagewash.document import (
 
 SUPERSCRIPTS = str.maketrans("0123456789+-−=()ni", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁻⁼⁽⁾ⁿⁱ")
 SUBSCRIPTS = str.maketrans("0123456789+-−=()", "₀₁₂₃₄₅₆₇₈₉₊₋₋₌₍₎")
-_RAISED = {Superscript: (SUPERSCRIPTS, frozenset("0123456789+-−=()ni")),
-           Subscript: (SUBSCRIPTS, frozenset("0123456789+-−=()"))}
+_RAISED = {
+    Superscript: (SUPERSCRIPTS, frozenset("0123456789+-−=()ni")),
+    Subscript: (SUBSCRIPTS, frozenset("0123456789+-−=()")),
+}
 
 
 def render_text(doc: Document) -> str:
@@ -66,9 +68,7 @@ def _block(block: Block, depth: int) -> str:
         return "\n\n".join(_blocks(block.blocks, depth))
     if isinstance(block, Table):
         rows = block.head + block.body
-        return "\n".join(
-            "\t".join(" ".join(plain(c.inlines).split()) for c in row.cells) for row in rows
-        )
+        return "\n".join("\t".join(" ".join(plain(c.inlines).split()) for c in row.cells) for row in rows)
     raise TypeError(f"cannot render {type(block).__name__}")
 
 

@@ -70,20 +70,25 @@ def config_from_options(options: RepairOptions | Options) -> RepairConfig:
     if languages is not None:
         unknown = sorted(set(languages) - set(SUPPORTED))
         if unknown:
-            raise UsageError(f"unsupported repair language(s): {', '.join(unknown)}; "
-                             f"supported: {', '.join(SUPPORTED)}")
+            raise UsageError(
+                f"unsupported repair language(s): {', '.join(unknown)}; supported: {', '.join(SUPPORTED)}"
+            )
     protected = data.read_protected(opts.protected_words) if opts.protected_words else frozenset()
     fixes = data.read_corrections(opts.corrections) if opts.corrections else {}
-    return RepairConfig(rules=opts.rules, skip=tuple(opts.skip),
-                        protected=protected, corrections=fixes, languages=languages,
-                        preset=opts.preset)
+    return RepairConfig(
+        rules=opts.rules,
+        skip=tuple(opts.skip),
+        protected=protected,
+        corrections=fixes,
+        languages=languages,
+        preset=opts.preset,
+    )
 
 
 def _rules(config: RepairConfig) -> tuple[tuple[Rule, ...], tuple[Rule, ...]]:
     enabled = set(config.enabled())
     chosen = [rule for rule in TABLE if rule.name in enabled]
-    return (tuple(r for r in chosen if r.phase == "text"),
-            tuple(r for r in chosen if r.phase == "word"))
+    return (tuple(r for r in chosen if r.phase == "text"), tuple(r for r in chosen if r.phase == "word"))
 
 
 def _protected(config: RepairConfig) -> frozenset[str]:
@@ -94,12 +99,13 @@ def _protected(config: RepairConfig) -> frozenset[str]:
 
 
 def _base_lang(lang: str | None) -> str | None:
-    """"ru-RU" → "ru"; None and tags naming no language give None."""
+    """ "ru-RU" → "ru"; None and tags naming no language give None."""
     return primary(lang)
 
 
-def repair_text(text: str, lang: str | None = None,
-                config: RepairConfig | None = None) -> tuple[str, list[Change]]:
+def repair_text(
+    text: str, lang: str | None = None, config: RepairConfig | None = None
+) -> tuple[str, list[Change]]:
     """Repair one plain text; the text itself is the evidence. Returns text and changes."""
     config = config or RepairConfig()
     changes: list[Change] = []
@@ -127,8 +133,9 @@ def _text_language(text: str) -> str | None:
     return found.lang if found.confident else None
 
 
-def _repair_run(text: str, lang: str | None, evidence: Evidence, table: _Table,
-                changes: list[Change], block: str | None) -> str:
+def _repair_run(
+    text: str, lang: str | None, evidence: Evidence, table: _Table, changes: list[Change], block: str | None
+) -> str:
     for _ in range(MAX_PASSES):
         start = len(changes)
         for rules in (table.text_rules, table.word_rules):
@@ -156,11 +163,17 @@ class _Table:
         self.blocks: dict[str, Identified] = {}
         self._settled: set[tuple[str, str, str | None, bool | None]] = set()
         # Texts left alone that asked the evidence questions: the questions and answers.
-        self._unchanged: dict[tuple[str, str, str | None, bool | None],
-                              dict[tuple[str, str], object]] = {}
+        self._unchanged: dict[tuple[str, str, str | None, bool | None], dict[tuple[str, str], object]] = {}
 
-    def run(self, rules: tuple[Rule, ...], text: str, lang: str | None, evidence: Evidence,
-            changes: list[Change], block: str | None) -> str:
+    def run(
+        self,
+        rules: tuple[Rule, ...],
+        text: str,
+        lang: str | None,
+        evidence: Evidence,
+        changes: list[Change],
+        block: str | None,
+    ) -> str:
         """``rules`` applied in order to ``text``, the applied edits recorded in ``changes``.
 
         Under the language gate, word rules run on each segment of the text whose language
@@ -188,8 +201,16 @@ class _Table:
             out.append(piece)
         return "".join(out)
 
-    def _run(self, rules: tuple[Rule, ...], text: str, lang: str | None, evidence: Evidence,
-             changes: list[Change], block: str | None, sure: bool | None) -> str:
+    def _run(
+        self,
+        rules: tuple[Rule, ...],
+        text: str,
+        lang: str | None,
+        evidence: Evidence,
+        changes: list[Change],
+        block: str | None,
+        sure: bool | None,
+    ) -> str:
         key = (rules[0].phase, text, lang, sure)
         if key in self._settled:
             return text
@@ -197,8 +218,14 @@ class _Table:
         if answers is not None and same_answers(answers, evidence):
             return text  # left alone before, and the counts it asked about are the same
         recorder = RecordingEvidence(evidence)
-        ctx = Context(lang, cast(Evidence, recorder), self.config, self.protected,
-                      gated=sure is not None, sure=bool(sure))
+        ctx = Context(
+            lang,
+            cast(Evidence, recorder),
+            self.config,
+            self.protected,
+            gated=sure is not None,
+            sure=bool(sure),
+        )
         start = len(changes)
         screened = self.gated and rules[0].phase == "word" and not unsettled(text, lang)
         for rule in rules:
@@ -239,8 +266,7 @@ def repair_document(doc: Document, config: RepairConfig | None = None) -> Docume
     metadata = _repair_metadata(doc.metadata, evidence.get(), table, changes)
     if not changes:
         return doc
-    notes = tuple(replace(note, blocks=blocks) for note, blocks in zip(doc.notes, parts.notes,
-                                                                      strict=True))
+    notes = tuple(replace(note, blocks=blocks) for note, blocks in zip(doc.notes, parts.notes, strict=True))
     return replace(doc, blocks=parts.blocks, notes=notes, metadata=metadata).with_changes(changes)
 
 
@@ -274,8 +300,10 @@ class _Parts:
     def gate(self, table: _Table, page_lang: str | None) -> None:
         """Identify each text block for the language gate; a block without a language of
         its own takes the page's."""
-        for prefix, blocks in (("", self.blocks),
-                               *((f"notes.{i}.", note) for i, note in enumerate(self.notes))):
+        for prefix, blocks in (
+            ("", self.blocks),
+            *((f"notes.{i}.", note) for i, note in enumerate(self.notes)),
+        ):
             for path, block in iter_blocks(blocks, prefix):
                 if isinstance(block, (Heading, Paragraph, Table)):
                     table.blocks[path] = identify(block_text(block))
@@ -293,8 +321,7 @@ class _Parts:
         return texts
 
 
-def _repair_metadata(meta: Metadata, evidence: Evidence, table: _Table,
-                     changes: list[Change]) -> Metadata:
+def _repair_metadata(meta: Metadata, evidence: Evidence, table: _Table, changes: list[Change]) -> Metadata:
     """Title, subtitle, description, abstracts and keywords get the same repairs as the
     body, so front matter and records never disagree with the text."""
 
@@ -306,17 +333,27 @@ def _repair_metadata(meta: Metadata, evidence: Evidence, table: _Table,
         lang = _base_lang(lang) or (page_lang if table.gated else None)
         return _repair_run(text, lang, evidence, table, changes, f"metadata.{where}")
 
-    abstracts = tuple(replace(a, text=fix(a.text, a.lang, f"abstracts.{i}") or a.text)
-                      for i, a in enumerate(meta.abstracts))
+    abstracts = tuple(
+        replace(a, text=fix(a.text, a.lang, f"abstracts.{i}") or a.text) for i, a in enumerate(meta.abstracts)
+    )
     keywords = tuple(fix(k, None, f"keywords.{i}") or k for i, k in enumerate(meta.keywords))
-    return replace(meta, title=fix(meta.title, None, "title"),
-                   subtitle=fix(meta.subtitle, None, "subtitle"),
-                   description=fix(meta.description, None, "description"),
-                   abstracts=abstracts, keywords=keywords)
+    return replace(
+        meta,
+        title=fix(meta.title, None, "title"),
+        subtitle=fix(meta.subtitle, None, "subtitle"),
+        description=fix(meta.description, None, "description"),
+        abstracts=abstracts,
+        keywords=keywords,
+    )
 
 
-def _runner(table: _Table, rules: tuple[Rule, ...], langs: dict[str, str | None],
-            evidence: Evidence, changes: list[Change]) -> Callable[[str, str, Block], str]:
+def _runner(
+    table: _Table,
+    rules: tuple[Rule, ...],
+    langs: dict[str, str | None],
+    evidence: Evidence,
+    changes: list[Change],
+) -> Callable[[str, str, Block], str]:
     """A ``map_text`` callback running ``rules`` on one run, recording into ``changes``."""
 
     def run(text: str, path: str, _block: Block) -> str:
@@ -352,8 +389,9 @@ def _block_languages(blocks: tuple[Block, ...], prefix: str = "") -> dict[str, s
     return langs
 
 
-def repair_records(records: Iterable[dict[str, Any]],
-                   config: RepairConfig | None = None) -> Iterator[dict[str, Any]]:
+def repair_records(
+    records: Iterable[dict[str, Any]], config: RepairConfig | None = None
+) -> Iterator[dict[str, Any]]:
     """Repair JSONL-style records ``{"id", "lang"?, "text"}`` one by one, yielding
     ``{"id", "text", "changes"}``; each record is its own evidence."""
     config = config or RepairConfig()
@@ -363,5 +401,4 @@ def repair_records(records: Iterable[dict[str, Any]],
             raise UsageError(f"record {number}: 'text' must be a string")
         lang = record.get("lang")
         repaired, changes = repair_text(text, lang if isinstance(lang, str) else None, config)
-        yield {"id": record.get("id"), "text": repaired,
-               "changes": [change.to_dict() for change in changes]}
+        yield {"id": record.get("id"), "text": repaired, "changes": [change.to_dict() for change in changes]}

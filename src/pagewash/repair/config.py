@@ -31,9 +31,7 @@ class RepairConfig:
     def __post_init__(self) -> None:
         for name in (*(self.rules or ()), *self.skip):
             if name not in RULES:
-                raise UsageError(
-                    f"unknown repair rule {name!r}; known rules: {', '.join(RULES)}"
-                )
+                raise UsageError(f"unknown repair rule {name!r}; known rules: {', '.join(RULES)}")
         self.profile()  # an unknown preset is an error now, not at the first edit
 
     @cached_property

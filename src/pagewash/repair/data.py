@@ -56,8 +56,7 @@ def _read_user_file(path: Path, what: str) -> str:
     except FileNotFoundError:
         raise RulesError(f"{what} file not found: {path}; check the path") from None
     except UnicodeDecodeError as exc:
-        raise RulesError(f"{what} file {path} is not UTF-8 text ({exc.reason}); "
-                         "save it as UTF-8") from None
+        raise RulesError(f"{what} file {path} is not UTF-8 text ({exc.reason}); save it as UTF-8") from None
     except OSError as exc:
         raise RulesError(f"cannot read {what} file {path}: {exc.strerror}") from None
 

@@ -89,13 +89,11 @@ def _word_at(text: str, start: int, end: int) -> str:
     return text[left:right]
 
 
-def _allowed(text: str, edit: Edit, guards: list[tuple[int, int]], ctx: Context,
-             phase: str) -> bool:
+def _allowed(text: str, edit: Edit, guards: list[tuple[int, int]], ctx: Context, phase: str) -> bool:
     for g_start, g_end in guards:
         if edit.start < g_end and g_start < max(edit.end, edit.start + 1):
             return False
-    if (phase == "word" and ctx.gated and ctx.lang is not None
-            and sentence_vetoes(text, edit.start, ctx.lang)):
+    if phase == "word" and ctx.gated and ctx.lang is not None and sentence_vetoes(text, edit.start, ctx.lang):
         return False
     if ctx.protected:
         word = _word_at(text, edit.start, edit.end).replace("\u00ad", "")
@@ -105,8 +103,7 @@ def _allowed(text: str, edit: Edit, guards: list[tuple[int, int]], ctx: Context,
     return True
 
 
-def apply_rule(text: str, rule: Rule, ctx: Context, changes: list[Change],
-               block: str | None) -> str:
+def apply_rule(text: str, rule: Rule, ctx: Context, changes: list[Change], block: str | None) -> str:
     """Run one rule over ``text``; record each applied edit; return the new text."""
     edits = rule.fn(text, ctx)
     if not edits:
@@ -117,14 +114,22 @@ def apply_rule(text: str, rule: Rule, ctx: Context, changes: list[Change],
     out: list[str] = []
     cursor = shift = 0
     for edit in sorted(edits, key=lambda e: e.start):
-        before = text[edit.start:edit.end]
-        if edit.start < cursor or before == edit.after or not _allowed(text, edit, guards, ctx,
-                                                                              rule.phase):
+        before = text[edit.start : edit.end]
+        if edit.start < cursor or before == edit.after or not _allowed(text, edit, guards, ctx, rule.phase):
             continue
-        out.append(text[cursor:edit.start])
+        out.append(text[cursor : edit.start])
         out.append(edit.after)
-        changes.append(Change(stage="repair", rule=rule.name, before=before, after=edit.after,
-                              reason=edit.reason, block=block, offset=edit.start + shift))
+        changes.append(
+            Change(
+                stage="repair",
+                rule=rule.name,
+                before=before,
+                after=edit.after,
+                reason=edit.reason,
+                block=block,
+                offset=edit.start + shift,
+            )
+        )
         shift += len(edit.after) - len(before)
         cursor = edit.end
     out.append(text[cursor:])
@@ -137,10 +142,10 @@ def apply_changes(text: str, changes: Iterable[Change]) -> str:
         if change.offset is None:
             continue
         end = change.offset + len(change.before)
-        if text[change.offset:end] != change.before:
+        if text[change.offset : end] != change.before:
             raise ValueError(
                 f"change {change.rule} at {change.offset} expects {change.before!r}, "
-                f"found {text[change.offset:end]!r}"
+                f"found {text[change.offset : end]!r}"
             )
-        text = text[:change.offset] + change.after + text[end:]
+        text = text[: change.offset] + change.after + text[end:]
     return text

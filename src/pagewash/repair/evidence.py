@@ -58,14 +58,16 @@ def known_anywhere(word: str, lex: Lexicon) -> bool:
 
 
 # Short quoted names: an opening quote, a capital, at most four words, the closing quote.
-_QUOTED = (r"«[A-ZА-ЯЁ][^«»\n]{0,60}»|“[A-ZА-ЯЁ][^“”\n]{0,60}”|„[A-ZА-ЯЁ][^„“”\n]{0,60}[“”]"
-           r"|\"[A-ZА-ЯЁ][^\"\n]{0,60}\"")
+_QUOTED = (
+    r"«[A-ZА-ЯЁ][^«»\n]{0,60}»|“[A-ZА-ЯЁ][^“”\n]{0,60}”|„[A-ZА-ЯЁ][^„“”\n]{0,60}[“”]"
+    r"|\"[A-ZА-ЯЁ][^\"\n]{0,60}\""
+)
 _NEVER = re.compile(
     rf"(?:{_QUOTED})"
-    r"|(?<![\w-])[A-ZА-ЯЁ]{2,}(?:[-'’][A-ZА-ЯЁ]+)*s?(?![\w-])"       # capitals: ООО, NASA, CEOs
-    r"|(?<![\w-])\w*\d\w*(?![\w-])"                                     # words with digits
-    r"|(?<![\w-])[a-z]+[A-Z]\w*|(?<![\w-])[A-Z][a-z]+[A-Z]\w*"        # Latin CamelCase
-    r"|(?<=\d)[ \u00a0\u202f]?[^\W\d_]{1,3}\.?(?![\w-])"               # unit after a number
+    r"|(?<![\w-])[A-ZА-ЯЁ]{2,}(?:[-'’][A-ZА-ЯЁ]+)*s?(?![\w-])"  # capitals: ООО, NASA, CEOs
+    r"|(?<![\w-])\w*\d\w*(?![\w-])"  # words with digits
+    r"|(?<![\w-])[a-z]+[A-Z]\w*|(?<![\w-])[A-Z][a-z]+[A-Z]\w*"  # Latin CamelCase
+    r"|(?<=\d)[ \u00a0\u202f]?[^\W\d_]{1,3}\.?(?![\w-])"  # unit after a number
     r"|(?:(?<=[\s(])|^)(?:[A-ZА-ЯЁ]\.[ \u00a0\u202f]?){1,2}[A-ZА-ЯЁ][\w-]+"  # initials first
     r"|(?<![\w-])[A-ZА-ЯЁ][\w-]+[ \u00a0\u202f](?:[A-ZА-ЯЁ]\.[ \u00a0\u202f]?){1,2}(?!\w)"
     r"|(?<![\w-])[A-Z][a-z-]+[ \u00a0](?=[A-Z]{1,3}(?![\w-]))",  # "Galvani MJ" (citations)
@@ -177,7 +179,7 @@ class Evidence:
         """
         lower = word.lower()
         length = len(lower)
-        shorter = {lower[:i] + lower[i + 1:] for i in range(length)}
+        shorter = {lower[:i] + lower[i + 1 :] for i in range(length)}
         found = {key for key in shorter if key in self.folded}
         self._tail_index(length + 1).collect(lower, found)
         self._deletion_index(length + 1, lower[:1]).collect(lower, found)
@@ -204,7 +206,7 @@ class Evidence:
         if index is None:
             index = self._index[(length, first)] = _Keyed()
             for form in self._by_first_letter(length).get(first, ()):
-                index.add_all({form[:i] + form[i + 1:] for i in range(length)}, form)
+                index.add_all({form[:i] + form[i + 1 :] for i in range(length)}, form)
         return index
 
     def _tail_index(self, length: int) -> _Keyed:
@@ -261,25 +263,24 @@ class RecordingEvidence:
         return self.answers[key]
 
     def count(self, word: str) -> int:
-        return self._ask("count", word)  # type: ignore[no-any-return]
+        return self._ask("count", word)
 
     def exact_count(self, word: str) -> int:
-        return self._ask("exact_count", word)  # type: ignore[no-any-return]
+        return self._ask("exact_count", word)
 
     def forms(self, lower: str) -> tuple[str, ...]:
-        return self._ask("forms", lower)  # type: ignore[no-any-return]
+        return self._ask("forms", lower)
 
     def hyphenated(self, solid: str) -> str | None:
-        return self._ask("hyphenated", solid)  # type: ignore[no-any-return]
+        return self._ask("hyphenated", solid)
 
     def neighbours(self, word: str) -> set[str]:
-        return self._ask("neighbours", word)  # type: ignore[no-any-return]
+        return self._ask("neighbours", word)
 
     def with_stem(self, stem: str) -> list[str]:
-        return self._ask("with_stem", stem)  # type: ignore[no-any-return]
+        return self._ask("with_stem", stem)
 
 
 def same_answers(answers: Mapping[tuple[str, str], object], evidence: Evidence) -> bool:
     """``evidence`` answers every recorded question as recorded."""
-    return all(getattr(evidence, question)(word) == answer
-               for (question, word), answer in answers.items())
+    return all(getattr(evidence, question)(word) == answer for (question, word), answer in answers.items())

@@ -55,8 +55,7 @@ def segments(text: str, hint: str | None, block: Identified | None = None) -> li
     return _merged(out) or [(0, len(text), None, False)]
 
 
-def _block_segments(text: str, start: int, end: int, hint: str | None,
-                    ident: Identified) -> list[Segment]:
+def _block_segments(text: str, start: int, end: int, hint: str | None, ident: Identified) -> list[Segment]:
     lang, sure = decide(ident, hint)
     if sure:
         return [(start, end, lang, True)]

@@ -14,8 +14,7 @@ from pagewash.errors import UsageError
 from pagewash.repair.names import RULES
 
 PRESETS_FILE = "repair_presets.toml"
-_KEYS = frozenset({"description", "rules", "language_gate", "evidence", "dictionaries",
-                   "never_touch"})
+_KEYS = frozenset({"description", "rules", "language_gate", "evidence", "dictionaries", "never_touch"})
 _EVIDENCE = ("required", "frequency")
 _DICTIONARIES = ("all", "frequency")
 
@@ -60,7 +59,7 @@ def _presets() -> tuple[str, dict[str, Preset]]:
     raw = tomllib.loads(text)
     presets = {name: _preset(name, table) for name, table in raw.get("presets", {}).items()}
     default = raw.get("default")
-    if default not in presets:
+    if not isinstance(default, str) or default not in presets:
         raise ValueError(f"{PRESETS_FILE}: default preset {default!r} is not defined")
     return default, presets
 
@@ -69,19 +68,22 @@ def _preset(name: str, table: dict[str, object]) -> Preset:
     unknown = sorted(set(table) - _KEYS)
     missing = sorted(_KEYS - set(table))
     if unknown or missing:
-        raise ValueError(f"{PRESETS_FILE}: preset {name!r}: unknown keys {unknown}, "
-                         f"missing keys {missing}")
+        raise ValueError(f"{PRESETS_FILE}: preset {name!r}: unknown keys {unknown}, missing keys {missing}")
     rules = table["rules"]
     if not isinstance(rules, list) or any(r not in RULES for r in rules):
-        raise ValueError(f"{PRESETS_FILE}: preset {name!r}: rules must name known rules "
-                         f"({', '.join(RULES)})")
+        raise ValueError(f"{PRESETS_FILE}: preset {name!r}: rules must name known rules ({', '.join(RULES)})")
     evidence, dictionaries = table["evidence"], table["dictionaries"]
     if evidence not in _EVIDENCE or dictionaries not in _DICTIONARIES:
-        raise ValueError(f"{PRESETS_FILE}: preset {name!r}: evidence is one of {_EVIDENCE}, "
-                         f"dictionaries one of {_DICTIONARIES}")
-    return Preset(name=name, description=str(table["description"]),
-                  rules=tuple(r for r in RULES if r in rules),
-                  language_gate=bool(table["language_gate"]),
-                  evidence_required=evidence == "required",
-                  all_dictionaries=dictionaries == "all",
-                  never_touch=bool(table["never_touch"]))
+        raise ValueError(
+            f"{PRESETS_FILE}: preset {name!r}: evidence is one of {_EVIDENCE}, "
+            f"dictionaries one of {_DICTIONARIES}"
+        )
+    return Preset(
+        name=name,
+        description=str(table["description"]),
+        rules=tuple(r for r in RULES if r in rules),
+        language_gate=bool(table["language_gate"]),
+        evidence_required=evidence == "required",
+        all_dictionaries=dictionaries == "all",
+        never_touch=bool(table["never_touch"]),
+    )

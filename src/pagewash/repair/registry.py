@@ -19,17 +19,27 @@ from pagewash.repair.rules.unicode import homoglyphs, mojibake, unicode_hygiene
 # are taken from repaired text.
 TABLE: tuple[Rule, ...] = (
     Rule("mojibake", mojibake, "text", "encoding damage, leftover HTML entities, ligatures"),
-    Rule("unicode_hygiene", unicode_hygiene, "text",
-         "soft hyphens, zero-width characters, BOMs, NFC, stray non-breaking spaces"),
+    Rule(
+        "unicode_hygiene",
+        unicode_hygiene,
+        "text",
+        "soft hyphens, zero-width characters, BOMs, NFC, stray non-breaking spaces",
+    ),
     Rule("homoglyphs", homoglyphs, "text", "Latin look-alikes in Cyrillic words and back"),
     Rule("hyphenation", hyphenation, "text", "words split by a line-break hyphen"),
     Rule("corrections", corrections, "word", "the bundled and the user's corrections"),
     Rule("lost_hyphen", lost_hyphen, "word", "hyphens lost in Russian compounds", True),
     Rule("lost_space", lost_space, "word", "spaces lost between Russian words", True),
-    Rule("lost_apostrophe", lost_apostrophe, "word",
-         "apostrophes lost in English possessives and contractions"),
-    Rule("misspellings", misspellings, "word",
-         "common English misspellings (codespell's list, when installed)", True),
+    Rule(
+        "lost_apostrophe", lost_apostrophe, "word", "apostrophes lost in English possessives and contractions"
+    ),
+    Rule(
+        "misspellings",
+        misspellings,
+        "word",
+        "common English misspellings (codespell's list, when installed)",
+        True,
+    ),
     Rule("doubled_word", doubled_word, "word", "a word accidentally written twice"),
     Rule("sentence_space", sentence_space, "word", "space lost after sentence punctuation"),
     Rule("typos", typos, "word", "one- or two-edit typos with clear evidence", True),

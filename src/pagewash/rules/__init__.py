@@ -127,8 +127,11 @@ class Rules:
         key = f"{tag}|{role}"
         hits = self._token_hits.get(key)
         if hits is None:
-            hits = frozenset(i for i, rule in enumerate(self.selectors)
-                             if tag in rule.tags or (role and role in rule.roles))
+            hits = frozenset(
+                i
+                for i, rule in enumerate(self.selectors)
+                if tag in rule.tags or (role and role in rule.roles)
+            )
             self._remember(key, hits)
         return hits
 
@@ -136,8 +139,11 @@ class Rules:
         """Indexes of the selector rules whose name patterns match ``token`` (remembered)."""
         hits = self._token_hits.get(token)
         if hits is None:
-            hits = frozenset(i for i, rule in enumerate(self.selectors)
-                             if rule.names is not None and rule.names.search(token))
+            hits = frozenset(
+                i
+                for i, rule in enumerate(self.selectors)
+                if rule.names is not None and rule.names.search(token)
+            )
             self._remember(token, hits)
         return hits
 
@@ -216,11 +222,24 @@ def _compile(sources: list[dict[str, Any]], origin: str) -> Rules:
     hidden: set[str] = set()
     continuation = r"(^|[-_])(more|full|rest|expand)([-_]|$)"
     for data in sources:
-        _check_keys(data, {"schema", "thresholds", "hidden", "selector", "phrase", "stopwords",
-                           "stopword_coverage", "notes", "captions"}, "top level", origin)
+        _check_keys(
+            data,
+            {
+                "schema",
+                "thresholds",
+                "hidden",
+                "selector",
+                "phrase",
+                "stopwords",
+                "stopword_coverage",
+                "notes",
+                "captions",
+            },
+            "top level",
+            origin,
+        )
         thresholds.update(_thresholds(data.get("thresholds", {}), origin))
-        selectors.extend(_selector(e, i, origin) for i, e in enumerate(_tables(data, "selector",
-                                                                                 origin)))
+        selectors.extend(_selector(e, i, origin) for i, e in enumerate(_tables(data, "selector", origin)))
         phrases.extend(_phrase(e, i, origin) for i, e in enumerate(_tables(data, "phrase", origin)))
         for lang, words in _table(data, "stopwords", origin).items():
             stopwords.setdefault(lang, set()).update(_words(words, f"stopwords.{lang}", origin))
@@ -249,8 +268,7 @@ def _compile(sources: list[dict[str, Any]], origin: str) -> Rules:
         phrases=tuple(phrases),
         thresholds=thresholds,
         stopwords={k: frozenset(v) for k, v in stopwords.items()},
-        stopword_scale={k: coverage.get(k, REFERENCE_COVERAGE) / REFERENCE_COVERAGE
-                        for k in stopwords},
+        stopword_scale={k: coverage.get(k, REFERENCE_COVERAGE) / REFERENCE_COVERAGE for k in stopwords},
         hidden_classes=frozenset(c.lower() for c in hidden),
         continuation=_regex(continuation, "hidden.continuation", origin),
         exact_index=exact_index,
@@ -260,8 +278,22 @@ def _compile(sources: list[dict[str, Any]], origin: str) -> Rules:
 
 
 def _notes(table: dict[str, Any], origin: str) -> NoteRules:
-    _check_keys(table, {"containers", "container_roles", "refs", "ref_roles", "backlinks",
-                        "backlink_roles", "backlink_marks", "labels", "not_in"}, "[notes]", origin)
+    _check_keys(
+        table,
+        {
+            "containers",
+            "container_roles",
+            "refs",
+            "ref_roles",
+            "backlinks",
+            "backlink_roles",
+            "backlink_marks",
+            "labels",
+            "not_in",
+        },
+        "[notes]",
+        origin,
+    )
 
     def pattern(key: str) -> re.Pattern[str]:
         if key not in table:
@@ -292,8 +324,11 @@ def _captions(table: dict[str, Any], origin: str) -> CaptionRules:
     numbered = table.get("numbered")
     return CaptionRules(
         rules=frozenset(_strings(table.get("rules", []), "captions.rules", origin)),
-        numbered=(_regex(_str(numbered, "captions.numbered", origin), "captions.numbered", origin)
-                  if numbered is not None else _NEVER),
+        numbered=(
+            _regex(_str(numbered, "captions.numbered", origin), "captions.numbered", origin)
+            if numbered is not None
+            else _NEVER
+        ),
     )
 
 
@@ -315,8 +350,7 @@ def _check_keys(entry: dict[str, Any], allowed: set[str], where: str, origin: st
     unknown = sorted(set(entry) - allowed)
     if unknown:
         raise RulesError(
-            f"{origin}: unknown key(s) {', '.join(unknown)} in {where}; "
-            f"allowed: {', '.join(sorted(allowed))}"
+            f"{origin}: unknown key(s) {', '.join(unknown)} in {where}; allowed: {', '.join(sorted(allowed))}"
         )
 
 
@@ -334,8 +368,7 @@ def _thresholds(table: Any, origin: str) -> dict[str, float]:
 
 def _selector(entry: dict[str, Any], index: int, origin: str) -> SelectorRule:
     where = f"selector #{index + 1}"
-    _check_keys(entry, {"rule", "reason", "tags", "roles", "names", "not_inside", "optional"},
-                where, origin)
+    _check_keys(entry, {"rule", "reason", "tags", "roles", "names", "not_inside", "optional"}, where, origin)
     rule = _str(entry.get("rule"), f"{where}.rule", origin)
     names = _strings(entry.get("names", []), f"{where}.names", origin)
     tags = _strings(entry.get("tags", []), f"{where}.tags", origin)
@@ -352,8 +385,9 @@ def _selector(entry: dict[str, Any], index: int, origin: str) -> SelectorRule:
         tags=frozenset(t.lower() for t in tags),
         roles=frozenset(r.lower() for r in roles),
         names=pattern,
-        not_inside=frozenset(t.lower() for t in _strings(entry.get("not_inside", []),
-                                                         f"{where}.not_inside", origin)),
+        not_inside=frozenset(
+            t.lower() for t in _strings(entry.get("not_inside", []), f"{where}.not_inside", origin)
+        ),
         optional=optional,
     )
 

@@ -21,7 +21,7 @@ _RUSSIAN = frozenset("абвгдеёжзийклмнопрстуфхцчшщъы
 
 
 def script_of(text: str) -> str | None:
-    """"cyrl", "latn", "other" or None (no letters) for the first ``SAMPLE`` characters."""
+    """ "cyrl", "latn", "other" or None (no letters) for the first ``SAMPLE`` characters."""
     sample = text[:SAMPLE]
     if sample.isascii():  # most blocks: every letter is Latin, no need to count
         return "latn" if _LETTER.search(sample) else None
@@ -36,7 +36,7 @@ def script_of(text: str) -> str | None:
 
 @lru_cache(maxsize=65536)
 def word_script(word: str) -> str | None:
-    """"Cyrillic" or "Latin" by the majority of a word's letters; None for digits,
+    """ "Cyrillic" or "Latin" by the majority of a word's letters; None for digits,
     punctuation and Roman numerals ("XVIII век": a numeral belongs to no language)."""
     cyrillic = len(CYRILLIC.findall(word))
     latin = len(LATIN.findall(word))
@@ -47,7 +47,7 @@ def word_script(word: str) -> str | None:
 
 @lru_cache(maxsize=100_000)
 def lexicon_language(word: str) -> str | None:
-    """"ru" when every letter is Russian, "en" when every letter is basic Latin, else None
+    """ "ru" when every letter is Russian, "en" when every letter is basic Latin, else None
     (mixed scripts, accents, other alphabets): the lexicon that can judge the word."""
     cyr = lat = False
     for char in word:

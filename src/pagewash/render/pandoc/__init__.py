@@ -10,5 +10,12 @@ deterministically (fixed zip timestamps, DOCX run languages, EPUB cover and CSS)
 from pagewash.render.pandoc.binary import is_binary_format, pandoc_format, pandoc_path
 from pagewash.render.pandoc.oneshot import RenderJob, build_job, render_pandoc, to_pandoc_ast
 
-__all__ = ["RenderJob", "build_job", "is_binary_format", "pandoc_format", "pandoc_path",
-           "render_pandoc", "to_pandoc_ast"]
+__all__ = [
+    "RenderJob",
+    "build_job",
+    "is_binary_format",
+    "pandoc_format",
+    "pandoc_path",
+    "render_pandoc",
+    "to_pandoc_ast",
+]

@@ -125,8 +125,10 @@ def clean_text(text: str) -> str:
 
 def text_inlines(text: str) -> list[JSON]:
     """Words as ``Str`` and each run of whitespace as one ``Space`` (non-breaking spaces kept)."""
-    return [{"t": "Str", "c": token} if token[0] not in SPACE_CHARS else {"t": "Space"}
-            for token in TOKEN.findall(clean_text(text))]
+    return [
+        {"t": "Str", "c": token} if token[0] not in SPACE_CHARS else {"t": "Space"}
+        for token in TOKEN.findall(clean_text(text))
+    ]
 
 
 def _squash_spaces(items: list[JSON]) -> list[JSON]:
@@ -207,13 +209,13 @@ def _inline(run: Inline, lang: str, ctx: _Context) -> list[JSON]:
     if isinstance(run, Link):
         return _link(run, lang, ctx)
     children = convert_inlines(run.children, lang, ctx)
-    names = {Emphasis: "Emph", Strong: "Strong", Superscript: "Superscript",
-             Subscript: "Subscript"}
+    names = {Emphasis: "Emph", Strong: "Strong", Superscript: "Superscript", Subscript: "Subscript"}
     return _spaces_outside(children, lambda inner: {"t": names[type(run)], "c": inner})
 
 
-def _spaces_outside(children: list[JSON], build: Callable[[list[JSON]], JSON],
-                    after: list[JSON] | None = None) -> list[JSON]:
+def _spaces_outside(
+    children: list[JSON], build: Callable[[list[JSON]], JSON], after: list[JSON] | None = None
+) -> list[JSON]:
     """The container ``build`` makes of ``children`` (then the ``after`` items), with the
     children's edge spaces before and after it, as pandoc's own readers place them: a space
     inside a link or an emphasis at a word edge belongs to the text around it. A container
@@ -225,8 +227,7 @@ def _spaces_outside(children: list[JSON], build: Callable[[list[JSON]], JSON],
         end -= 1
     if start == end:
         return [*children[:1], *(after or [])]
-    return [*children[:min(start, 1)], build(children[start:end]), *(after or []),
-            *children[end:end + 1]]
+    return [*children[: min(start, 1)], build(children[start:end]), *(after or []), *children[end : end + 1]]
 
 
 def _link(run: Link, lang: str, ctx: _Context) -> list[JSON]:
@@ -239,8 +240,7 @@ def _link(run: Link, lang: str, ctx: _Context) -> list[JSON]:
         return children
     children, moved = _pull_out(children, ("Note", "Link"))
     target = [href, clean_text(run.title or "")]
-    return _spaces_outside(children, lambda inner: {"t": "Link", "c": [NO_ATTR, inner, target]},
-                           moved)
+    return _spaces_outside(children, lambda inner: {"t": "Link", "c": [NO_ATTR, inner, target]}, moved)
 
 
 def _pull_out(items: list[JSON], kinds: tuple[str, ...]) -> tuple[list[JSON], list[JSON]]:
@@ -399,15 +399,14 @@ def _grid(rows: tuple[TableRow, ...], width: int, lang: str, ctx: _Context) -> l
             if column >= width:
                 break
             colspan = 1
-            while (colspan < min(cell.colspan, width - column)
-                   and (r, column + colspan) not in occupied):
+            while colspan < min(cell.colspan, width - column) and (r, column + colspan) not in occupied:
                 colspan += 1
             rowspan = 1
             while rowspan < min(cell.rowspan, len(rows) - r) and not any(
-                    (r + rowspan, column + dc) in occupied for dc in range(colspan)):
+                (r + rowspan, column + dc) in occupied for dc in range(colspan)
+            ):
                 rowspan += 1
-            occupied.update((r + dr, column + dc) for dr in range(rowspan)
-                            for dc in range(colspan))
+            occupied.update((r + dr, column + dc) for dr in range(rowspan) for dc in range(colspan))
             cells.append(_cell(block_inlines(cell.inlines, lang, ctx), rowspan, colspan))
             column += colspan
         free = [c for c in range(column, width) if (r, c) not in occupied]
@@ -431,8 +430,7 @@ def table_width(rows: tuple[TableRow, ...]) -> int:
         for cell in row.cells:
             while (r, column) in occupied:
                 column += 1
-            occupied.update((r + dr, column + dc) for dr in range(cell.rowspan)
-                            for dc in range(cell.colspan))
+            occupied.update((r + dr, column + dc) for dr in range(cell.rowspan) for dc in range(cell.colspan))
             column += cell.colspan
             width = max(width, column)
     return width
@@ -526,7 +524,7 @@ def _without_title_heading(blocks: tuple[Block, ...], title: str) -> tuple[Block
         if isinstance(block, Heading):
             text = _plain_text(inline_text(block.inlines, images=False))
             if text.casefold() == title.casefold():
-                return blocks[:index] + blocks[index + 1:]
+                return blocks[:index] + blocks[index + 1 :]
             return blocks
         if not isinstance(block, HorizontalRule):
             return blocks
@@ -545,8 +543,15 @@ def _unreferenced_notes(ctx: _Context, doc: Document, lang: str) -> list[JSON]:
     items = [item for item in items if item]
     if not items:
         return []
-    return [{"t": "Div", "c": [["", ["notes"], []], [{"t": "OrderedList", "c": [
-        [1, {"t": "Decimal"}, {"t": "Period"}], items]}]]}]
+    return [
+        {
+            "t": "Div",
+            "c": [
+                ["", ["notes"], []],
+                [{"t": "OrderedList", "c": [[1, {"t": "Decimal"}, {"t": "Period"}], items]}],
+            ],
+        }
+    ]
 
 
 def document_to_ast(doc: Document, config: AstConfig | None = None) -> JSON:

@@ -22,11 +22,14 @@ XHTML_FORMATS = EPUB_FORMATS | {"html", "html4", "html5", "chunkedhtml"}
 REFERENCE_DOC_FORMATS = frozenset({"docx", "odt", "pptx"})
 # Writers whose output shows no metadata title (EPUB has it on the title page, but its first
 # chapter needs a heading: pandoc would add the title itself when the text starts without one).
-TITLE_IN_BODY_FORMATS = EPUB_FORMATS | {"gfm", "commonmark", "commonmark_x", "markdown_strict",
-                                        "plain"}
+TITLE_IN_BODY_FORMATS = EPUB_FORMATS | {"gfm", "commonmark", "commonmark_x", "markdown_strict", "plain"}
 CSS_FORMATS = EPUB_FORMATS | {"html", "html4", "html5", "chunkedhtml"}
-COVER_TYPES = {b"\x89PNG\r\n\x1a\n": ("png", "image/png"), b"\xff\xd8\xff": ("jpg", "image/jpeg"),
-               b"GIF87a": ("gif", "image/gif"), b"GIF89a": ("gif", "image/gif")}
+COVER_TYPES = {
+    b"\x89PNG\r\n\x1a\n": ("png", "image/png"),
+    b"\xff\xd8\xff": ("jpg", "image/jpeg"),
+    b"GIF87a": ("gif", "image/gif"),
+    b"GIF89a": ("gif", "image/gif"),
+}
 
 
 @cache
@@ -47,15 +50,17 @@ def pandoc_path() -> str:
 def run(args: list[str], data: bytes = b"", timeout: float = PANDOC_TIMEOUT_SECONDS) -> bytes:
     try:
         done = subprocess.run(
-            [pandoc_path(), *args], input=data, capture_output=True, timeout=timeout,
-            check=False, env=_pandoc_env(),
+            [pandoc_path(), *args],
+            input=data,
+            capture_output=True,
+            timeout=timeout,
+            check=False,
+            env=_pandoc_env(),
         )
     except subprocess.TimeoutExpired as exc:
-        raise RenderError(f"pandoc did not finish within {timeout:g} s; try a smaller document")\
-            from exc
+        raise RenderError(f"pandoc did not finish within {timeout:g} s; try a smaller document") from exc
     except OSError as exc:
-        raise RenderError(f"pandoc could not be started ({exc}); reinstall pypandoc-binary")\
-            from exc
+        raise RenderError(f"pandoc could not be started ({exc}); reinstall pypandoc-binary") from exc
     if done.returncode != 0:
         raise RenderError(f"pandoc failed (exit {done.returncode}): {summarise(done.stderr)}")
     return done.stdout

@@ -45,6 +45,10 @@ class RenderJob:
 
     def worker_options(self) -> dict[str, Any]:
         """The same settings as ``cli_args`` for a ``pandoc lua`` worker (no nulls)."""
-        options = {"toc": self.toc, "reference_doc": self.reference_doc,
-                   "split_level": self.split_level, "css": self.css_link}
+        options = {
+            "toc": self.toc,
+            "reference_doc": self.reference_doc,
+            "split_level": self.split_level,
+            "css": self.css_link,
+        }
         return {key: value for key, value in options.items() if value not in (None, False)}

@@ -39,8 +39,6 @@ def language_tables() -> LanguageTables:
     return LanguageTables(data["locale"], data["script"], data["script_language"])
 
 
-
-
 def document_language(doc: Document) -> str:
     """The main language: the first usable of the metadata languages, else English."""
     for candidate in doc.metadata.languages:
@@ -48,8 +46,6 @@ def document_language(doc: Document) -> str:
         if tag:
             return tag
     return DEFAULT_LANGUAGE
-
-
 
 
 def regional(tag: str) -> str:
@@ -81,8 +77,7 @@ def mark_foreign_words(items: list[JSON], lang: str, lang_attr: LangAttr) -> lis
     """
     tables = language_tables()
     own = tables.script.get(base_language(lang))
-    if own is None or not any(item["t"] in NESTED or _foreign_language(item, own, tables)
-                              for item in items):
+    if own is None or not any(item["t"] in NESTED or _foreign_language(item, own, tables) for item in items):
         return items
     out: list[JSON] = []
     group: list[JSON] = []

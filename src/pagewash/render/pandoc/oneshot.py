@@ -114,8 +114,10 @@ def build_job(doc: Document, to: str, options: Options | RenderOptions) -> Rende
     try:
         ast = document_to_ast(doc, ast_config(fmt, options, doc, epoch))
     except RecursionError as exc:
-        raise RenderError("the document is nested too deeply (hundreds of levels of lists, "
-                          "quotes or emphasis) to be written; flatten it first") from exc
+        raise RenderError(
+            "the document is nested too deeply (hundreds of levels of lists, "
+            "quotes or emphasis) to be written; flatten it first"
+        ) from exc
     cover = _read_option_file(options.cover, "cover image")
     if cover is not None:
         cover_type(cover)
@@ -125,8 +127,7 @@ def build_job(doc: Document, to: str, options: Options | RenderOptions) -> Rende
         ast=json.dumps(ast, ensure_ascii=False, separators=(",", ":")).encode("utf-8"),
         epoch=epoch,
         toc=options.toc,
-        reference_doc=str(Path(options.reference_doc).resolve()) if options.reference_doc
-        else None,
+        reference_doc=str(Path(options.reference_doc).resolve()) if options.reference_doc else None,
         split_level=options.split_level if epub else None,
         css=_read_option_file(options.css, "CSS") if epub else None,
         css_link=str(options.css) if options.css and not epub else None,

@@ -15,7 +15,6 @@ compressed again. Every member gets the same timestamp, the same permissions and
 fields, in pandoc's order.
 """
 
-
 from __future__ import annotations
 
 import datetime as dt
@@ -82,15 +81,14 @@ def read_members(package: bytes) -> list[Member]:
     for info in infos:
         header = LOCAL_HEADER.unpack_from(package, info.header_offset)
         start = info.header_offset + LOCAL_HEADER.size + header[9] + header[10]
-        raw = package[start:start + info.compress_size]
+        raw = package[start : start + info.compress_size]
         members.append(Member(info.filename, info.compress_type, info.CRC, info.file_size, raw))
     return members
 
 
 def dos_time(epoch: int) -> tuple[int, int]:
     """(time, date) in the zip format for ``epoch``, not earlier than 1980."""
-    moment = dt.datetime.fromtimestamp(min(max(epoch, ZIP_EPOCH_FLOOR), ZIP_EPOCH_CEILING),
-                                       tz=dt.UTC)
+    moment = dt.datetime.fromtimestamp(min(max(epoch, ZIP_EPOCH_FLOOR), ZIP_EPOCH_CEILING), tz=dt.UTC)
     time = (moment.hour << 11) | (moment.minute << 5) | (moment.second // 2)
     date = ((moment.year - 1980) << 9) | (moment.month << 5) | moment.day
     return time, date
@@ -105,24 +103,58 @@ def write_members(members: list[Member], epoch: int) -> bytes:
         name = member.name.encode("utf-8")
         flags = 0 if name.isascii() else UTF8_NAMES
         offset = out.tell()
-        out.write(LOCAL_HEADER.pack(b"PK\x03\x04", VERSION, flags, member.method, time, date,
-                                    member.crc, len(member.raw), member.size, len(name), 0))
+        out.write(
+            LOCAL_HEADER.pack(
+                b"PK\x03\x04",
+                VERSION,
+                flags,
+                member.method,
+                time,
+                date,
+                member.crc,
+                len(member.raw),
+                member.size,
+                len(name),
+                0,
+            )
+        )
         out.write(name)
         out.write(member.raw)
-        central.write(CENTRAL_HEADER.pack(
-            b"PK\x01\x02", MADE_BY, VERSION, flags, member.method, time, date, member.crc,
-            len(member.raw), member.size, len(name), 0, 0, 0, 0, FILE_MODE, offset))
+        central.write(
+            CENTRAL_HEADER.pack(
+                b"PK\x01\x02",
+                MADE_BY,
+                VERSION,
+                flags,
+                member.method,
+                time,
+                date,
+                member.crc,
+                len(member.raw),
+                member.size,
+                len(name),
+                0,
+                0,
+                0,
+                0,
+                FILE_MODE,
+                offset,
+            )
+        )
         central.write(name)
     directory = central.getvalue()
     start = out.tell()
     out.write(directory)
-    out.write(END_RECORD.pack(b"PK\x05\x06", 0, 0, len(members), len(members),
-                              len(directory), start, 0))
+    out.write(END_RECORD.pack(b"PK\x05\x06", 0, 0, len(members), len(members), len(directory), start, 0))
     return out.getvalue()
 
 
-COVER_TYPES = {b"\x89PNG\r\n\x1a\n": ("png", "image/png"), b"\xff\xd8\xff": ("jpg", "image/jpeg"),
-               b"GIF87a": ("gif", "image/gif"), b"GIF89a": ("gif", "image/gif")}
+COVER_TYPES = {
+    b"\x89PNG\r\n\x1a\n": ("png", "image/png"),
+    b"\xff\xd8\xff": ("jpg", "image/jpeg"),
+    b"GIF87a": ("gif", "image/gif"),
+    b"GIF89a": ("gif", "image/gif"),
+}
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = f"{{{W_NS}}}"
 # Children of w:rPr that the schema puts after w:lang; w:lang goes before the first of them.
@@ -168,13 +200,12 @@ def _finish_docx(job: RenderJob, raw: bytes) -> bytes:
     stamp = _w3c_time(job.epoch).encode("ascii")
 
     def core(data: bytes) -> bytes:
-        return re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)",
-                      rb"\g<1>" + stamp + rb"\g<2>", data)
+        return re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)", rb"\g<1>" + stamp + rb"\g<2>", data)
 
     def runs(data: bytes) -> bytes:
         return set_run_languages(data, job.language)
 
-    edits = {"docProps/core.xml": core, "word/document.xml": runs, "word/footnotes.xml": runs}
+    edits: Edits = {"docProps/core.xml": core, "word/document.xml": runs, "word/footnotes.xml": runs}
     return write_members(edit_members(read_members(raw), edits), job.epoch)
 
 
@@ -182,8 +213,7 @@ def _finish_odt(job: RenderJob, raw: bytes) -> bytes:
     stamp = _w3c_time(job.epoch).encode("ascii")
 
     def meta(data: bytes) -> bytes:
-        return re.sub(rb"(<(?:meta:creation-date|dc:date)>)[^<]*(<)",
-                      rb"\g<1>" + stamp + rb"\g<2>", data)
+        return re.sub(rb"(<(?:meta:creation-date|dc:date)>)[^<]*(<)", rb"\g<1>" + stamp + rb"\g<2>", data)
 
     return write_members(edit_members(read_members(raw), {"meta.xml": meta}), job.epoch)
 
@@ -235,14 +265,18 @@ def _finish_epub(job: RenderJob, raw: bytes) -> bytes:
     root = _epub_root(members)
 
     def opf(data: bytes) -> bytes:
-        return re.sub(rb'(<meta property="dcterms:modified">)[^<]*(<)',
-                      rb"\g<1>" + stamp + rb"\g<2>", data)
+        return re.sub(rb'(<meta property="dcterms:modified">)[^<]*(<)', rb"\g<1>" + stamp + rb"\g<2>", data)
 
     edits: Edits = {f"{root}content.opf": opf}
     if job.css is not None:
         css = job.css
-        edits.update({m.name: (lambda _old: css) for m in members
-                      if m.name.startswith(f"{root}styles/") and m.name.endswith(".css")})
+        edits.update(
+            {
+                m.name: (lambda _old: css)
+                for m in members
+                if m.name.startswith(f"{root}styles/") and m.name.endswith(".css")
+            }
+        )
     members = edit_members(members, edits)
     if job.cover is not None:
         members = add_cover(members, root, job.cover, _epub_language(job))
@@ -289,11 +323,14 @@ def add_cover(members: list[Member], root: str, image: bytes, lang: str) -> list
 
     def opf(data: bytes) -> bytes:
         data = data.replace(b"</manifest>", manifest, 1)
-        data = re.sub(rb"(<spine[^>]*>)", rb'\g<1>\n    <itemref idref="cover_xhtml" />', data,
-                      count=1)
-        return data.replace(b"</guide>", b'  <reference type="cover" title="Cover" '
-                            b'href="text/cover.xhtml" />\n  </guide>', 1)
+        data = re.sub(rb"(<spine[^>]*>)", rb'\g<1>\n    <itemref idref="cover_xhtml" />', data, count=1)
+        return data.replace(
+            b"</guide>", b'  <reference type="cover" title="Cover" href="text/cover.xhtml" />\n  </guide>', 1
+        )
 
     members = edit_members(members, {f"{root}content.opf": opf})
-    return [*members, Member.fresh(f"{root}media/cover.{ext}", image, stored=True),
-            Member.fresh(f"{root}text/cover.xhtml", page)]
+    return [
+        *members,
+        Member.fresh(f"{root}media/cover.{ext}", image, stored=True),
+        Member.fresh(f"{root}text/cover.xhtml", page),
+    ]

@@ -115,7 +115,10 @@ class PandocWorker:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("LUA_", "PANDOC_"))}
         self._process = subprocess.Popen(
             [pandoc_path(), "lua", "-e", WORKER_LUA],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr, env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self._stderr,
+            env=env,
         )
         self.starts += 1
         return self._process
@@ -130,8 +133,9 @@ class PandocWorker:
     def write(self, job: RenderJob) -> bytes:
         """Pandoc's raw output for ``job``; raises ``RenderError`` for this document only."""
         process = self._alive()
-        header = json.dumps({"to": job.to, "size": len(job.ast),
-                             "options": job.worker_options()}).encode("utf-8")
+        header = json.dumps({"to": job.to, "size": len(job.ast), "options": job.worker_options()}).encode(
+            "utf-8"
+        )
         deadline = time.monotonic() + self.timeout
         try:
             _write_all(process, header + b"\n" + job.ast, deadline)
@@ -235,8 +239,7 @@ class PandocPool:
     ...     epub = pool.render(doc, "epub", Options())
     """
 
-    def __init__(self, size: int | None = None,
-                 timeout: float = PANDOC_TIMEOUT_SECONDS) -> None:
+    def __init__(self, size: int | None = None, timeout: float = PANDOC_TIMEOUT_SECONDS) -> None:
         self.size = max(1, size or os.cpu_count() or 1)
         self.workers = [PandocWorker(timeout) for _ in range(self.size)]
         self._idle: queue.SimpleQueue[PandocWorker] = queue.SimpleQueue()
@@ -247,8 +250,9 @@ class PandocPool:
     def __enter__(self) -> PandocPool:
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 trace: TracebackType | None) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
         self.close()
 
     def render(self, doc: Document, to: str, options: Options | RenderOptions) -> bytes:
@@ -263,9 +267,11 @@ class PandocPool:
             self._idle.put(worker)
         return finish(job, raw)
 
-    def render_many(self, docs: Iterable[Document], to: str,
-                    options: Options | RenderOptions) -> list[bytes | PagewashError]:
+    def render_many(
+        self, docs: Iterable[Document], to: str, options: Options | RenderOptions
+    ) -> list[bytes | PagewashError]:
         """Render in parallel, in order; a failed document yields its error, not an abort."""
+
         def one(doc: Document) -> bytes | PagewashError:
             try:
                 return self.render(doc, to, options)

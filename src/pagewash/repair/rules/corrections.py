@@ -19,8 +19,7 @@ def corrections(text: str, ctx: Context) -> list[Edit]:
     """Apply the bundled and the user's corrections (``wrong<TAB>right``), whole words only;
     an all-lower-case entry matches any capitalisation and keeps it."""
     user = ctx.config.corrections
-    pattern, exact, folded = (_correction_pattern(_merged(user)) if user
-                              else _bundled_correction_pattern())
+    pattern, exact, folded = _correction_pattern(_merged(user)) if user else _bundled_correction_pattern()
     if pattern is None:
         return []
     edits = []
@@ -30,8 +29,14 @@ def corrections(text: str, ctx: Context) -> list[Edit]:
         if right is None and wrong.lower() in folded:
             right = match_case(wrong, folded[wrong.lower()])
         if right is not None:
-            edits.append(Edit(m.start(), m.end(), right, evidence.reason(
-                evidence.LIST, "correction from the corrections list")))
+            edits.append(
+                Edit(
+                    m.start(),
+                    m.end(),
+                    right,
+                    evidence.reason(evidence.LIST, "correction from the corrections list"),
+                )
+            )
     return edits
 
 
@@ -42,8 +47,7 @@ def _merged(user: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
 
 
 @cache
-def _bundled_correction_pattern(
-) -> tuple[re.Pattern[str] | None, dict[str, str], dict[str, str]]:
+def _bundled_correction_pattern() -> tuple[re.Pattern[str] | None, dict[str, str], dict[str, str]]:
     """The pattern without user corrections, looked up once instead of merged per run."""
     return _correction_pattern(_merged({}))
 

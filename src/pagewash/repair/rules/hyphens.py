@@ -12,8 +12,10 @@ from pagewash.repair.engine import Context, Edit
 from pagewash.repair.lexicon import Lexicon, lexicon, remember
 from pagewash.repair.lexicon.dictionaries import hunspell_knows
 
-_CAMEL = re.compile(r"(?<![\w\-])[А-ЯЁа-яё]*[а-яё][А-ЯЁ][А-ЯЁа-яё]*(?![\w\-])"
-                    r"|(?<![\w\-])[А-ЯЁ]{2,}[А-ЯЁ][а-яё]+(?![\w\-])")
+_CAMEL = re.compile(
+    r"(?<![\w\-])[А-ЯЁа-яё]*[а-яё][А-ЯЁ][А-ЯЁа-яё]*(?![\w\-])"
+    r"|(?<![\w\-])[А-ЯЁ]{2,}[А-ЯЁ][а-яё]+(?![\w\-])"
+)
 _CAMEL_PART = re.compile(r"[А-ЯЁ]{2,}(?![а-яё])|[А-ЯЁ]?[а-яё]+")
 _ACRONYM_WORD = re.compile(r"(?<![\w\-])([А-ЯЁ]{2,5})([а-яё]{4,})(?![\w\-])")
 _FUSED = re.compile(r"(?<![\w\-])[А-ЯЁа-яё][а-яё]{3,}(?![\w\-])")
@@ -32,8 +34,7 @@ def lost_hyphen(text: str, ctx: Context) -> list[Edit]:
     edits = [e for m in _CAMEL.finditer(text) if (e := _camel_edit(m, ru))]
     edits += [e for m in _ACRONYM_WORD.finditer(text) if (e := _acronym_edit(m, ru))]
     taken = {e.start for e in edits}
-    edits += [e for m in _FUSED.finditer(text)
-              if m.start() not in taken and (e := _fused_edit(m, ru, ctx))]
+    edits += [e for m in _FUSED.finditer(text) if m.start() not in taken and (e := _fused_edit(m, ru, ctx))]
     if ctx.config.strict:
         return [e for e in (_attested(text, edit, ru, ctx) for edit in edits) if e]
     return edits
@@ -44,7 +45,7 @@ def _attested(text: str, edit: Edit, ru: Lexicon, ctx: Context) -> Edit | None:
     word (pymorphy3 lists real compounds, "северо-восточной", "кто-то", but no
     "консультант-плюс": a CamelCase brand is never split), and no dictionary knows the
     solid form ("сиртаки" is a word) unless a capital inside the word shows the hyphen."""
-    solid = text[edit.start:edit.end]
+    solid = text[edit.start : edit.end]
     camel = any(c.isupper() for c in solid[1:])
     if not camel and hunspell_knows(solid, "ru"):
         return None  # (a capital inside shows the lost hyphen: "СевероКавказском" is not
@@ -54,11 +55,18 @@ def _attested(text: str, edit: Edit, ru: Lexicon, ctx: Context) -> Edit | None:
     elif ru.hyphenated_in_dictionary(edit.after.lower()):
         kind, why = evidence.DICTIONARY, "hyphen lost: the dictionary writes this word with a hyphen"
     elif _grammar_compound(edit.after, ru):
-        kind, why = evidence.GRAMMAR, ("hyphen lost: a linking form of a dictionary adjective "
-                                       "and a dictionary adjective (a coordinate compound)")
+        kind, why = (
+            evidence.GRAMMAR,
+            (
+                "hyphen lost: a linking form of a dictionary adjective "
+                "and a dictionary adjective (a coordinate compound)"
+            ),
+        )
     elif solid.islower() and _apposition(edit.after, ru):
-        kind, why = evidence.GRAMMAR, ("hyphen lost: two dictionary nouns agreeing in case and "
-                                       "number (an apposition)")
+        kind, why = (
+            evidence.GRAMMAR,
+            ("hyphen lost: two dictionary nouns agreeing in case and number (an apposition)"),
+        )
     elif solid[:1].isupper() and _double_surname(edit.after, ru):
         kind, why = evidence.GRAMMAR, "hyphen lost: two surnames in the same case (a double surname)"
     else:
@@ -73,8 +81,9 @@ def _camel_edit(m: re.Match[str], ru: Lexicon) -> Edit | None:
     parts = _CAMEL_PART.findall(word)
     if "".join(parts) != word or len(parts) < 2 or len(parts[0]) < 3:
         return None
-    if word[:1].islower() and (any(p.isupper() and len(p) < 3 for p in parts)
-                               or not ru.known(parts[0].lower())):
+    if word[:1].islower() and (
+        any(p.isupper() and len(p) < 3 for p in parts) or not ru.known(parts[0].lower())
+    ):
         return None  # "опереЖУ", "лосьончЕка": emphasis or typing slips, not compounds
     if parts[0].lower() in data.words("repair_ru_solid_prefixes.txt"):
         return None  # "суперЭВМ", "микроРНК", "лжеХристос": a solid prefix, a capital after it
@@ -84,20 +93,25 @@ def _camel_edit(m: re.Match[str], ru: Lexicon) -> Edit | None:
 
 
 def _grammar_compound(hyphenated: str, ru: Lexicon) -> bool:
-    """"западно-сибирском", "научно-культурные": the first part is the linking form of a
+    """ "западно-сибирском", "научно-культурные": the first part is the linking form of a
     dictionary adjective, the second a dictionary adjective; Russian spelling writes such
     coordinate compounds with a hyphen. (Two nouns, "Графит-Гарант", prove nothing: brand
     names are written that way on purpose.)"""
     if hyphenated.count("-") != 1:
         return False
     left, right = (part.lower() for part in hyphenated.split("-"))
-    return len(left) >= 4 and left.endswith(_LINKING) and ru.known(right) \
-        and _adjective(right, ru) and _linking_form(left, ru) \
+    return (
+        len(left) >= 4
+        and left.endswith(_LINKING)
+        and ru.known(right)
+        and _adjective(right, ru)
+        and _linking_form(left, ru)
         and left not in data.words("repair_ru_solid_prefixes.txt")
+    )
 
 
 def _apposition(hyphenated: str, ru: Lexicon) -> bool:
-    """"ученым-правоведом", "башен-близнецов": two dictionary nouns (no names) of the same
+    """ "ученым-правоведом", "башен-близнецов": two dictionary nouns (no names) of the same
     case and number written solid; a brand name is CamelCase, so this asks lower-case words
     only."""
     if hyphenated.count("-") != 1:
@@ -110,7 +124,7 @@ def _apposition(hyphenated: str, ru: Lexicon) -> bool:
 
 
 def _double_surname(hyphenated: str, ru: Lexicon) -> bool:
-    """"Смирновой-Сазоновой", "Лаппо-Данилевского": both capitalised parts are dictionary
+    """ "Смирновой-Сазоновой", "Лаппо-Данилевского": both capitalised parts are dictionary
     surnames (pymorphy3's dictionary, not its guesser), the second in a case the first may
     have (an indeclinable first part fits any)."""
     if hyphenated.count("-") != 1:
@@ -120,8 +134,7 @@ def _double_surname(hyphenated: str, ru: Lexicon) -> bool:
         return False
     cases = []
     for part in parts:
-        found = {str(p.tag.case) for p in ru.parses(part.lower())  # type: ignore[attr-defined]
-                 if "Surn" in p.tag.grammemes}  # type: ignore[attr-defined]
+        found = {str(p.tag.case) for p in ru.parses(part.lower()) if "Surn" in p.tag.grammemes}
         if not found:
             return False
         cases.append(found)
@@ -130,8 +143,7 @@ def _double_surname(hyphenated: str, ru: Lexicon) -> bool:
 
 # Parts of speech that never open a hyphenated compound: adverbs, conjunctions, particles,
 # prepositions, pronouns, verbs.
-_FUNCTION_POS = frozenset({"ADVB", "CONJ", "PRCL", "PREP", "NPRO", "VERB", "INFN", "PRED",
-                           "INTJ", "GRND"})
+_FUNCTION_POS = frozenset({"ADVB", "CONJ", "PRCL", "PREP", "NPRO", "VERB", "INFN", "PRED", "INTJ", "GRND"})
 _COMPOUND_POS = frozenset({"NOUN", "ADJF", "ADJS", "PRTF", "PRTS", "NUMR", "COMP"})
 
 
@@ -169,8 +181,9 @@ def _fused_edit(m: re.Match[str], ru: Lexicon, ctx: Context) -> Edit | None:
     for finder, ceiling in _FINDERS:
         if zipf >= ceiling or (repeated and finder in _LEXICAL_FINDERS):
             continue
-        found = (finder(lower, ru, ctx) if finder is _split_in_document
-                 else _remembered(finder, lower, ru, ctx))
+        found = (
+            finder(lower, ru, ctx) if finder is _split_in_document else _remembered(finder, lower, ru, ctx)
+        )
         if found is not None:
             cut, reason = found
             return Edit(m.start(), m.end(), f"{word[:cut]}-{word[cut:]}", reason)
@@ -180,8 +193,7 @@ def _fused_edit(m: re.Match[str], ru: Lexicon, ctx: Context) -> Edit | None:
 _FOUND: dict[tuple[object, str], tuple[int, str] | None] = {}
 
 
-def _remembered(finder: Finder, lower: str, ru: Lexicon,
-                ctx: Context) -> tuple[int, str] | None:
+def _remembered(finder: Finder, lower: str, ru: Lexicon, ctx: Context) -> tuple[int, str] | None:
     """A finder that consults only the lexicon answers the same for a word every time; the
     repair loop asks again after every change to a text, so the answer is kept."""
     key = (finder, lower)
@@ -203,8 +215,11 @@ def _split_dictionary(lower: str) -> tuple[int, str] | None:
     for cut in range(2, len(lower) - 1):
         if lower[:cut] in solid:
             continue  # "видеофайл", "газожидкостной": the dictionary's hyphen is a variant
-        if lower[:cut] in seen and lower[cut:] in seen and \
-                ru.hyphenated_in_dictionary(f"{lower[:cut]}-{lower[cut:]}"):
+        if (
+            lower[:cut] in seen
+            and lower[cut:] in seen
+            and ru.hyphenated_in_dictionary(f"{lower[:cut]}-{lower[cut:]}")
+        ):
             return cut, "hyphen lost: the dictionary writes this word with a hyphen"
     return None
 
@@ -212,9 +227,11 @@ def _split_dictionary(lower: str) -> tuple[int, str] | None:
 def _fused_shape(lower: str, ctx: Context) -> bool:
     """A frequent solid word may still be a lost hyphen ("чтото", "изза") only in these
     shapes; checking the shape first spares a dictionary look-up for every common word."""
-    return (ctx.evidence.hyphenated(lower) is not None
-            or lower.startswith(("по", "во", "в", "из", "кое"))
-            or lower.endswith(_particles()))
+    return (
+        ctx.evidence.hyphenated(lower) is not None
+        or lower.startswith(("по", "во", "в", "из", "кое"))
+        or lower.endswith(_particles())
+    )
 
 
 @cache
@@ -231,9 +248,8 @@ def _split_in_document(lower: str, ru: Lexicon, ctx: Context) -> tuple[int, str]
 
 def _split_prefix(lower: str, ru: Lexicon, ctx: Context) -> tuple[int, str] | None:
     for prefix in data.words("repair_ru_hyphen_prefixes.txt"):
-        tail = lower[len(prefix):]
-        if lower.startswith(prefix) and len(tail) >= 4 and ru.zipf(tail) >= 2.0 \
-                and ru.in_dictionary(tail):
+        tail = lower[len(prefix) :]
+        if lower.startswith(prefix) and len(tail) >= 4 and ru.zipf(tail) >= 2.0 and ru.in_dictionary(tail):
             return len(prefix), f"hyphen lost after '{prefix}-'"
     return None
 
@@ -249,18 +265,20 @@ def _split_particle(lower: str, ru: Lexicon, ctx: Context) -> tuple[int, str] | 
 
 
 def _split_ordinal(lower: str, ru: Lexicon, ctx: Context) -> tuple[int, str] | None:
-    """"вопервых" → "во-первых", "втретьих" → "в-третьих"."""
+    """ "вопервых" → "во-первых", "втретьих" → "в-третьих"."""
     for head in ("во", "в"):
-        tail = lower[len(head):]
-        if lower.startswith(head) and tail.endswith(("ых", "их")) and any(
-            "Anum" in p.tag for p in ru.parses(tail)
+        tail = lower[len(head) :]
+        if (
+            lower.startswith(head)
+            and tail.endswith(("ых", "их"))
+            and any("Anum" in p.tag for p in ru.parses(tail))
         ):
             return len(head), "hyphen lost in an ordinal adverb"
     return None
 
 
 def _split_preposition(lower: str, ru: Lexicon, ctx: Context) -> tuple[int, str] | None:
-    """"изза" → "из-за"; "поновому", "поцыгански" → "по-новому", "по-цыгански"."""
+    """ "изза" → "из-за"; "поновому", "поцыгански" → "по-новому", "по-цыгански"."""
     for compound in data.words("repair_ru_compound_prepositions.txt"):
         if lower == compound.replace("-", ""):
             return compound.index("-"), "hyphen lost in a compound preposition"
@@ -268,7 +286,8 @@ def _split_preposition(lower: str, ru: Lexicon, ctx: Context) -> tuple[int, str]
     if not lower.startswith("по"):
         return None
     if (tail.endswith(("ски", "цки")) and "ADVB" in ru.parts_of_speech(tail)) or (
-        tail.endswith(("ому", "ему", "ьи")) and ru.zipf(tail) >= 2.5
+        tail.endswith(("ому", "ему", "ьи"))
+        and ru.zipf(tail) >= 2.5
         and {"ADJF", "ADVB"} & ru.parts_of_speech(tail)
     ):
         return 2, "hyphen lost after 'по-' in an adverb"
@@ -294,10 +313,9 @@ def _noun_forms(word: str, ru: Lexicon) -> set[tuple[str, str]]:
     """Case and number of the common-noun readings ("Сергейвикторович" is a name and a
     patronymic, written with a space, not a hyphen)."""
     parses = ru.parses(word)
-    if any(_NAME_TAGS & p.tag.grammemes for p in parses):  # type: ignore[attr-defined]
+    if any(_NAME_TAGS & p.tag.grammemes for p in parses):
         return set()
-    return {(str(p.tag.case), str(p.tag.number)) for p in parses  # type: ignore[attr-defined]
-            if p.tag.POS == "NOUN"}  # type: ignore[attr-defined]
+    return {(str(p.tag.case), str(p.tag.number)) for p in parses if p.tag.POS == "NOUN"}
 
 
 _NAME_TAGS = frozenset({"Name", "Patr", "Surn"})
@@ -306,13 +324,18 @@ _NAME_TAGS = frozenset({"Name", "Patr", "Surn"})
 def _split_linking(lower: str, ru: Lexicon, ctx: Context) -> tuple[int, str] | None:
     """A coordinate compound adjective: a linking form ("научно", "военно") + an adjective."""
     solid = data.words("repair_ru_solid_prefixes.txt")
-    if any(lower.startswith(prefix) and ru.known(lower[len(prefix):]) for prefix in solid):
+    if any(lower.startswith(prefix) and ru.known(lower[len(prefix) :]) for prefix in solid):
         return None
     best: tuple[float, int] | None = None
     for cut in range(5, len(lower) - 4):
         left, right = lower[:cut], lower[cut:]
-        if not left.endswith(_LINKING) or left in solid or not ru.known(right) \
-                or not _adjective(right, ru) or not _linking_form(left, ru):
+        if (
+            not left.endswith(_LINKING)
+            or left in solid
+            or not ru.known(right)
+            or not _adjective(right, ru)
+            or not _linking_form(left, ru)
+        ):
             continue
         score = ru.zipf(right)
         if best is None or score > best[0]:
@@ -339,9 +362,11 @@ def _linking_form(left: str, ru: Lexicon) -> bool:
     """``left`` is the linking form of an adjective: "научно" ← "научный", "военно" ←
     "военный", "теоретико" ← "теоретик(ический)"."""
     stem = left[:-1]
-    return any("ADJF" in ru.parts_of_speech(stem + end) for end in ("ый", "ий", "ой")) or \
-        "ADJS" in ru.parts_of_speech(left) or ("NOUN" in ru.parts_of_speech(stem)
-                                              and stem.endswith("ик"))
+    return (
+        any("ADJF" in ru.parts_of_speech(stem + end) for end in ("ый", "ий", "ой"))
+        or "ADJS" in ru.parts_of_speech(left)
+        or ("NOUN" in ru.parts_of_speech(stem) and stem.endswith("ик"))
+    )
 
 
 def _adjective(right: str, ru: Lexicon) -> bool:

@@ -52,22 +52,29 @@ def misspellings(text: str, ctx: Context) -> list[Edit]:
     if en is None:
         return []
     words = word_matches(text)
-    hits = [(i, m, right) for i, m in enumerate(words)
-            if (right := table.get(m.group().lower())) is not None]
+    hits = [(i, m, right) for i, m in enumerate(words) if (right := table.get(m.group().lower())) is not None]
     if not hits or _other_latin_language(words):
         return []  # "exemple", "projet", "unter" are French and German words, not typos
     edits = []
     for index, m, right in hits:
         word = m.group()
         if _acceptable(word, right, words, index, text, ctx, en) and not (
-                ctx.config.strict and hunspell_knows(word, "en")):
-            edits.append(Edit(m.start(), m.end(), match_case(word, right), evidence.reason(
-                evidence.LIST, f"common misspelling of '{right}' (codespell's list)")))
+            ctx.config.strict and hunspell_knows(word, "en")
+        ):
+            edits.append(
+                Edit(
+                    m.start(),
+                    m.end(),
+                    match_case(word, right),
+                    evidence.reason(evidence.LIST, f"common misspelling of '{right}' (codespell's list)"),
+                )
+            )
     return edits
 
 
-def _acceptable(word: str, right: str, words: Sequence[re.Match[str]], index: int, text: str,
-                ctx: Context, en: Lexicon) -> bool:
+def _acceptable(
+    word: str, right: str, words: Sequence[re.Match[str]], index: int, text: str, ctx: Context, en: Lexicon
+) -> bool:
     lower = word.lower()
     if not (word.islower() or word[1:].islower()):
         shouting = sum(1 for w in words if w.group().isupper()) * 2 >= len(words)
@@ -81,8 +88,12 @@ def _acceptable(word: str, right: str, words: Sequence[re.Match[str]], index: in
         if own >= NAME_ZIPF or not sentence_start(text, words[index].start()):
             return False
         following = words[index + 1] if index + 1 < len(words) else None
-        if ctx.config.strict and following is not None and following.group()[:1].isupper() \
-                and text[words[index].end():following.start()] == " ":
+        if (
+            ctx.config.strict
+            and following is not None
+            and following.group()[:1].isupper()
+            and text[words[index].end() : following.start()] == " "
+        ):
             return False  # "Cornel West": the first word of a name
     elif ctx.evidence.exact_count(word.capitalize()) > 0:
         return False  # "humber" beside "Humber": the text's own name
@@ -91,8 +102,9 @@ def _acceptable(word: str, right: str, words: Sequence[re.Match[str]], index: in
 
 def _english_neighbour(words: Sequence[re.Match[str]], index: int, en: Lexicon) -> bool:
     """A word within two places is English: the listed word is no foreign quotation."""
-    near = [words[i].group().lower() for i in range(index - 2, index + 3)
-            if i != index and 0 <= i < len(words)]
+    near = [
+        words[i].group().lower() for i in range(index - 2, index + 3) if i != index and 0 <= i < len(words)
+    ]
     return not near or any(len(w) > 1 and en.known(w) for w in near)
 
 
@@ -100,8 +112,7 @@ def _other_latin_language(words: Sequence[re.Match[str]]) -> bool:
     """The run's function words are those of another Latin-script language (the stop-word
     lists the extraction stage uses to judge prose)."""
     lowered = [m.group().lower() for m in words]
-    counts = {lang: sum(map(stop.__contains__, lowered))
-              for lang, stop in _latin_stopwords().items()}
+    counts = {lang: sum(map(stop.__contains__, lowered)) for lang, stop in _latin_stopwords().items()}
     best = max(counts, key=counts.__getitem__, default="en")
     return best != "en" and counts[best] >= 2 and counts[best] > counts.get("en", 0)
 
@@ -110,8 +121,11 @@ def _other_latin_language(words: Sequence[re.Match[str]]) -> bool:
 def _latin_stopwords() -> dict[str, frozenset[str]]:
     from pagewash.rules import load_rules
 
-    return {lang: words for lang, words in load_rules().stopwords.items()
-            if any("a" <= c <= "z" for w in words for c in w[:1])}
+    return {
+        lang: words
+        for lang, words in load_rules().stopwords.items()
+        if any("a" <= c <= "z" for w in words for c in w[:1])
+    }
 
 
 class MisspellingTable:

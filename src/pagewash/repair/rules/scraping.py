@@ -53,32 +53,34 @@ def _language_here(text: str, lang: str, ctx: Context) -> bool:
     return decide(identify(text), ctx.lang)[0] == lang
 
 
-def _attested_hyphen(left: str, right: str, ctx: Context,
-                     newline: bool) -> tuple[str, str] | None:
+def _attested_hyphen(left: str, right: str, ctx: Context, newline: bool) -> tuple[str, str] | None:
     """In a language without a dictionary only the document decides: the joined word or
     the hyphenated compound occurs elsewhere in it."""
     joined, compound = left + right, f"{left}-{right}"
     if newline and ctx.evidence.count(compound):
-        return compound, evidence.reason(evidence.DOCUMENT,
-                                         "line break inside a hyphenated compound removed")
+        return compound, evidence.reason(evidence.DOCUMENT, "line break inside a hyphenated compound removed")
     if ctx.evidence.count(joined) and not ctx.evidence.count(right):
         return joined, evidence.reason(evidence.DOCUMENT, "word split by a line-break hyphen joined")
     return None
 
 
-def _hyphen_decision(left: str, right: str, lex: Lexicon, ctx: Context,
-                     newline: bool) -> tuple[str, str] | None:
+def _hyphen_decision(
+    left: str, right: str, lex: Lexicon, ctx: Context, newline: bool
+) -> tuple[str, str] | None:
     joined = left + right
     compound = f"{left}-{right}"
-    if ctx.evidence.count(compound) or (lex.known(left.lower()) and lex.known(right.lower())
-                                        and not lex.known(joined.lower())):
+    if ctx.evidence.count(compound) or (
+        lex.known(left.lower()) and lex.known(right.lower()) and not lex.known(joined.lower())
+    ):
         if newline:
             return compound, "line break inside a hyphenated compound removed"
         return None
     if lex.known(joined.lower()) and not lex.known(right.lower()):
         return joined, "word split by a line-break hyphen joined"
-    if newline and lex.known(joined.lower()) and (
-        ctx.evidence.count(joined) or lex.zipf(joined.lower()) >= lex.zipf(right.lower()) - 1
+    if (
+        newline
+        and lex.known(joined.lower())
+        and (ctx.evidence.count(joined) or lex.zipf(joined.lower()) >= lex.zipf(right.lower()) - 1)
     ):
         return joined, "word split by a line-break hyphen joined"
     return None
@@ -103,8 +105,9 @@ def doubled_word(text: str, ctx: Context) -> list[Edit]:
             continue
         reason = f"doubled word '{second}' removed"
         if strict:
-            if _after_number(text, m.start()) or (first != second and not (
-                    first[1:] == second[1:] and sentence_start(text, m.start()))):
+            if _after_number(text, m.start()) or (
+                first != second and not (first[1:] == second[1:] and sentence_start(text, m.start()))
+            ):
                 continue  # "25 С с утра": a unit, then a preposition; "Biasa biasa"
             reason = evidence.reason(evidence.REPETITION, reason)
         edits.append(Edit(m.start(2), m.end(3), "", reason))
@@ -113,7 +116,7 @@ def doubled_word(text: str, ctx: Context) -> list[Edit]:
 
 def _after_number(text: str, start: int) -> bool:
     """The word follows a number: it is a unit ("25 С с утра", "5 m m")."""
-    return bool(re.search(r"\d[ \u00a0\u202f]?$", text[max(0, start - 3):start]))
+    return bool(re.search(r"\d[ \u00a0\u202f]?$", text[max(0, start - 3) : start]))
 
 
 # ---------------------------------------------------------------- sentence spacing
@@ -129,7 +132,7 @@ def sentence_space(text: str, ctx: Context) -> list[Edit]:
         return []
     edits = []
     for m in _NO_SPACE.finditer(text):
-        left, right = m.group(1).rstrip("»”\")"), m.group(3)
+        left, right = m.group(1).rstrip('»”")'), m.group(3)
         if not left.islower() or not right[1:].islower():
             continue
         left_lex, right_lex = word_lexicon(left, ctx), word_lexicon(right, ctx)

@@ -86,16 +86,23 @@ def _split(lower: str) -> tuple[int, str] | None:
     rules = glued_rules()
     found = []
     for short, allowed in rules.before.items():
-        rest = lower[len(short):]
+        rest = lower[len(short) :]
         form = rules.forms.get(short)
-        if lower.startswith(short) and len(rest) >= MIN_REST + (len(short) == 1) \
-                and (form is None or form.match(rest)) \
-                and _fits(rest, allowed, ru):
+        if (
+            lower.startswith(short)
+            and len(rest) >= MIN_REST + (len(short) == 1)
+            and (form is None or form.match(rest))
+            and _fits(rest, allowed, ru)
+        ):
             found.append((ru.zipf(rest), len(short), f"space lost after '{short}'"))
     for particle in rules.particles:
         head = lower[: -len(particle)]
-        if lower.endswith(particle) and len(head) >= 2 and ru.zipf(head) >= HEAD_MIN_ZIPF \
-                and rules.heads & ru.parts_of_speech(head):
+        if (
+            lower.endswith(particle)
+            and len(head) >= 2
+            and ru.zipf(head) >= HEAD_MIN_ZIPF
+            and rules.heads & ru.parts_of_speech(head)
+        ):
             found.append((ru.zipf(head), len(head), f"space lost before the particle '{particle}'"))
     if not found:
         return None
@@ -109,7 +116,7 @@ def _fits(rest: str, allowed: frozenset[str], ru: Lexicon) -> bool:
     if ru.zipf(rest) < PART_MIN_ZIPF or not ru.in_dictionary(rest):
         return False
     for parse in ru.parses(rest):
-        tag = parse.tag  # type: ignore[attr-defined]
+        tag = parse.tag
         if str(tag.POS) in allowed:
             return True
         if str(tag.POS) in _NOMINAL and str(tag.case) in allowed:

@@ -26,7 +26,7 @@ def word_lexicon(word: str, ctx: Context) -> Lexicon | None:
 def sentence_start(text: str, start: int) -> bool:
     """True when the word at ``start`` opens a sentence, a line or a list item. The full
     stop of an initial ("Ж. Делезом", "В.Ф. Безпалова") ends no sentence."""
-    head = text[max(0, start - 4):start]
+    head = text[max(0, start - 4) : start]
     stripped = head.rstrip(" \t\u00a0\"'«“„‘(")
     if start - len(head) <= 0 and not stripped:
         return True
@@ -40,7 +40,7 @@ _INITIALS = re.compile(r"(?:^|[\s(«\"„“])(?:[A-ZА-ЯЁ]\.[ \u00a0\u202f]?)
 
 def after_initials(text: str, start: int) -> bool:
     """The word at ``start`` follows one or two initials: it is a surname."""
-    return bool(_INITIALS.search(text[max(0, start - 8):start]))
+    return bool(_INITIALS.search(text[max(0, start - 8) : start]))
 
 
 def match_case(source: str, target: str) -> str:

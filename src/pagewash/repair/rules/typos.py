@@ -18,9 +18,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache, partial
+from functools import lru_cache, partial
 
-from pagewash.repair import data, evidence
+from pagewash.repair import evidence
 from pagewash.repair.engine import Context, Edit
 from pagewash.repair.lexicon import Lexicon, lexicon
 from pagewash.repair.lexicon.dictionaries import hunspell_knows
@@ -31,6 +31,7 @@ from pagewash.repair.rules.tokens import (
     sentence_start,
     word_lexicon,
 )
+from pagewash.repair.rules.wordforms import compound_of_known, inflection_of_known, other_unknown_form
 from pagewash.repair.words import word_matches
 
 MIN_LENGTH = 4
@@ -90,17 +91,23 @@ def typos(text: str, ctx: Context) -> list[Edit]:
                 reason = evidence.reason(evidence.DICTIONARY, reason)
             edits.append(Edit(m.start(), m.end(), match_case(word, fixed), reason))
             continue
-        if ctx.evidence.count(word) >= 2 or _other_unknown_form(word.lower(), lex, ctx):
+        if ctx.evidence.count(word) >= 2 or other_unknown_form(word.lower(), lex, ctx):
             continue  # a word used twice, or in two forms, is meant: a name, a term
-        if lex.lang == "en" and _inflection_of_known(word.lower(), lex):
+        if lex.lang == "en" and inflection_of_known(word.lower(), lex):
             continue  # "itemsets", "lossy", "bidded": rare forms of known words
-        if _compound_of_known(word.lower(), lex):
+        if compound_of_known(word.lower(), lex):
             continue  # "testbed", "subensemble", "ктобы": words joined, not misspelt
-        fix = _correct(word, text, m.start(), lex, ctx, _in_language(words, index, lex),
-                       partial(_part_of_name, text, words, index, lex))
+        fix = _correct(
+            word,
+            text,
+            m.start(),
+            lex,
+            ctx,
+            _in_language(words, index, lex),
+            partial(_part_of_name, text, words, index, lex),
+        )
         if fix is not None and not (strict and hunspell_knows(word, lex.lang)):
-            edits.append(Edit(m.start(), m.end(), match_case(word, fix.word),
-                              _reason(word, fix, strict)))
+            edits.append(Edit(m.start(), m.end(), match_case(word, fix.word), _reason(word, fix, strict)))
     return edits
 
 
@@ -120,8 +127,11 @@ def _error_of_known_kind(lower: str, lex: Lexicon) -> tuple[str, str] | None:
     the general typo rule."""
     if lex.lang == "ru":
         for wrong, right in _SOFT_SIGN_ENDINGS:
-            if lower.endswith(wrong) and not lower.endswith(right) and \
-                    lex.in_dictionary(fixed := lower[: -len(wrong)] + right):
+            if (
+                lower.endswith(wrong)
+                and not lower.endswith(right)
+                and lex.in_dictionary(fixed := lower[: -len(wrong)] + right)
+            ):
                 return fixed, f"'-{wrong}' written for '-{right}' in a verb form"
     stretched = _ELONGATED[lex.lang]
     if not stretched.search(lower):
@@ -133,8 +143,9 @@ def _error_of_known_kind(lower: str, lex: Lexicon) -> tuple[str, str] | None:
     return known[0], "letters repeated for emphasis"
 
 
-def _unknown_words(words: Sequence[re.Match[str]],
-                   ctx: Context) -> tuple[list[tuple[int, re.Match[str], Lexicon]], int]:
+def _unknown_words(
+    words: Sequence[re.Match[str]], ctx: Context
+) -> tuple[list[tuple[int, re.Match[str], Lexicon]], int]:
     """The words long enough to correct that their language's lexicon does not know, and
     how many words were checked (with too few, the share of unknown words says nothing
     about the language, so the caller never counts fewer than ``FOREIGN_MIN_WORDS``)."""
@@ -163,8 +174,7 @@ def _unknown_words(words: Sequence[re.Match[str]],
 # Per block language and enabled languages: each word's lexicon (None: not checked) and
 # whether that lexicon lacks it. Pages repeat their words, so most words of a run are
 # answered by one look-up instead of a script test, a lexicon choice and a lexicon look-up.
-_VERDICTS: dict[tuple[str | None, tuple[str, ...] | None],
-                dict[str, tuple[Lexicon | None, bool]]] = {}
+_VERDICTS: dict[tuple[str | None, tuple[str, ...] | None], dict[str, tuple[Lexicon | None, bool]]] = {}
 _VERDICT_LIMIT = 100_000
 
 
@@ -181,109 +191,16 @@ def _verdict(word: str, ctx: Context) -> tuple[Lexicon | None, bool]:
     return lex, lex is not None and not lex.known(word.lower())
 
 
-_ENGLISH_SUFFIXES = ("s", "es", "ed", "d", "ing", "er", "ers", "y", "ly", "ness", "able",
-                     "ably", "ify", "ize", "ise")
-
-
-def _inflection_of_known(lower: str, lex: Lexicon) -> bool:
-    """A known English word with a regular ending, its final "e" dropped or its last
-    consonant doubled ("diffusing", "bidded")."""
-    for suffix in _ENGLISH_SUFFIXES:
-        if not lower.endswith(suffix) or len(lower) - len(suffix) < 3:
-            continue
-        base = lower[: -len(suffix)]
-        bases = (base, base + "e", base[:-1] if base[-1:] == base[-2:-1] else base)
-        if any(lex.known(b) for b in bases):
-            return True
-    return False
-
-
-_ENGLISH_PREFIXES = ("sub", "re", "un", "pre", "non", "multi", "inter", "over", "under",
-                     "super", "hyper", "co", "de", "dis", "meta", "micro", "semi", "anti",
-                     "auto", "bi", "tri", "cross", "self", "post", "mis", "out", "counter")
-# Short Russian words that scrapers and hurried writers glue to their neighbour
-# ("всвязи", "ктобы", "еслиб"): such a word is two words, not a typo.
-_RUSSIAN_CLITICS_BEFORE = ("в", "с", "к", "о", "не", "ни", "на", "по", "за", "до", "из")
-_RUSSIAN_CLITICS_AFTER = ("бы", "б", "ли", "ль", "же", "ж", "и", "а", "то")
-
-
-def _compound_of_known(lower: str, lex: Lexicon) -> bool:
-    """Two known words (or an English prefix and a known word) joined together."""
-    if lex.lang == "en":
-        if any(lower.startswith(p) and lex.known(lower[len(p):]) and len(lower) - len(p) >= 4
-               for p in _ENGLISH_PREFIXES):
-            return True
-    else:
-        if any(lower.startswith(c) and lex.in_dictionary(lower[len(c):])
-               for c in _RUSSIAN_CLITICS_BEFORE if len(lower) - len(c) >= 3):
-            return True
-        if any(lower.endswith(c) and lex.in_dictionary(lower[: -len(c)])
-               for c in _RUSSIAN_CLITICS_AFTER if len(lower) - len(c) >= 3):
-            return True
-        if _prefixed_coinage(lower, lex):
-            return True
-    glue = _ENGLISH_GLUE if lex.lang == "en" else ()
-    return any(
-        (min(cut, len(lower) - cut) >= 3 and lex.zipf(lower[:cut]) >= 3.5
-         and lex.zipf(lower[cut:]) >= 3.5)
-        or (lower[:cut] in glue and len(lower) - cut >= 4 and lex.known(lower[cut:]))
-        or (lower[cut:] in glue and cut >= 3 and lex.known(lower[:cut]))
-        for cut in range(1, len(lower))
-    )
-
-
-# A remainder after a prefix of one or two letters ("а", "ре") must be this long: short
-# remainders make too many typos look like coinages ("аработка" is "а" + "работка").
-_SHORT_PREFIX_REST = 8
-_COINAGE_POS = frozenset({"NOUN", "ADJF", "ADJS", "PRTF"})
-
-
-def _prefixed_coinage(lower: str, lex: Lexicon) -> bool:
-    """A free prefix and a dictionary noun or adjective ("рецентрализацию", "макрополя"):
-    a coinage or a term the dictionary lacks, not a typo."""
-    for prefix in _russian_word_prefixes():
-        if not lower.startswith(prefix):
-            continue
-        rest = lower[len(prefix):]
-        if len(rest) < (_SHORT_PREFIX_REST if len(prefix) <= 2 else 4):
-            continue
-        if _COINAGE_POS & lex.parts_of_speech(rest):
-            return True
-    return False
-
-
-@cache
-def _russian_word_prefixes() -> tuple[str, ...]:
-    return tuple(sorted(data.words("repair_ru_word_prefixes.txt")
-                        | data.words("repair_ru_solid_prefixes.txt")))
-
-
-# Short English words a lost space glues to their neighbour ("alarge", "ledto", "froma").
-_ENGLISH_GLUE = frozenset((
-    "a", "an", "the", "to", "of", "in", "is", "we", "be", "by", "on", "or", "and", "for",
-    "from", "with", "as", "at", "it",
-))
-
-
-def _other_unknown_form(lower: str, lex: Lexicon, ctx: Context) -> bool:
-    """The document uses another unknown form of the same Russian word ("шорском" beside
-    "шорские"): an inflected term or name the lexicon lacks, not a typo. (English inflects
-    too little for this to tell; there two typos of one word are likelier.)"""
-    if lex.lang != "ru" or len(lower) < 6:
-        return False
-    stem = lower[:-2]
-    return any(form != lower and not lex.known(form) for form in ctx.evidence.with_stem(stem))
-
-
 def _ordinary(word: str, text: str, m: re.Match[str]) -> bool:
     if is_acronym(word) or any(c.isupper() for c in word[1:]):
         return False
-    before, after = text[m.start() - 1:m.start()], text[m.end():m.end() + 2]
+    before, after = text[m.start() - 1 : m.start()], text[m.end() : m.end() + 2]
     if before.isdigit() or after[:1].isdigit() or (before in "@/\\_" and before):
         return False
     # "Общ[ества]", "Др[евней]": an editor's expansion of an abbreviation, a word fragment.
-    if (before == "[" and text[m.start() - 2:m.start() - 1].isalpha()) or (
-            after[:1] == "]" and before.isalpha()):
+    if (before == "[" and text[m.start() - 2 : m.start() - 1].isalpha()) or (
+        after[:1] == "]" and before.isalpha()
+    ):
         return False
     # "Proc.", "approx.", "Natl." and other abbreviations end in a full stop.
     abbreviation = after[:1] == "." and (len(word) <= 5 or not after[1:2].isspace())
@@ -298,12 +215,18 @@ def _in_language(words: Sequence[re.Match[str]], index: int, lex: Lexicon) -> bo
     return any(lex.known(w.lower()) for w in neighbours if len(w) > 1)
 
 
-def _correct(word: str, text: str, start: int, lex: Lexicon, ctx: Context,
-             in_language: bool,
-             beside_name: Callable[[], bool] = lambda: False) -> Candidate | None:
+def _correct(
+    word: str,
+    text: str,
+    start: int,
+    lex: Lexicon,
+    ctx: Context,
+    in_language: bool,
+    beside_name: Callable[[], bool] = lambda: False,
+) -> Candidate | None:
     lower = word.lower()
     end = start + len(word)
-    in_compound = "-" in (text[start - 1:start], text[end:end + 1])
+    in_compound = "-" in (text[start - 1 : start], text[end : end + 1])
     name_like = word[:1].isupper() and (not sentence_start(text, start) or in_compound)
     scored = _document_candidates(lower, lex, ctx, name_like)
     if name_like and lex.lang == "en" and not scored:
@@ -330,8 +253,7 @@ def _correct(word: str, text: str, start: int, lex: Lexicon, ctx: Context,
     return best
 
 
-def _lexicon_cannot_win(word: str, text: str, start: int, lower: str, lex: Lexicon,
-                        name_like: bool) -> bool:
+def _lexicon_cannot_win(word: str, text: str, start: int, lower: str, lex: Lexicon, name_like: bool) -> bool:
     """The checks below that refuse every lexicon candidate, made before generating them."""
     own = lex.zipf(lower)
     if own >= SEEN_ZIPF:
@@ -341,8 +263,7 @@ def _lexicon_cannot_win(word: str, text: str, start: int, lower: str, lex: Lexic
     return word[:1].isupper() and after_initials(text, start)
 
 
-def _name_typo(lower: str, best: Candidate, lex: Lexicon,
-               beside_name: Callable[[], bool]) -> bool:
+def _name_typo(lower: str, best: Candidate, lex: Lexicon, beside_name: Callable[[], bool]) -> bool:
     """A capitalised word inside a sentence is a name or a title word. Correct it from the
     lexicon only in Russian (the dictionary lists names, surnames and places, so a
     capitalised word it does not know is rarely a name), only when neither lexicon knows the
@@ -350,8 +271,7 @@ def _name_typo(lower: str, best: Candidate, lex: Lexicon,
     common word (Zipf >= ``NAME_CANDIDATE_ZIPF``); next to a person's name ("Антором
     Черепенниковым") no common noun, only a first name, surname or patronymic. English names are too often
     unknown to any lexicon to be touched."""
-    if lex.lang != "ru" or lex.zipf(lower) > 0 or lex.in_dictionary(lower) \
-            or best.word[:1] != lower[:1]:
+    if lex.lang != "ru" or lex.zipf(lower) > 0 or lex.in_dictionary(lower) or best.word[:1] != lower[:1]:
         return False
     if "NOUN" in lex.parts_of_speech(best.word) and beside_name():
         return _proper_name(best.word, lex, _PERSON_TAGS)
@@ -361,19 +281,18 @@ def _name_typo(lower: str, best: Candidate, lex: Lexicon,
 def _part_of_name(text: str, words: Sequence[re.Match[str]], index: int, lex: Lexicon) -> bool:
     """The capitalised word is part of a name: of a capitalised hyphenated compound, or
     next to a person's name (asked only when the answer matters: it parses neighbours)."""
-    return _capitalised_compound(text, words[index]) or \
-        _beside_person_name(text, words, index, lex)
+    return _capitalised_compound(text, words[index]) or _beside_person_name(text, words, index, lex)
 
 
 def _capitalised_compound(text: str, m: re.Match[str]) -> bool:
     """Part of a hyphenated compound of capitalised words ("Братчик-Христос",
     "Римский-Корсаков"): a name, whatever common word a part resembles."""
     start, end = m.start(), m.end()
-    before = text[max(0, start - 2):start]
-    after = text[end:end + 2]
-    return (len(before) == 2 and before[1] == "-" and before[0].isalpha()
-            and _capital_before(text, start - 1)) or (
-        len(after) == 2 and after[0] == "-" and after[1].isupper())
+    before = text[max(0, start - 2) : start]
+    after = text[end : end + 2]
+    return (
+        len(before) == 2 and before[1] == "-" and before[0].isalpha() and _capital_before(text, start - 1)
+    ) or (len(after) == 2 and after[0] == "-" and after[1].isupper())
 
 
 def _capital_before(text: str, hyphen: int) -> bool:
@@ -381,11 +300,10 @@ def _capital_before(text: str, hyphen: int) -> bool:
     i = hyphen
     while i > 0 and text[i - 1].isalpha():
         i -= 1
-    return text[i:i + 1].isupper()
+    return text[i : i + 1].isupper()
 
 
-def _beside_person_name(text: str, words: Sequence[re.Match[str]], index: int,
-                        lex: Lexicon) -> bool:
+def _beside_person_name(text: str, words: Sequence[re.Match[str]], index: int, lex: Lexicon) -> bool:
     """A capitalised neighbour, with nothing but a space or a hyphen between them, that the
     dictionary lists or its guesser reads as a first name, surname or patronymic: the word is
     part of a person's name ("Антором Черепенниковым", "Братчик-Христос")."""
@@ -395,18 +313,22 @@ def _beside_person_name(text: str, words: Sequence[re.Match[str]], index: int,
         if not 0 <= i < len(words):
             continue
         first, second = sorted((i, index))
-        if text[words[first].end():words[second].start()] not in (" ", "\u00a0", "-"):
+        if text[words[first].end() : words[second].start()] not in (" ", "\u00a0", "-"):
             continue
         word = words[i].group()
-        if word[:1].isupper() and not is_acronym(word) and any(
+        if (
+            word[:1].isupper()
+            and not is_acronym(word)
+            and any(
                 _PERSON_TAGS & p.tag.grammemes  # type: ignore[attr-defined]
-                for p in lex.guesses(word.lower())[:2]):
+                for p in lex.guesses(word.lower())[:2]
+            )
+        ):
             return True
     return False
 
 
-def _document_candidates(lower: str, lex: Lexicon, ctx: Context,
-                         name_like: bool) -> list[Candidate]:
+def _document_candidates(lower: str, lex: Lexicon, ctx: Context, name_like: bool) -> list[Candidate]:
     """Words of this document one or two edits away, known or used at least twice."""
     scored = []
     for form in ctx.evidence.neighbours(lower):
@@ -419,36 +341,57 @@ def _document_candidates(lower: str, lex: Lexicon, ctx: Context,
             continue
         if name_like and not any(w[:1].isupper() for w in _exact_forms(ctx, form)):
             continue
-        if _rare_inflection(lower, form, lex) or (name_like and _declension(lower, form)) \
-                or (lex.lang == "en" and _english_bases(lower) & _english_bases(form)):
+        if (
+            _rare_inflection(lower, form, lex)
+            or (name_like and _declension(lower, form))
+            or (lex.lang == "en" and _english_bases(lower) & _english_bases(form))
+        ):
             continue
-        scored.append(Candidate(form, distance, _weight(form, lex) + DOCUMENT_BONUS,
-                                "document"))
+        scored.append(Candidate(form, distance, _weight(form, lex) + DOCUMENT_BONUS, "document"))
     return scored
 
 
 def _rare_inflection(lower: str, form: str, lex: Lexicon) -> bool:
-    """"криптовалюту" next to "криптовалюты": two endings of a word no dictionary knows are
+    """ "криптовалюту" next to "криптовалюты": two endings of a word no dictionary knows are
     two inflections, not a typo (a dictionary word's inflections are all known)."""
     if lex.lang != "ru" or lex.in_dictionary(form) or lex.zipf(form) >= 3.0:
         return False
     return _same_lemma(lower, form, lex)
 
 
-_DERIVATION_SUFFIXES = ("ations", "ation", "ions", "ion", "ings", "ing", "ers", "er", "es",
-                        "ed", "s", "d", "e", "ly", "ness", "ment")
+_DERIVATION_SUFFIXES = (
+    "ations",
+    "ation",
+    "ions",
+    "ion",
+    "ings",
+    "ing",
+    "ers",
+    "er",
+    "es",
+    "ed",
+    "s",
+    "d",
+    "e",
+    "ly",
+    "ness",
+    "ment",
+)
 
 
 def _english_bases(word: str) -> set[str]:
     """The word with and without each regular ending it has: "conductances" and
     "conductance" share "conductanc", "annotating" and "annotation" share "annotat"; the
     document's own word in another form is no correction ("federate" beside "federated")."""
-    return {word} | {word[: -len(suffix)] for suffix in _DERIVATION_SUFFIXES
-                     if word.endswith(suffix) and len(word) - len(suffix) >= 4}
+    return {word} | {
+        word[: -len(suffix)]
+        for suffix in _DERIVATION_SUFFIXES
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4
+    }
 
 
 def _declension(lower: str, form: str) -> bool:
-    """"Хайека" next to "Хайек", "Савинкову" next to "Савинков": names decline, so two
+    """ "Хайека" next to "Хайек", "Савинкову" next to "Савинков": names decline, so two
     forms that differ only in their last two letters are one name."""
     stem = min(len(lower), len(form)) - 2
     return stem >= 3 and lower[:stem] == form[:stem] and abs(len(lower) - len(form)) <= 2
@@ -528,8 +471,10 @@ def _proper_name(candidate: str, lex: Lexicon, tags: frozenset[str] = _PROPER_TA
     morph = lex._morph
     if morph is None:
         return False
-    return any(p.is_known and tags & p.tag.grammemes  # type: ignore[attr-defined]
-               for p in morph.parse(candidate)[:2])  # type: ignore[attr-defined]
+    return any(
+        p.is_known and tags & p.tag.grammemes
+        for p in morph.parse(candidate)[:2]  # type: ignore[attr-defined]
+    )
 
 
 def _same_letters(a: str, b: str) -> bool:
@@ -542,8 +487,7 @@ def _reason(word: str, fix: Candidate, strict: bool = False) -> str:
     detail = f"unknown word; '{fix.word}' is {edits} away and {where}"
     if not strict:
         return detail
-    return evidence.reason(evidence.DOCUMENT if fix.source == "document" else evidence.DICTIONARY,
-                           detail)
+    return evidence.reason(evidence.DOCUMENT if fix.source == "document" else evidence.DICTIONARY, detail)
 
 
 def _edits1(word: str, alphabet: str) -> set[str]:

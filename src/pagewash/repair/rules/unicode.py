@@ -7,6 +7,10 @@ import difflib
 import re
 import unicodedata
 from functools import cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ftfy import TextFixerConfig
 
 from pagewash.repair import data
 from pagewash.repair.engine import Context, Edit
@@ -22,21 +26,26 @@ _SUSPECT = re.compile(
 
 
 @cache
-def _ftfy_config() -> object:
+def _ftfy_config() -> TextFixerConfig:
     from ftfy import TextFixerConfig
 
     # No normalisation (NFKC would turn "№" into "No" and "км²" into "км2"), quotes and line
     # breaks left as they are: other rules own those decisions.
     return TextFixerConfig(
-        unescape_html=False, normalization=None, uncurl_quotes=False, fix_line_breaks=False,
-        fix_character_width=False, explain=False,
+        unescape_html=False,
+        normalization=None,
+        uncurl_quotes=False,
+        fix_line_breaks=False,
+        fix_character_width=False,
+        explain=False,
     )
 
 
 def _diff_edits(before: str, after: str, reason: str) -> list[Edit]:
     matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
-    return [Edit(i1, i2, after[j1:j2], reason)
-            for op, i1, i2, j1, j2 in matcher.get_opcodes() if op != "equal"]
+    return [
+        Edit(i1, i2, after[j1:j2], reason) for op, i1, i2, j1, j2 in matcher.get_opcodes() if op != "equal"
+    ]
 
 
 def mojibake(text: str, ctx: Context) -> list[Edit]:
@@ -90,13 +99,11 @@ def unicode_hygiene(text: str, ctx: Context) -> list[Edit]:
     (NFC: "й", "ё"); keep non-breaking spaces only where typography wants them."""
     if text.isascii():
         return []  # invisible characters, combining marks and no-break spaces are not ASCII
-    edits = [Edit(m.start(), m.end(), "", "invisible character removed")
-             for m in _INVISIBLE.finditer(text)]
+    edits = [Edit(m.start(), m.end(), "", "invisible character removed") for m in _INVISIBLE.finditer(text)]
     if not unicodedata.is_normalized("NFC", text):
         for m in _COMBINING.finditer(text):
             composed = unicodedata.normalize("NFC", m.group())
-            if composed != m.group() and all(_is_latin_or_cyrillic(c) for c in composed
-                                             if c.isalpha()):
+            if composed != m.group() and all(_is_latin_or_cyrillic(c) for c in composed if c.isalpha()):
                 edits.append(Edit(m.start(), m.end(), composed, "decomposed letter composed"))
     edits.extend(_nbsp_edits(text))
     return _drop_overlaps(edits)
@@ -106,11 +113,17 @@ def _nbsp_edits(text: str) -> list[Edit]:
     edits = []
     for m in _NBSP_RUN.finditer(text):
         start, end = m.span()
-        if m.group() == "\u202f" and text[start - 1:start].isdigit():
+        if m.group() == "\u202f" and text[start - 1 : start].isdigit():
             continue  # a narrow no-break space grouping thousands
-        wanted = (len(m.group()) == 1 and start > 0 and end < len(text)
-                  and (_NBSP_WANTED_BEFORE.search(text[max(0, start - 8):start])
-                       or _NBSP_WANTED_AFTER.search(text[end:end + 8])))
+        wanted = (
+            len(m.group()) == 1
+            and start > 0
+            and end < len(text)
+            and (
+                _NBSP_WANTED_BEFORE.search(text[max(0, start - 8) : start])
+                or _NBSP_WANTED_AFTER.search(text[end : end + 8])
+            )
+        )
         if not wanted:
             edits.append(Edit(start, end, " ", "non-breaking space where no typography needs it"))
     return edits
@@ -160,16 +173,16 @@ def homoglyphs(text: str, ctx: Context) -> list[Edit]:
         if latin * 2 == len(word):
             continue
         fixed = "".join(table.get(c, c) for c in word)
-        if fixed != word and _single_script(fixed) and \
-                bool(_LATIN.search(fixed)) == (target == "Latin"):
-            edits.append(Edit(m.start(), m.end(), fixed,
-                              f"look-alike letters mapped to the word's {target} script"))
+        if fixed != word and _single_script(fixed) and bool(_LATIN.search(fixed)) == (target == "Latin"):
+            edits.append(
+                Edit(m.start(), m.end(), fixed, f"look-alike letters mapped to the word's {target} script")
+            )
     return edits
 
 
 def _whole_word(text: str, start: int, end: int) -> bool:
-    before = text[start - 1:start]
-    after = text[end:end + 1]
+    before = text[start - 1 : start]
+    after = text[end : end + 1]
     return not (before.isdigit() or after.isdigit() or before == "_" or after == "_")
 
 

@@ -45,9 +45,7 @@ def load_defaults(path: Path, commands: Mapping[str, set[str]]) -> dict[str, dic
     return defaults
 
 
-_PATH_OPTIONS = frozenset(
-    {"protected", "corrections", "rules", "reference_doc", "css", "cover", "out_dir"}
-)
+_PATH_OPTIONS = frozenset({"protected", "corrections", "rules", "reference_doc", "css", "cover", "out_dir"})
 
 
 def _is_path_option(name: str) -> bool:
